@@ -1,0 +1,53 @@
+# The Apparel CNN book.  Two commands do everything on a fresh machine (each sets up first):
+#   make book   execute every chapter on the real data and build the HTML book (_build/html)
+#   make test   run all tests: the library's, the book's, and strict nbval over every notebook
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+NBVAL := --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg
+
+.PHONY: setup system book test article lock clean
+
+setup: system $(STAMP)
+
+system:
+	@bash .ci/system-packages
+
+# torch is installed first and exactly (a CPU wheel of 2.13.0 here); everything else is
+# pinned by requirements/constraints.txt so that installs today and next month agree.
+$(STAMP): pyproject.toml requirements/constraints.txt
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet torch==2.13.0
+	$(BIN)/pip install --quiet -c requirements/constraints.txt -e ".[book,test]"
+	$(BIN)/python -c "import torch; v = torch.__version__; assert v.startswith('2.13.0'), v"
+	touch $@
+
+include book.mk
+
+book: setup execute html
+	@echo "The book is in _build/html/index.html"
+
+test: setup
+	$(BIN)/python -m pytest tests notebooks $(NBVAL)
+
+# The tutorial's recipe end to end from the command line: train, predict, score.
+article: setup
+	mkdir -p artifacts
+	$(BIN)/python -m apparel_lib data info
+	$(BIN)/python -m apparel_lib train --model article-cnn --recipe article --out artifacts/article-cnn.pt
+	$(BIN)/python -m apparel_lib predict artifacts/article-cnn.pt --out artifacts/submission.csv
+	$(BIN)/python -m apparel_lib score artifacts/submission.csv
+
+# Re-pin every package after changing pyproject.toml (run in a fresh venv).
+lock: $(STAMP)
+	{ printf '%s\n' "# Exact versions of every package the book installs (direct and transitive), so that a fresh" \
+	    "# install today and next month agree. Used as pip constraints by \`make setup\`." \
+	    "# Regenerate with \`make lock\` after changing pyproject.toml."; \
+	  { $(BIN)/pip freeze --exclude-editable | grep -v -E '^(torch|apparel)'; echo "torch==2.13.0"; } | sort -f; \
+	} > requirements/constraints.txt.new
+	mv requirements/constraints.txt.new requirements/constraints.txt
+
+clean:
+	rm -rf _build artifacts

@@ -1,0 +1,95 @@
+"""Saving and loading trained models with what made them: model name, recipe, history, data hash."""
+
+from __future__ import annotations
+
+import pickle
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import torch
+from torch import nn
+
+from .errors import ApparelError, CheckpointError
+from .files import atomic_write
+from .models import MODELS, build_model
+from .recipes import Recipe
+from .train import History
+
+__all__ = ["Checkpoint", "save_checkpoint", "load_checkpoint"]
+
+FORMAT = "apparel-checkpoint/1"
+
+
+@dataclass(frozen=True)
+class Checkpoint:
+    """A trained model and its provenance."""
+
+    model: nn.Module
+    model_name: str
+    model_options: dict[str, Any]
+    recipe: Recipe
+    history: History
+    fingerprint: str
+    seed: int
+
+
+def save_checkpoint(
+    path: str | Path, model: nn.Module, *, recipe: Recipe, history: History, fingerprint: str, seed: int = 0
+) -> Path:
+    """Write ``model``'s weights and provenance to ``path`` atomically (an old file survives a failure)."""
+    name = getattr(model, "name", None)
+    if name not in MODELS:
+        raise CheckpointError(f"cannot save a {type(model).__name__}: only models built with build_model() can be saved")
+    payload = {
+        "format": FORMAT,
+        "model_name": name,
+        "model_options": dict(model.options),
+        "recipe": recipe.to_dict(),
+        "history": history.to_dict(),
+        "fingerprint": fingerprint,
+        "seed": seed,
+        "state_dict": {k: v.detach().cpu() for k, v in model.state_dict().items()},
+    }
+    path = Path(path)
+    with atomic_write(path) as f:
+        torch.save(payload, f)
+    return path
+
+
+def load_checkpoint(path: str | Path, *, model_name: str | None = None) -> Checkpoint:
+    """Load a checkpoint written by :func:`save_checkpoint` (with ``weights_only=True``).
+
+    With ``model_name``, a checkpoint made for another model is refused.
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise CheckpointError(f"checkpoint {path} not found: train one with `python -m apparel_lib train --out {path}`")
+    try:
+        payload = torch.load(path, map_location="cpu", weights_only=True)
+    except (pickle.UnpicklingError, RuntimeError, EOFError, zipfile.BadZipFile, ValueError, OSError) as err:
+        raise CheckpointError(f"{path} is not a readable checkpoint ({type(err).__name__}): train again to rewrite it") from None
+    if not isinstance(payload, dict) or payload.get("format") != FORMAT:
+        raise CheckpointError(f"{path} is not an apparel_lib checkpoint: train again with `python -m apparel_lib train`")
+    saved = payload["model_name"]
+    if model_name is not None and saved != model_name:
+        raise CheckpointError(f"{path} holds a {saved!r} model, not {model_name!r}: load it as {saved!r} or use a {model_name!r} checkpoint")
+    try:
+        model = build_model(saved, **payload["model_options"])
+        model.load_state_dict(payload["state_dict"])
+        recipe = Recipe.from_dict(payload["recipe"])
+        history = History.from_dict(payload["history"])
+    except (ApparelError, RuntimeError, TypeError, KeyError) as err:
+        first = str(err).splitlines()[0] if str(err) else type(err).__name__
+        raise CheckpointError(f"{path} does not fit model {saved!r} ({first}): train again to rewrite it") from None
+    model.eval()
+    return Checkpoint(
+        model=model,
+        model_name=saved,
+        model_options=dict(payload["model_options"]),
+        recipe=recipe,
+        history=history,
+        fingerprint=str(payload["fingerprint"]),
+        seed=int(payload.get("seed", 0)),
+    )

@@ -1,0 +1,190 @@
+"""Command line: ``python -m apparel_lib data info|export``, ``train``, ``predict``, ``score``.
+
+Every failure is one line on stderr and a non-zero exit status, never a traceback
+(set ``APPAREL_DEBUG=1`` to see one when reporting a bug).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+
+from .errors import ApparelError
+
+__all__ = ["main", "build_parser"]
+
+EXIT_ERROR = 1
+EXIT_USAGE = 2
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse that reports usage errors as one line (no usage dump)."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        self.exit(EXIT_USAGE, f"error: {message} (see `python -m {self.prog} --help`)\n")
+
+
+def _data_arg(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--data", metavar="DIR", help="folder with the four Fashion-MNIST IDX files (default: search APPAREL_DATA, the cache, Debian's package, then download)")
+    parser.add_argument("--no-download", action="store_true", help="never download the data")
+
+
+def _progress_arg(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--no-progress", action="store_true", help="hide progress bars")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="apparel_lib", description="The Apparel CNN book's library: data, training, prediction and scoring.")
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+
+    data = sub.add_parser("data", help="inspect or export the Fashion-MNIST data")
+    data_sub = data.add_subparsers(dest="data_command", required=True, parser_class=_Parser)
+    info = data_sub.add_parser("info", help="where the data came from, whether it verified, counts per split and class")
+    _data_arg(info)
+    export = data_sub.add_parser("export", help="write the practice-problem layout (CSV files and PNG images) to DIR")
+    export.add_argument("dir", type=Path)
+    _data_arg(export)
+    _progress_arg(export)
+
+    train = sub.add_parser("train", help="train a model with a recipe and save a checkpoint")
+    train.add_argument("--model", required=True, help="model name (ann, article-cnn)")
+    train.add_argument("--recipe", required=True, help="recipe name (article, minibatch)")
+    train.add_argument("--out", required=True, type=Path, help="checkpoint file to write")
+    train.add_argument("--epochs", type=int, help="override the recipe's number of epochs")
+    train.add_argument("--device", help="cpu, cuda or mps (default: the best available)")
+    train.add_argument("--seed", type=int, default=0)
+    _data_arg(train)
+    _progress_arg(train)
+
+    predict = sub.add_parser("predict", help="predict the test images with a checkpoint and write a submission")
+    predict.add_argument("checkpoint", type=Path)
+    predict.add_argument("--out", required=True, type=Path, help="submission CSV to write (id,label)")
+    predict.add_argument("--layout", type=Path, help="read the test images from an exported layout (test.csv + PNGs) instead of the IDX files")
+    _data_arg(predict)
+    _progress_arg(predict)
+
+    score = sub.add_parser("score", help="score a submission against the true test labels")
+    score.add_argument("submission", type=Path)
+    _data_arg(score)
+    return parser
+
+
+def _load(args: argparse.Namespace, progress: bool = True):
+    from .data import load_data
+
+    return load_data(args.data, download=not args.no_download, progress=progress)
+
+
+def _data_info(args: argparse.Namespace) -> None:
+    from .data import CLASSES
+
+    data = _load(args)
+    src = data.source
+    print(f"source:      {src.origin} ({src.folder})")
+    print(f"verified:    {'yes, sha256 of the decompressed content matches' if src.verified else 'NO'}")
+    print(f"fingerprint: {data.fingerprint}")
+    print(f"train:       {len(data.train_labels):,} images {data.train_images.shape[1]}x{data.train_images.shape[2]}")
+    print(f"test:        {len(data.test_labels):,} images {data.test_images.shape[1]}x{data.test_images.shape[2]}")
+    train_counts = np.bincount(data.train_labels, minlength=len(CLASSES))
+    test_counts = np.bincount(data.test_labels, minlength=len(CLASSES))
+    print(f"\n{'':2}{'class':<13}{'train':>7}{'test':>7}")
+    for i, name in enumerate(CLASSES):
+        print(f"{i:<2}{name:<13}{train_counts[i]:>7,}{test_counts[i]:>7,}")
+
+
+def _data_export(args: argparse.Namespace) -> None:
+    from .layout import export_layout
+
+    folder = export_layout(_load(args), args.dir, progress=not args.no_progress)
+    print(f"wrote the practice layout to {folder}: train.csv, train/, test.csv, test/, sample_submission.csv")
+
+
+def _train(args: argparse.Namespace) -> None:
+    from .checkpoint import save_checkpoint
+    from .data import make_splits
+    from .evaluate import accuracy
+    from .models import build_model, count_parameters
+    from .recipes import get_recipe
+    from .train import pick_device, train
+
+    model = build_model(args.model, seed=args.seed)
+    recipe = get_recipe(args.recipe, args.model)
+    if args.epochs is not None:
+        if args.epochs < 1:
+            raise ApparelError(f"--epochs must be at least 1, not {args.epochs}")
+        recipe = recipe.replace(epochs=args.epochs)
+    device = pick_device(args.device)
+    data = _load(args)
+    splits = make_splits(data, seed=args.seed)
+    print(f"training {args.model} ({count_parameters(model):,} parameters) with recipe {recipe.name!r} on {device}: "
+          f"lr {recipe.lr}, batch {recipe.batch_size or 'full'}, {recipe.epochs} epochs")
+    history = train(model, splits, recipe, seed=args.seed, device=device, progress=not args.no_progress)
+    save_checkpoint(args.out, model, recipe=recipe, history=history, fingerprint=data.fingerprint, seed=args.seed)
+    model.cpu()
+    print(f"train accuracy {accuracy(model, splits.x_train, splits.y_train):.4f}, "
+          f"validation accuracy {accuracy(model, splits.x_val, splits.y_val):.4f}")
+    print(f"saved {args.out}")
+
+
+def _predict(args: argparse.Namespace) -> None:
+    from .checkpoint import load_checkpoint
+    from .data import to_tensor
+    from .evaluate import predict
+    from .submission import submission_ids, write_submission
+
+    ckpt = load_checkpoint(args.checkpoint)
+    if args.layout is not None:
+        from .layout import read_layout
+
+        layout = read_layout(args.layout, progress=not args.no_progress)
+        ids, images = layout.test_ids, layout.test_images
+    else:
+        data = _load(args, progress=not args.no_progress)
+        if data.fingerprint != ckpt.fingerprint:
+            print(f"warning: {args.checkpoint} was trained on data {ckpt.fingerprint}, predicting on {data.fingerprint}", file=sys.stderr)
+        ids, images = submission_ids(len(data.test_images)), data.test_images
+    labels = predict(ckpt.model, to_tensor(images)).numpy()
+    write_submission(args.out, ids, labels)
+    print(f"wrote {len(ids):,} predictions of {ckpt.model_name} to {args.out}")
+
+
+def _score(args: argparse.Namespace) -> None:
+    from .submission import score_submission
+
+    data = _load(args, progress=False)
+    acc = score_submission(args.submission, data.test_labels)
+    print(f"test accuracy {acc:.4f} ({round(acc * len(data.test_labels)):,} of {len(data.test_labels):,} correct)")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; return the exit status."""
+    args = build_parser().parse_args(argv)
+    handler = {"info": _data_info, "export": _data_export}.get(getattr(args, "data_command", None)) or {
+        "train": _train,
+        "predict": _predict,
+        "score": _score,
+    }[args.command]
+    try:
+        handler(args)
+    except ApparelError as err:
+        print(f"error: {err}", file=sys.stderr)
+        return EXIT_ERROR
+    except KeyboardInterrupt:
+        print("error: interrupted; nothing half-written was kept", file=sys.stderr)
+        return 130
+    except OSError as err:
+        if os.environ.get("APPAREL_DEBUG"):
+            raise
+        print(f"error: {err.strerror or err}: {err.filename or ''}".rstrip(": "), file=sys.stderr)
+        return EXIT_ERROR
+    except Exception as err:  # noqa: BLE001 - the CLI promises one line, never a traceback
+        if os.environ.get("APPAREL_DEBUG"):
+            raise
+        print(f"error: unexpected {type(err).__name__}: {' '.join(str(err).split())} (run with APPAREL_DEBUG=1 for details and please report it)", file=sys.stderr)
+        return EXIT_ERROR
+    return 0

@@ -1,0 +1,24 @@
+"""Errors the library raises for bad input: each carries one line saying what is wrong and what to do."""
+
+from __future__ import annotations
+
+__all__ = ["ApparelError", "DataError", "CheckpointError", "SubmissionError"]
+
+
+class ApparelError(Exception):
+    """Base class: the message is a single line fit to show a reader as it is."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(" ".join(str(message).split()))
+
+
+class DataError(ApparelError):
+    """Missing, truncated, corrupt or unverifiable data files, or a malformed practice layout."""
+
+
+class CheckpointError(ApparelError):
+    """A checkpoint that is missing, corrupt, or made for another model."""
+
+
+class SubmissionError(ApparelError):
+    """A submission file that does not follow the sample-submission format."""

@@ -1,0 +1,140 @@
+"""Figures for the book: image grids, class balance, pixel statistics, training curves.
+
+Every function returns a :class:`matplotlib.figure.Figure` built without pyplot, so a notebook
+shows it exactly once (as the cell's value) and no global figure state is left behind.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+from matplotlib.figure import Figure
+
+from .data import CLASSES
+from .spatial import conv_parameters, dense_parameters
+from .train import History
+
+__all__ = ["image_grid", "examples_per_class", "class_balance", "pixel_histogram", "training_curves", "picture_and_row", "parameter_growth"]
+
+
+def _image(ax, image: np.ndarray, title: str | None = None) -> None:
+    image = np.asarray(image)
+    ax.imshow(image.reshape(28, 28), cmap="gray_r", vmin=0, vmax=255 if image.dtype == np.uint8 else 1)
+    ax.set_xticks([])
+    ax.set_yticks([])
+    if title:
+        ax.set_title(title, fontsize=8)
+
+
+def image_grid(
+    images: np.ndarray,
+    labels: Sequence[int] | None = None,
+    *,
+    predictions: Sequence[int] | None = None,
+    ncols: int = 8,
+    classes: Sequence[str] = CLASSES,
+    size: float = 1.3,
+) -> Figure:
+    """Images in a grid, titled with their class (and the prediction, when given and different)."""
+    n = len(images)
+    nrows = max(1, -(-n // ncols))
+    fig = Figure(figsize=(ncols * size, nrows * size * 1.15), layout="constrained")
+    axes = fig.subplots(nrows, ncols, squeeze=False)
+    for i, ax in enumerate(axes.flat):
+        if i >= n:
+            ax.axis("off")
+            continue
+        title = None
+        if labels is not None:
+            title = classes[int(labels[i])]
+            if predictions is not None and int(predictions[i]) != int(labels[i]):
+                title = f"{title}\n→ {classes[int(predictions[i])]}"
+        _image(ax, images[i], title)
+    return fig
+
+
+def examples_per_class(images: np.ndarray, labels: np.ndarray, *, per_class: int = 8, classes: Sequence[str] = CLASSES) -> Figure:
+    """One row per class with its first ``per_class`` images."""
+    fig = Figure(figsize=(per_class * 1.0 + 1.6, len(classes) * 1.0), layout="constrained")
+    axes = fig.subplots(len(classes), per_class, squeeze=False)
+    for c, row in enumerate(axes):
+        picks = np.flatnonzero(np.asarray(labels) == c)[:per_class]
+        for ax, i in zip(row, picks):
+            _image(ax, images[i])
+        row[0].set_ylabel(classes[c], rotation=0, ha="right", va="center", fontsize=9)
+    return fig
+
+
+def class_balance(counts: dict[str, np.ndarray], classes: Sequence[str] = CLASSES) -> Figure:
+    """Grouped bars: images per class for each named split, e.g. ``{"train": ..., "test": ...}``."""
+    fig = Figure(figsize=(9, 3.2), layout="constrained")
+    ax = fig.subplots()
+    width = 0.8 / max(1, len(counts))
+    x = np.arange(len(classes))
+    for k, (name, values) in enumerate(counts.items()):
+        ax.bar(x + k * width - 0.4 + width / 2, values, width, label=name)
+    ax.set_xticks(x, classes, rotation=30, ha="right")
+    ax.set_ylabel("images")
+    ax.legend()
+    return fig
+
+
+def pixel_histogram(images: np.ndarray, *, bins: int = 52) -> Figure:
+    """Histogram of all pixel values (log scale: most pixels are background)."""
+    fig = Figure(figsize=(7, 2.8), layout="constrained")
+    ax = fig.subplots()
+    ax.hist(np.asarray(images).ravel(), bins=bins, color="tab:gray")
+    ax.set_yscale("log")
+    ax.set_xlabel("pixel value")
+    ax.set_ylabel("pixels (log scale)")
+    return fig
+
+
+def training_curves(history: History, *, title: str | None = None) -> Figure:
+    """Loss and accuracy per epoch, training against validation."""
+    fig = Figure(figsize=(10, 3.3), layout="constrained")
+    ax_loss, ax_acc = fig.subplots(1, 2)
+    epochs = np.arange(1, history.epochs + 1)
+    for ax, key, label in ((ax_loss, "loss", "cross-entropy loss"), (ax_acc, "acc", "accuracy")):
+        ax.plot(epochs, getattr(history, f"train_{key}"), marker=".", label="training")
+        ax.plot(epochs, getattr(history, f"val_{key}"), marker=".", label="validation")
+        ax.set_xlabel("epoch")
+        ax.set_ylabel(label)
+        ax.grid(alpha=0.3)
+        ax.legend()
+    if title:
+        fig.suptitle(title)
+    return fig
+
+
+def picture_and_row(images: Sequence[np.ndarray], titles: Sequence[str]) -> Figure:
+    """Each image twice: as the 28x28 picture we see, and as the 784-long row a plain network sees."""
+    n = len(images)
+    fig = Figure(figsize=(11, 1.5 * n), layout="constrained")
+    axes = fig.subplots(n, 2, squeeze=False, width_ratios=[1, 7])
+    for (ax_pic, ax_row), image, title in zip(axes, images, titles):
+        _image(ax_pic, image)
+        ax_pic.set_ylabel(title, rotation=0, ha="right", va="center", fontsize=9)
+        image = np.asarray(image)
+        ax_row.imshow(image.reshape(1, -1), cmap="gray_r", aspect="auto", interpolation="nearest", vmin=0, vmax=255 if image.dtype == np.uint8 else 1)
+        ax_row.set_yticks([])
+    axes[-1, 1].set_xlabel("position in the flattened row (0-783)")
+    axes[0, 0].set_title("picture", fontsize=9)
+    axes[0, 1].set_title("flattened row", fontsize=9)
+    return fig
+
+
+def parameter_growth(sides: Sequence[int], *, channels: int = 3, hidden: int = 500, filters: int = 4) -> Figure:
+    """Parameters of a dense first layer versus a 3x3 convolution as square colour images grow."""
+    sides = np.asarray(sides)
+    fig = Figure(figsize=(7, 3.3), layout="constrained")
+    ax = fig.subplots()
+    ax.plot(sides, [dense_parameters(int(s) * int(s) * channels, hidden) for s in sides], marker="o", label=f"dense layer, {hidden} units")
+    ax.plot(sides, [conv_parameters(channels, filters) for _ in sides], marker="s", label=f"3×3 convolution, {filters} filters")
+    ax.set_yscale("log")
+    ax.set_xlabel(f"image side in pixels ({channels} channels)")
+    ax.set_ylabel("parameters (log scale)")
+    ax.grid(alpha=0.3, which="both")
+    ax.legend()
+    return fig

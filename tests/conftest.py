@@ -1,0 +1,73 @@
+"""Shared fixtures: a private cache for the whole session, the real data loaded once, one export."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import numpy as np
+import pytest
+import torch
+
+from apparel_lib.data import FashionMNIST, load_data
+from apparel_lib.layout import Layout, export_layout, read_layout
+
+
+@pytest.fixture(scope="session", autouse=True)
+def private_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """Every test runs with APPAREL_CACHE in a session temp dir and without the user's APPAREL_DATA."""
+    cache = tmp_path_factory.mktemp("apparel-cache")
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("APPAREL_CACHE", str(cache))
+        mp.delenv("APPAREL_DATA", raising=False)
+        # Tests serve files from 127.0.0.1; never route that through a proxy.
+        for var in ("NO_PROXY", "no_proxy"):
+            mp.setenv(var, ",".join(filter(None, [os.environ.get(var), "127.0.0.1", "localhost"])))
+        yield cache
+
+
+@pytest.fixture(scope="session")
+def data(private_cache: Path) -> FashionMNIST:
+    """The real Fashion-MNIST (from the Debian package), loaded once."""
+    return load_data(progress=False, download=False)
+
+
+@pytest.fixture(scope="session")
+def exported(data: FashionMNIST, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The full practice layout, exported once (about 10 s)."""
+    return export_layout(data, tmp_path_factory.mktemp("layout") / "apparel", progress=False)
+
+
+@pytest.fixture(scope="session")
+def layout(exported: Path) -> Layout:
+    """The full layout read back once (about 17 s: 70,000 PNGs)."""
+    return read_layout(exported, progress=False)
+
+
+def make_idx(array: np.ndarray, *, magic: int | None = None, dims: tuple[int, ...] | None = None, extra: bytes = b"") -> bytes:
+    """IDX bytes for a uint8 ``array``; ``magic``/``dims``/``extra`` forge bad headers and trailers."""
+    array = np.asarray(array, dtype=np.uint8)
+    magic = (0x00000800 | array.ndim) if magic is None else magic
+    dims = array.shape if dims is None else dims
+    header = magic.to_bytes(4, "big") + b"".join(int(d).to_bytes(4, "big") for d in dims)
+    return header + array.tobytes() + extra
+
+
+@pytest.fixture(scope="session")
+def idx_bytes() -> Callable[..., bytes]:
+    """The :func:`make_idx` helper, as a fixture."""
+    return make_idx
+
+
+@pytest.fixture(scope="session")
+def tiny(data: FashionMNIST):
+    """A small real-data split for fast training tests: 1,000 training and 300 validation images."""
+    from types import SimpleNamespace
+
+    from apparel_lib.data import stratified_split, to_tensor
+
+    train_idx, val_idx = stratified_split(data.train_labels[:1300], val_fraction=300 / 1300, seed=0)
+    pick = lambda idx: (to_tensor(data.train_images[idx]), torch.from_numpy(data.train_labels[idx]))  # noqa: E731
+    (x_train, y_train), (x_val, y_val) = pick(train_idx), pick(val_idx)
+    return SimpleNamespace(x_train=x_train, y_train=y_train, x_val=x_val, y_val=y_val)

@@ -1,0 +1,138 @@
+"""Build the book exactly as `make book` does (warnings are errors) and check the result.
+
+The build uses the outputs stored in the notebooks (execute_notebooks: "off"), so it takes
+well under a minute. It goes to a temporary folder, leaving _build/ alone.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+BIN = Path(sys.executable).parent
+CHAPTERS = ["01_apparel_data", "02_flattening", "03_plain_network", "04_tutorial_cnn"]
+PROSE = ["intro", "setup", "teaching", "glossary"]
+WIDGET_STATE = "application/vnd.jupyter.widget-state+json"
+# Served from book/vendor (copied to _static/); see book/vendor/README.md.
+VENDORED = [
+    "requirejs/require.js",
+    "require-paths.js",
+    "html-manager/dist/embed-amd.js",
+    "mathjax/es5/tex-chtml.js",
+    "mathjax/es5/output/chtml/fonts/woff-v2/MathJax_Main-Regular.woff",
+]
+SCRIPT_SRC = re.compile(r"<script\b[^>]*?\bsrc=\"([^\"]*)\"", re.I)
+LINK_TAG = re.compile(r"<link\b[^>]*>", re.I)
+SCRIPT_TAG = re.compile(r"<script\b[^>]*>", re.I)
+
+
+@pytest.fixture(scope="module")
+def html(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("book")
+    proc = subprocess.run(
+        [str(BIN / "jupyter-book"), "build", str(ROOT), "--path-output", str(out), "-W", "--keep-going"],
+        cwd=ROOT, capture_output=True, text=True, timeout=300,
+    )
+    log = (proc.stdout + proc.stderr)[-8000:]
+    assert proc.returncode == 0, f"jupyter-book build failed ({proc.returncode}):\n{log}"
+    html = out / "_build" / "html"
+    assert (html / "index.html").is_file(), log
+    return html
+
+
+def _pages(html: Path) -> dict[str, str]:
+    return {p.relative_to(html).as_posix(): p.read_text(encoding="utf-8")
+            for p in html.rglob("*.html") if not p.relative_to(html).as_posix().startswith("_static/")}
+
+
+def test_all_pages_and_only_those(html: Path):
+    pages = set(_pages(html))
+    expected = {f"notebooks/{c}.html" for c in CHAPTERS} | {f"book/{p}.html" for p in PROSE}
+    assert expected <= pages, f"missing pages: {sorted(expected - pages)}"
+    extra = pages - expected - {"index.html", "genindex.html", "search.html"}
+    assert not extra, f"unexpected pages (not in _toc.yml?): {sorted(extra)}"
+    assert not list(html.glob("notebooks/*.py*")) and not list((html / "_sources").glob("notebooks/*.py*")), \
+        "the jupytext .py twins must not become pages"
+
+
+def test_vendored_assets_are_in_the_output(html: Path):
+    missing = [f for f in VENDORED if not (html / "_static" / f).is_file()]
+    assert not missing, f"vendored files missing from _build/html/_static: {missing}"
+
+
+def _is_remote(url: str) -> bool:
+    return urlsplit(url).scheme in ("http", "https") or url.startswith("//")
+
+
+def test_no_script_or_stylesheet_from_a_remote_host(html: Path):
+    """No CDN: every script, stylesheet, font or preload a page asks for is served by the book."""
+    remote = []
+    for page, text in _pages(html).items():
+        remote += [f"{page}: script {u}" for u in SCRIPT_SRC.findall(text) if _is_remote(u)]
+        for tag in LINK_TAG.findall(text):
+            rel = re.search(r"\brel=\"([^\"]*)\"", tag)
+            href = re.search(r"\bhref=\"([^\"]*)\"", tag)
+            if rel and href and re.search(r"stylesheet|preload|modulepreload|icon", rel.group(1)) \
+                    and _is_remote(href.group(1)):
+                remote.append(f"{page}: link {href.group(1)}")
+        # ... and no script tag names a CDN in any other way (e.g. a data- attribute).
+        remote += [f"{page}: {t[:120]}" for t in SCRIPT_TAG.findall(text)
+                   if re.search(r"cdn|unpkg|jsdelivr", t, re.I)]
+    assert not remote, "pages load resources from remote hosts:\n" + "\n".join(sorted(set(remote)))
+
+
+def test_local_scripts_resolve(html: Path):
+    """Every local script a page refers to (require.js, embed-amd.js, MathJax, ...) exists."""
+    broken = []
+    for page, text in _pages(html).items():
+        for url in SCRIPT_SRC.findall(text):
+            path = urlsplit(url).path
+            if not path or urlsplit(url).scheme:
+                continue
+            if not ((html / page).parent / path).resolve().is_file():
+                broken.append(f"{page}: {url}")
+    assert not broken, "scripts that do not exist in the build:\n" + "\n".join(broken)
+
+
+def test_widget_pages_embed_state_and_local_manager(html: Path):
+    pages = _pages(html)
+    for chapter in CHAPTERS:
+        nb = json.loads((ROOT / "notebooks" / f"{chapter}.ipynb").read_text(encoding="utf-8"))
+        state = nb.get("metadata", {}).get("widgets", {}).get(WIDGET_STATE, {}).get("state")
+        text = pages[f"notebooks/{chapter}.html"]
+        if state:
+            assert WIDGET_STATE in text, f"{chapter}: widget state not embedded"
+            srcs = SCRIPT_SRC.findall(text)
+            for needed in ("_static/requirejs/require.js", "_static/require-paths.js",
+                           "_static/html-manager/dist/embed-amd.js"):
+                assert any(needed in s for s in srcs), f"{chapter}: no {needed} script"
+            order = [next(i for i, s in enumerate(srcs) if n in s) for n in
+                     ("requirejs/require.js", "require-paths.js", "embed-amd.js")]
+            assert order == sorted(order), f"{chapter}: widget scripts out of order: {srcs}"
+        else:
+            assert WIDGET_STATE not in text
+
+
+def test_math_uses_vendored_mathjax(html: Path):
+    pages = _pages(html)
+    mathjax = [p for p, t in pages.items() if "mathjax/es5/tex-chtml.js" in t]
+    assert "book/intro.html" in mathjax, "the landing page has math but does not load the vendored MathJax"
+    assert not [p for p, t in pages.items() if re.search(r"src=\"https?://[^\"]*mathjax", t, re.I)]
+
+
+def test_glued_numbers_on_prose_pages(html: Path):
+    pages = _pages(html)
+    intro = pages["book/intro.html"]
+    pasted = re.findall(r"class=\"pasted-text\">([^<]*)<", intro)
+    assert pasted and all(p.strip() for p in pasted), f"glued values missing on the landing page: {pasted}"
+    assert any(re.fullmatch(r"\d{1,3}\.\d%", p) for p in pasted), f"no accuracy (percentage) on the landing page: {pasted}"
+    assert any(re.fullmatch(r"\d{1,3}(?:,\d{3})*", p) for p in pasted), f"no parameter count on the landing page: {pasted}"
+    teaching = re.findall(r"class=\"pasted-text\">([^<]*)<", pages["book/teaching.html"])
+    assert len([p for p in teaching if re.fullmatch(r"\d+\.\d", p)]) >= 4, f"chapter timings missing: {teaching}"

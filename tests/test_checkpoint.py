@@ -1,0 +1,93 @@
+"""Checkpoints: a faithful round trip, weights_only loading, clear errors, atomic writes."""
+
+import pytest
+import torch
+
+from apparel_lib.checkpoint import load_checkpoint, save_checkpoint
+from apparel_lib.errors import CheckpointError
+from apparel_lib.evaluate import predict
+from apparel_lib.models import build_model
+from apparel_lib.recipes import get_recipe
+from apparel_lib.train import train
+
+
+@pytest.fixture(scope="module")
+def trained(tiny):
+    model = build_model("article-cnn", seed=5)
+    recipe = get_recipe("article", "article-cnn").replace(epochs=3)
+    history = train(model, tiny, recipe, seed=5, progress=False)
+    return model, recipe, history
+
+
+def test_round_trip_keeps_weights_and_provenance(trained, tiny, tmp_path):
+    model, recipe, history = trained
+    path = save_checkpoint(tmp_path / "cnn.pt", model, recipe=recipe, history=history, fingerprint="abc123", seed=5)
+    ckpt = load_checkpoint(path)
+    assert (ckpt.model_name, ckpt.recipe, ckpt.history, ckpt.fingerprint, ckpt.seed) == ("article-cnn", recipe, history, "abc123", 5)
+    assert torch.equal(predict(ckpt.model, tiny.x_val), predict(model, tiny.x_val))
+    assert not ckpt.model.training
+    # the file needs nothing beyond weights_only loading
+    assert torch.load(path, weights_only=True)["model_name"] == "article-cnn"
+
+
+def test_options_survive(tmp_path, tiny):
+    model = build_model("ann", hidden=16)
+    history = train(model, tiny, get_recipe("minibatch", "ann").replace(epochs=1), progress=False)
+    ckpt = load_checkpoint(save_checkpoint(tmp_path / "a.pt", model, recipe=get_recipe("minibatch", "ann"), history=history, fingerprint="f"))
+    assert ckpt.model.hidden.out_features == 16
+
+
+def test_wrong_model_is_a_clear_error(trained, tmp_path):
+    model, recipe, history = trained
+    path = save_checkpoint(tmp_path / "cnn.pt", model, recipe=recipe, history=history, fingerprint="f")
+    with pytest.raises(CheckpointError, match="holds a 'article-cnn' model, not 'ann'"):
+        load_checkpoint(path, model_name="ann")
+
+
+def test_weights_that_do_not_fit_the_model(trained, tmp_path):
+    model, recipe, history = trained
+    path = save_checkpoint(tmp_path / "cnn.pt", model, recipe=recipe, history=history, fingerprint="f")
+    payload = torch.load(path, weights_only=True)
+    payload["model_name"] = "ann"
+    torch.save(payload, path)
+    with pytest.raises(CheckpointError, match="does not fit model 'ann'"):
+        load_checkpoint(path)
+
+
+@pytest.mark.parametrize("content", [b"", b"not a checkpoint at all", None])
+def test_corrupt_or_missing_checkpoint(trained, tmp_path, content):
+    path = tmp_path / "bad.pt"
+    if content is None:  # a real checkpoint cut in half
+        model, recipe, history = trained
+        save_checkpoint(path, model, recipe=recipe, history=history, fingerprint="f")
+        path.write_bytes(path.read_bytes()[: path.stat().st_size // 2])
+    else:
+        path.write_bytes(content)
+    with pytest.raises(CheckpointError, match="not a readable checkpoint") as err:
+        load_checkpoint(path)
+    assert "\n" not in str(err.value)
+    with pytest.raises(CheckpointError, match="not found"):
+        load_checkpoint(tmp_path / "missing.pt")
+
+
+def test_foreign_torch_file_is_refused(tmp_path):
+    path = tmp_path / "other.pt"
+    torch.save({"weights": torch.zeros(2)}, path)
+    with pytest.raises(CheckpointError, match="not an apparel_lib checkpoint"):
+        load_checkpoint(path)
+
+
+def test_failed_save_keeps_the_old_checkpoint(trained, tmp_path, monkeypatch):
+    model, recipe, history = trained
+    path = save_checkpoint(tmp_path / "cnn.pt", model, recipe=recipe, history=history, fingerprint="good")
+    before = path.read_bytes()
+
+    def broken_save(obj, f):
+        f.write(b"half a file")
+        raise OSError("disk full")
+
+    monkeypatch.setattr(torch, "save", broken_save)
+    with pytest.raises(OSError, match="disk full"):
+        save_checkpoint(path, model, recipe=recipe, history=history, fingerprint="new")
+    assert path.read_bytes() == before
+    assert [p.name for p in tmp_path.iterdir()] == ["cnn.pt"]

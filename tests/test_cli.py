@@ -1,0 +1,76 @@
+"""The command line: real runs end to end, and every failure is one line with a non-zero exit."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def run(*args, env=None):
+    return subprocess.run(
+        [sys.executable, "-m", "apparel_lib", *map(str, args)],
+        capture_output=True, text=True, cwd=ROOT, env={**os.environ, **(env or {})}, timeout=600,
+    )
+
+
+def assert_one_line_failure(result, *fragments, code=1):
+    assert result.returncode == code, result.stderr
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert lines[0].startswith("error: ") and "Traceback" not in result.stderr
+    for fragment in fragments:
+        assert fragment in lines[0]
+
+
+def test_data_info_counts_and_verification():
+    result = run("data", "info")
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    assert "verified:    yes" in out
+    assert "60,000 images 28x28" in out and "10,000 images 28x28" in out
+    rows = [line for line in out.splitlines() if "  6,000  1,000" in line]
+    assert len(rows) == 10
+
+
+def test_train_predict_score_end_to_end(tmp_path):
+    ckpt, sub = tmp_path / "ann.pt", tmp_path / "sub.csv"
+    result = run("train", "--model", "ann", "--recipe", "minibatch", "--epochs", "1", "--out", ckpt, "--no-progress", "--device", "cpu")
+    assert result.returncode == 0, result.stderr
+    assert "397,510 parameters" in result.stdout and ckpt.is_file()
+    result = run("predict", ckpt, "--out", sub, "--no-progress")
+    assert result.returncode == 0, result.stderr
+    assert sub.read_text().splitlines()[:2][0] == "id,label"
+    result = run("score", sub)
+    assert result.returncode == 0, result.stderr
+    accuracy = float(result.stdout.split()[2])
+    assert 0.75 < accuracy < 0.95
+
+
+def test_usage_errors_exit_2_with_one_line():
+    assert_one_line_failure(run("train", "--model", "ann"), "required", code=2)
+    assert_one_line_failure(run("fly"), "invalid choice", code=2)
+
+
+def test_bad_inputs_exit_1_with_one_line(tmp_path):
+    assert_one_line_failure(run("score", tmp_path / "none.csv"), "not found")
+    bad = tmp_path / "bad.csv"
+    bad.write_text("id,class\n1,2\n")
+    assert_one_line_failure(run("score", bad), "needs exactly id,label")
+    corrupt = tmp_path / "corrupt.pt"
+    corrupt.write_bytes(b"\x00garbage")
+    assert_one_line_failure(run("predict", corrupt, "--out", tmp_path / "s.csv"), "not a readable checkpoint")
+    assert not (tmp_path / "s.csv").exists()
+    assert_one_line_failure(run("train", "--model", "lenet", "--recipe", "article", "--out", tmp_path / "x.pt"), "unknown model 'lenet'")
+    assert_one_line_failure(run("train", "--model", "ann", "--recipe", "minibatch", "--epochs", "0", "--out", tmp_path / "x.pt"), "--epochs")
+    assert_one_line_failure(run("data", "info", "--data", tmp_path / "nowhere"), "nowhere")
+    assert_one_line_failure(run("data", "info", "--no-download", env={"APPAREL_DATA": str(tmp_path)}), str(tmp_path))
+
+
+def test_export_refuses_a_non_empty_folder(tmp_path):
+    (tmp_path / "keep.txt").write_text("mine")
+    assert_one_line_failure(run("data", "export", tmp_path, "--no-progress"), str(tmp_path))
+    assert (tmp_path / "keep.txt").read_text() == "mine"

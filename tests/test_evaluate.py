@@ -1,0 +1,64 @@
+"""Evaluation: accuracy, predictions, per-class accuracy, confusion matrix, misclassified indices."""
+
+import numpy as np
+import pytest
+import torch
+from torch import nn
+
+from apparel_lib.evaluate import accuracy, confusion_matrix, logits, loss_and_accuracy, misclassified, per_class_accuracy, predict
+from apparel_lib.models import build_model
+
+
+class _Oracle(nn.Module):
+    """Predicts the class written in the image's first pixel (so its accuracy is known exactly)."""
+
+    def __init__(self):
+        super().__init__()
+        self.dummy = nn.Parameter(torch.zeros(1))
+
+    def forward(self, x):
+        return nn.functional.one_hot(x[:, 0, 0, 0].long(), 10).float() + self.dummy
+
+
+def test_accuracy_and_predictions_of_a_known_model():
+    y = torch.tensor([0, 1, 2, 3, 4, 5, 6, 7, 8, 9])
+    x = torch.zeros(10, 1, 28, 28)
+    x[:, 0, 0, 0] = torch.tensor([0, 1, 2, 3, 4, 5, 6, 7, 8, 0], dtype=torch.float32)
+    model = _Oracle()
+    assert predict(model, x).tolist() == [0, 1, 2, 3, 4, 5, 6, 7, 8, 0]
+    assert accuracy(model, x, y) == pytest.approx(0.9)
+    loss, acc = loss_and_accuracy(model, x, y)
+    assert acc == pytest.approx(0.9) and loss > 0
+
+
+def test_chunked_logits_equal_one_pass():
+    model = build_model("article-cnn")
+    x = torch.rand(50, 1, 28, 28)
+    assert torch.allclose(logits(model, x, batch_size=7), logits(model, x, batch_size=50), atol=1e-6)
+
+
+def test_prediction_uses_eval_mode_and_restores_the_mode():
+    model = build_model("article-cnn")
+    model.train()
+    x = torch.rand(8, 1, 28, 28)
+    before = [b.clone() for b in model.buffers()]
+    predict(model, x)
+    assert model.training
+    assert all(torch.equal(a, b) for a, b in zip(before, model.buffers()))  # running stats untouched
+    logits(model, x, train_mode=True)
+    assert not all(torch.equal(a, b) for a, b in zip(before, model.buffers()))
+
+
+def test_confusion_matrix_per_class_and_misclassified():
+    y_true = np.array([0, 0, 1, 1, 2, 2])
+    y_pred = np.array([0, 1, 1, 1, 0, 2])
+    cm = confusion_matrix(y_true, y_pred, num_classes=3)
+    assert cm.tolist() == [[1, 1, 0], [0, 2, 0], [1, 0, 1]]
+    assert per_class_accuracy(y_true, y_pred, num_classes=3).tolist() == [0.5, 1.0, 0.5]
+    assert misclassified(y_true, y_pred).tolist() == [1, 4]
+    assert cm.sum() == len(y_true)
+
+
+def test_per_class_accuracy_of_an_absent_class_is_nan():
+    acc = per_class_accuracy(np.array([0, 0, 1]), np.array([0, 1, 0]), num_classes=3)
+    assert acc[0] == 0.5 and acc[1] == 0.0 and np.isnan(acc[2])

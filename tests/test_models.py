@@ -1,0 +1,54 @@
+"""The models: shapes, parameter counts, seeded construction, registry errors."""
+
+import pytest
+import torch
+
+from apparel_lib.errors import ApparelError
+from apparel_lib.models import MODELS, build_model, count_parameters
+
+
+def test_registry_names():
+    assert set(MODELS) == {"ann", "article-cnn"}
+
+
+@pytest.mark.parametrize("name", ["ann", "article-cnn"])
+def test_output_shape(name):
+    model = build_model(name)
+    assert model(torch.rand(5, 1, 28, 28)).shape == (5, 10)
+
+
+def test_parameter_counts_match_the_tutorial():
+    # ann: 784*500 + 500 + 500*10 + 10; article-cnn: 40 + 8 + 148 + 8 + 1970
+    assert count_parameters(build_model("ann")) == 397_510
+    assert count_parameters(build_model("article-cnn")) == 2_174
+
+
+def test_article_cnn_layers_follow_the_tutorial():
+    model = build_model("article-cnn")
+    kinds = [type(m).__name__ for m in model.cnn_layers]
+    assert kinds == ["Conv2d", "BatchNorm2d", "ReLU", "MaxPool2d"] * 2
+    conv = model.cnn_layers[0]
+    assert (conv.kernel_size, conv.stride, conv.padding, conv.out_channels) == ((3, 3), (1, 1), (1, 1), 4)
+    assert model.linear_layers[0].in_features == 4 * 7 * 7
+
+
+def test_options_change_the_architecture():
+    assert count_parameters(build_model("ann", hidden=10)) == 784 * 10 + 10 + 10 * 10 + 10
+    assert build_model("article-cnn", filters=8).cnn_layers[0].out_channels == 8
+
+
+def test_same_seed_same_weights_and_global_rng_untouched():
+    torch.manual_seed(123)
+    before = torch.rand(1)
+    torch.manual_seed(123)
+    a, b, c = build_model("article-cnn", seed=1), build_model("article-cnn", seed=1), build_model("article-cnn", seed=2)
+    after = torch.rand(1)
+    assert torch.equal(before, after)
+    for pa, pb, pc in zip(a.parameters(), b.parameters(), c.parameters()):
+        assert torch.equal(pa, pb)
+    assert any(not torch.equal(pa, pc) for pa, pc in zip(a.parameters(), c.parameters()) if pa.dim() > 1)
+
+
+def test_unknown_model_is_one_clear_line():
+    with pytest.raises(ApparelError, match="unknown model 'lenet'.*ann, article-cnn"):
+        build_model("lenet")

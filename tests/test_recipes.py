@@ -1,0 +1,35 @@
+"""Recipes are data: the tutorial's settings per model, a modern default for any model."""
+
+import pytest
+
+from apparel_lib.errors import ApparelError
+from apparel_lib.recipes import Recipe, get_recipe
+
+
+def test_article_recipe_for_the_cnn_is_the_tutorials():
+    r = get_recipe("article", "article-cnn")
+    assert (r.optimizer, r.lr, r.batch_size, r.epochs, r.val_in_train_mode) == ("adam", 0.07, None, 25, True)
+
+
+def test_article_recipe_for_the_plain_network():
+    r = get_recipe("article", "ann")
+    assert (r.optimizer, r.lr, r.batch_size, r.epochs) == ("adam", 0.001, 128, 20)
+
+
+@pytest.mark.parametrize("model", ["ann", "article-cnn", "any-future-model"])
+def test_minibatch_recipe_fits_any_model(model):
+    r = get_recipe("minibatch", model)
+    assert r.batch_size is not None and r.batch_size <= 256 and not r.val_in_train_mode
+
+
+def test_replace_and_round_trip():
+    r = get_recipe("article", "article-cnn").replace(epochs=2)
+    assert r.epochs == 2 and get_recipe("article", "article-cnn").epochs == 25
+    assert Recipe.from_dict(r.to_dict()) == r
+
+
+def test_unknown_recipe_or_model():
+    with pytest.raises(ApparelError, match="unknown recipe 'sgd-magic'"):
+        get_recipe("sgd-magic", "ann")
+    with pytest.raises(ApparelError, match="no settings for model 'resnet'"):
+        get_recipe("article", "resnet")

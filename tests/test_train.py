@@ -1,0 +1,80 @@
+"""Training: the loss falls, the same seed repeats exactly, the history is complete, devices are picked."""
+
+import pytest
+import torch
+
+from apparel_lib.errors import ApparelError
+from apparel_lib.models import build_model
+from apparel_lib.recipes import get_recipe
+from apparel_lib.train import History, pick_device, train
+
+
+def _fit(tiny, name="ann", recipe="minibatch", epochs=3, seed=0):
+    model = build_model(name, seed=seed)
+    history = train(model, tiny, get_recipe(recipe, name).replace(epochs=epochs), seed=seed, progress=False)
+    return model, history
+
+
+@pytest.mark.parametrize("name,recipe", [("ann", "minibatch"), ("ann", "article"), ("article-cnn", "minibatch")])
+def test_loss_falls(tiny, name, recipe):
+    _, h = _fit(tiny, name, recipe, epochs=4)
+    assert h.train_loss[-1] < 0.8 * h.train_loss[0]
+    assert h.val_acc[-1] > h.val_acc[0] or h.val_acc[-1] > 0.6
+
+
+def test_full_batch_article_recipe_runs_the_tutorials_way(tiny):
+    _, h = _fit(tiny, "article-cnn", "article", epochs=6)
+    assert h.epochs == 6
+    assert h.train_loss[-1] < h.train_loss[0]
+    # validation measured in training mode before each step: the first value is an untrained model's
+    assert h.val_acc[0] < 0.3
+
+
+def test_history_is_complete_and_bounded(tiny):
+    _, h = _fit(tiny, epochs=2)
+    assert [len(v) for v in h.to_dict().values()] == [2] * 5
+    assert all(0 <= a <= 1 for a in h.train_acc + h.val_acc)
+    assert all(loss > 0 for loss in h.train_loss + h.val_loss)
+    assert History.from_dict(h.to_dict()) == h
+
+
+def test_same_seed_same_result_other_seed_differs(tiny):
+    m1, h1 = _fit(tiny, "article-cnn", epochs=2, seed=3)
+    m2, h2 = _fit(tiny, "article-cnn", epochs=2, seed=3)
+    m3, h3 = _fit(tiny, "article-cnn", epochs=2, seed=4)
+    assert h1.train_loss == h2.train_loss and h1.val_acc == h2.val_acc
+    assert all(torch.equal(a, b) for a, b in zip(m1.state_dict().values(), m2.state_dict().values()))
+    assert h1.train_loss != h3.train_loss
+
+
+def test_training_leaves_the_global_random_state_alone(tiny):
+    torch.manual_seed(7)
+    expected = torch.rand(3)
+    torch.manual_seed(7)
+    _fit(tiny, epochs=1)
+    assert torch.equal(torch.rand(3), expected)
+
+
+def test_progress_bar_can_be_turned_off(tiny, capsys):
+    _fit(tiny, epochs=1)
+    captured = capsys.readouterr()
+    assert captured.err == "" and captured.out == ""
+    model = build_model("ann")
+    train(model, tiny, get_recipe("minibatch", "ann").replace(epochs=1), progress=True)
+    assert "1/1" in capsys.readouterr().err
+
+
+def test_pick_device():
+    assert pick_device("cpu") == torch.device("cpu")
+    expected = "cuda" if torch.cuda.is_available() else "mps" if torch.backends.mps.is_available() else "cpu"
+    assert pick_device().type == expected
+    with pytest.raises(ApparelError, match="unknown device 'banana'"):
+        pick_device("banana")
+    if not torch.cuda.is_available():
+        with pytest.raises(ApparelError, match="no CUDA GPU"):
+            pick_device("cuda")
+
+
+def test_unknown_optimizer(tiny):
+    with pytest.raises(ApparelError, match="unknown optimizer 'rmsprop'"):
+        train(build_model("ann"), tiny, get_recipe("minibatch", "ann").replace(optimizer="rmsprop"), progress=False)

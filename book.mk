@@ -9,7 +9,8 @@
 
 BIN ?= .venv/bin
 NOTEBOOK_TIMEOUT ?= 1800
-# The chapters, in reading order (their names start with the chapter number).
+# The chapters, in reading order (their names start with the chapter number). To run only some:
+#   make execute BOOK_NOTEBOOKS_PY=notebooks/04_tutorial_cnn.py
 BOOK_NOTEBOOKS_PY = $(sort $(wildcard notebooks/[0-9]*.py))
 
 .PHONY: execute html

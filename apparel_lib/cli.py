@@ -126,8 +126,10 @@ def _train(args: argparse.Namespace) -> None:
     history = train(model, splits, recipe, seed=args.seed, device=device, progress=not args.no_progress)
     save_checkpoint(args.out, model, recipe=recipe, history=history, fingerprint=data.fingerprint, seed=args.seed)
     model.cpu()
-    print(f"train accuracy {accuracy(model, splits.x_train, splits.y_train):.4f}, "
-          f"validation accuracy {accuracy(model, splits.x_val, splits.y_val):.4f}")
+    how = {"train_mode": recipe.eval_in_train_mode}
+    print(f"train accuracy {accuracy(model, splits.x_train, splits.y_train, **how):.4f}, "
+          f"validation accuracy {accuracy(model, splits.x_val, splits.y_val, **how):.4f}"
+          + (" (measured the tutorial's way, in training mode)" if recipe.eval_in_train_mode else ""))
     print(f"saved {args.out}")
 
 
@@ -148,7 +150,7 @@ def _predict(args: argparse.Namespace) -> None:
         if data.fingerprint != ckpt.fingerprint:
             print(f"warning: {args.checkpoint} was trained on data {ckpt.fingerprint}, predicting on {data.fingerprint}", file=sys.stderr)
         ids, images = submission_ids(len(data.test_images)), data.test_images
-    labels = predict(ckpt.model, to_tensor(images)).numpy()
+    labels = predict(ckpt.model, to_tensor(images), train_mode=ckpt.recipe.eval_in_train_mode).numpy()
     write_submission(args.out, ids, labels)
     print(f"wrote {len(ids):,} predictions of {ckpt.model_name} to {args.out}")
 

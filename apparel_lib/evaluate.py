@@ -24,37 +24,44 @@ def _device_of(model: nn.Module) -> torch.device:
 
 
 @torch.no_grad()
-def logits(model: nn.Module, x: torch.Tensor, *, batch_size: int = 4096, train_mode: bool = False) -> torch.Tensor:
-    """Raw class scores for ``x`` (on the CPU), computed in chunks.
+def logits(model: nn.Module, x: torch.Tensor, *, train_mode: bool = False, batch_size: int = 4096) -> torch.Tensor:
+    """Raw class scores for ``x`` (on the CPU).
 
-    The model is put in evaluation mode (batch norm uses its running statistics) unless
-    ``train_mode`` is set, and its previous mode is restored afterwards.
+    Normally the model runs in evaluation mode (batch norm uses the running averages learned in
+    training), in chunks of ``batch_size``. With ``train_mode`` it runs the tutorial's way: in
+    training mode, on the whole of ``x`` as one batch, so batch norm uses the statistics of
+    ``x`` itself. Either way the model is left exactly as it was (mode and running statistics).
     """
     was_training = model.training
+    saved = {name: b.clone() for name, b in model.named_buffers()} if train_mode else {}
     model.train(train_mode)
     device = _device_of(model)
+    step = max(1, len(x)) if train_mode else batch_size
     try:
-        chunks = [model(x[i : i + batch_size].to(device)).cpu() for i in range(0, len(x), batch_size)]
+        chunks = [model(x[i : i + step].to(device)).cpu() for i in range(0, len(x), step)]
     finally:
         model.train(was_training)
+        for name, buffer in model.named_buffers():
+            if name in saved:
+                buffer.copy_(saved[name])
     return torch.cat(chunks) if chunks else torch.empty(0, 0)
 
 
-def predict(model: nn.Module, x: torch.Tensor, *, batch_size: int = 4096) -> torch.Tensor:
-    """Predicted class (0-9) for every image in ``x``."""
-    return logits(model, x, batch_size=batch_size).argmax(dim=1)
+def predict(model: nn.Module, x: torch.Tensor, *, train_mode: bool = False) -> torch.Tensor:
+    """Predicted class (0-9) for every image in ``x`` (``train_mode``: see :func:`logits`)."""
+    return logits(model, x, train_mode=train_mode).argmax(dim=1)
 
 
-def accuracy(model: nn.Module, x: torch.Tensor, y: torch.Tensor) -> float:
-    """Fraction of images in ``x`` whose predicted class equals ``y``."""
-    return float((predict(model, x) == y.cpu()).float().mean())
+def accuracy(model: nn.Module, x: torch.Tensor, y: torch.Tensor, *, train_mode: bool = False) -> float:
+    """Fraction of images in ``x`` whose predicted class equals ``y`` (``train_mode``: see :func:`logits`)."""
+    return float((predict(model, x, train_mode=train_mode) == y.cpu()).float().mean())
 
 
 def loss_and_accuracy(
     model: nn.Module, x: torch.Tensor, y: torch.Tensor, *, train_mode: bool = False
 ) -> tuple[float, float]:
-    """Mean cross-entropy and accuracy over ``x``; with ``train_mode`` the whole set is one batch."""
-    out = logits(model, x, batch_size=len(x) if train_mode else 4096, train_mode=train_mode)
+    """Mean cross-entropy and accuracy over ``x`` (``train_mode``: see :func:`logits`)."""
+    out = logits(model, x, train_mode=train_mode)
     y = y.cpu()
     return float(F.cross_entropy(out, y)), float((out.argmax(1) == y).float().mean())
 

@@ -10,6 +10,7 @@ from collections.abc import Sequence
 
 import numpy as np
 from matplotlib.figure import Figure
+from matplotlib.ticker import MaxNLocator
 
 from .data import CLASSES
 from .spatial import conv_parameters, dense_parameters
@@ -100,6 +101,7 @@ def training_curves(history: History, *, title: str | None = None) -> Figure:
         ax.plot(epochs, getattr(history, f"train_{key}"), marker=".", label="training")
         ax.plot(epochs, getattr(history, f"val_{key}"), marker=".", label="validation")
         ax.set_xlabel("epoch")
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
         ax.set_ylabel(label)
         ax.grid(alpha=0.3)
         ax.legend()

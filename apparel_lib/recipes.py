@@ -16,9 +16,11 @@ class Recipe:
     """How to train a model.
 
     ``batch_size=None`` means the whole training set is one batch (one step per epoch).
-    ``val_in_train_mode`` reproduces the tutorial's habit of computing the validation loss with
-    the model still in training mode, before each step (batch norm then uses, and updates its
-    running statistics from, the validation batch itself).
+    ``eval_in_train_mode`` reproduces the tutorial, which never calls ``model.eval()``: the
+    validation loss of each epoch is computed before the step with the model in training mode,
+    and accuracies and predictions are computed the same way, on the whole set as one batch, so
+    batch normalisation uses the statistics of the very images being judged instead of the
+    running averages learned in training.
     """
 
     name: str
@@ -27,7 +29,7 @@ class Recipe:
     epochs: int
     optimizer: str = "adam"
     weight_decay: float = 0.0
-    val_in_train_mode: bool = False
+    eval_in_train_mode: bool = False
 
     def replace(self, **changes: Any) -> Recipe:
         """A copy with some fields changed, e.g. ``recipe.replace(epochs=3)``."""
@@ -46,7 +48,7 @@ ANY_MODEL = "*"
 RECIPES: dict[str, dict[str, Recipe]] = {
     # The tutorial's own training, per model.
     "article": {
-        "article-cnn": Recipe("article", lr=0.07, batch_size=None, epochs=25, val_in_train_mode=True),
+        "article-cnn": Recipe("article", lr=0.07, batch_size=None, epochs=25, eval_in_train_mode=True),
         "ann": Recipe("article", lr=0.001, batch_size=128, epochs=20),
     },
     # A sound modern default for any model: small shuffled mini-batches and Adam's usual rate.

@@ -89,15 +89,18 @@ def train(
     """Train ``model`` in place on ``splits.x_train`` following ``recipe``; return the history.
 
     Each epoch records the mean training loss and accuracy over its steps, then the validation
-    loss and accuracy (in evaluation mode, or, with ``recipe.val_in_train_mode``, the tutorial's
-    way: in training mode, on the whole validation set, before the epoch's step).
+    loss and accuracy in evaluation mode. With ``recipe.eval_in_train_mode`` the validation set
+    is measured the tutorial's way instead: before the epoch's step, in training mode, as one
+    batch, which (as in the tutorial) also moves batch norm's running averages.
     The same seed on the same machine gives the same weights and history; the global random
     state is left as it was.
     """
     device = pick_device(device)
     model.to(device)
     x_val, y_val = splits.x_val.to(device), splits.y_val.to(device)
-    loader = make_loader(splits.x_train, splits.y_train, batch_size=recipe.batch_size, shuffle=True, seed=seed)
+    # Mini-batches are shuffled afresh each epoch; a full batch is the training set in its own
+    # order, as the tutorial fed it (its order does not change what a full-batch step computes).
+    loader = make_loader(splits.x_train, splits.y_train, batch_size=recipe.batch_size, shuffle=recipe.batch_size is not None, seed=seed)
     optimizer = make_optimizer(model, recipe)
     history = History()
     with torch.random.fork_rng(devices=[]):
@@ -105,9 +108,11 @@ def train(
         bar = tqdm(range(recipe.epochs), desc=f"{getattr(model, 'name', 'model')} · {recipe.name}", unit="epoch", disable=not progress)
         for _ in bar:
             start = time.perf_counter()
-            if recipe.val_in_train_mode:
-                val_loss, val_acc = loss_and_accuracy(model, x_val, y_val, train_mode=True)
             model.train()
+            if recipe.eval_in_train_mode:
+                with torch.no_grad():
+                    out = model(x_val)
+                val_loss, val_acc = float(F.cross_entropy(out, y_val)), float((out.argmax(1) == y_val).float().mean())
             total_loss, correct, seen = 0.0, 0, 0
             for xb, yb in loader:
                 xb, yb = xb.to(device), yb.to(device)
@@ -119,7 +124,7 @@ def train(
                 total_loss += loss.item() * len(yb)
                 correct += int((out.argmax(1) == yb).sum())
                 seen += len(yb)
-            if not recipe.val_in_train_mode:
+            if not recipe.eval_in_train_mode:
                 val_loss, val_acc = loss_and_accuracy(model, x_val, y_val)
             history.train_loss.append(total_loss / seen)
             history.train_acc.append(correct / seen)

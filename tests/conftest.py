@@ -45,6 +45,15 @@ def layout(exported: Path) -> Layout:
     return read_layout(exported, progress=False)
 
 
+def one_line(excinfo: pytest.ExceptionInfo, *words: str) -> str:
+    """The error's message, checked to be one line that contains every word in ``words``."""
+    message = str(excinfo.value)
+    assert message and "\n" not in message
+    for word in words:
+        assert word in message, message
+    return message
+
+
 def make_idx(array: np.ndarray, *, magic: int | None = None, dims: tuple[int, ...] | None = None, extra: bytes = b"") -> bytes:
     """IDX bytes for a uint8 ``array``; ``magic``/``dims``/``extra`` forge bad headers and trailers."""
     array = np.asarray(array, dtype=np.uint8)

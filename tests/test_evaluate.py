@@ -1,5 +1,7 @@
 """Evaluation: accuracy, predictions, per-class accuracy, confusion matrix, misclassified indices."""
 
+import copy
+
 import numpy as np
 import pytest
 import torch
@@ -37,16 +39,26 @@ def test_chunked_logits_equal_one_pass():
     assert torch.allclose(logits(model, x, batch_size=7), logits(model, x, batch_size=50), atol=1e-6)
 
 
-def test_prediction_uses_eval_mode_and_restores_the_mode():
+def test_evaluation_leaves_the_model_as_it_was():
     model = build_model("article-cnn")
     model.train()
     x = torch.rand(8, 1, 28, 28)
     before = [b.clone() for b in model.buffers()]
     predict(model, x)
+    predict(model, x, train_mode=True)
     assert model.training
     assert all(torch.equal(a, b) for a, b in zip(before, model.buffers()))  # running stats untouched
-    logits(model, x, train_mode=True)
-    assert not all(torch.equal(a, b) for a, b in zip(before, model.buffers()))
+
+
+def test_train_mode_uses_the_statistics_of_the_whole_batch():
+    model = build_model("article-cnn")
+    x = torch.rand(300, 1, 28, 28)
+    with torch.no_grad():
+        by_hand = copy.deepcopy(model).train()(x)
+    assert torch.allclose(logits(model, x, train_mode=True), by_hand, atol=1e-5)
+    assert not torch.allclose(logits(model, x), by_hand, atol=1e-3)  # running averages differ from batch statistics
+    y = by_hand.argmax(1)
+    assert accuracy(model, x, y, train_mode=True) == 1.0
 
 
 def test_confusion_matrix_per_class_and_misclassified():

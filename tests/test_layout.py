@@ -14,18 +14,11 @@ import skimage.io
 from PIL import Image
 
 from apparel_lib.data import FashionMNIST
+from conftest import one_line
 from apparel_lib.errors import DataError
 from apparel_lib.layout import TEST_FIRST_ID, TRAIN_FIRST_ID, Layout, export_layout, read_layout
 
 N_TRAIN, N_TEST = 30, 12
-
-
-def one_line(excinfo: pytest.ExceptionInfo[DataError], *words: str) -> str:
-    message = str(excinfo.value)
-    assert message and "\n" not in message
-    for word in words:
-        assert word in message, message
-    return message
 
 
 @pytest.fixture

@@ -8,7 +8,7 @@ from apparel_lib.recipes import Recipe, get_recipe
 
 def test_article_recipe_for_the_cnn_is_the_tutorials():
     r = get_recipe("article", "article-cnn")
-    assert (r.optimizer, r.lr, r.batch_size, r.epochs, r.val_in_train_mode) == ("adam", 0.07, None, 25, True)
+    assert (r.optimizer, r.lr, r.batch_size, r.epochs, r.eval_in_train_mode) == ("adam", 0.07, None, 25, True)
 
 
 def test_article_recipe_for_the_plain_network():
@@ -19,7 +19,7 @@ def test_article_recipe_for_the_plain_network():
 @pytest.mark.parametrize("model", ["ann", "article-cnn", "any-future-model"])
 def test_minibatch_recipe_fits_any_model(model):
     r = get_recipe("minibatch", model)
-    assert r.batch_size is not None and r.batch_size <= 256 and not r.val_in_train_mode
+    assert r.batch_size is not None and r.batch_size <= 256 and not r.eval_in_train_mode
 
 
 def test_replace_and_round_trip():

@@ -16,7 +16,7 @@ import pytest
 from apparel_lib import sources
 from apparel_lib.errors import DataError
 from apparel_lib.sources import DEBIAN_DIR, FILES, MIRRORS, Source, cache_dir, load_arrays
-from conftest import make_idx
+from conftest import make_idx, one_line
 
 REAL_HASHES = {
     "t10k-images-idx3-ubyte": "5b4141f0afbad91edebe8549f8fcffe087ea10ca49f1dbef5c9a5cd8815ce37b",
@@ -127,14 +127,6 @@ def assert_fake(arrays: dict[str, np.ndarray]) -> None:
     assert arrays["train-images-idx3-ubyte"].shape == (20, 28, 28)
     for stem, raw in FAKE.items():
         np.testing.assert_array_equal(arrays[stem].ravel(), np.frombuffer(raw, np.uint8)[-arrays[stem].size :])
-
-
-def one_line(excinfo: pytest.ExceptionInfo[DataError], *words: str) -> str:
-    message = str(excinfo.value)
-    assert message and "\n" not in message
-    for word in words:
-        assert word in message, message
-    return message
 
 
 # --- constants and configuration ---------------------------------------------------------------

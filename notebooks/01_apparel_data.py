@@ -1,0 +1,233 @@
+# %% [markdown]
+# # The apparel data
+#
+# The tutorial this book retells starts from a practice problem: *identify the apparels*. You
+# get a folder of small grayscale pictures of clothes, a `train.csv` that says which picture
+# shows which kind of garment, a `test.csv` of pictures to classify, and a
+# `sample_submission.csv` showing the format of the answer. Behind it is Fashion-MNIST, a
+# public data set of 70,000 pictures of ten kinds of clothing and shoes sold by Zalando.
+#
+# **In this chapter you will learn**
+#
+# - how the practice layout is organised, and how to load it the way the tutorial does
+#   (CSV of ids, PNG files read with scikit-image, pixels scaled to [0, 1]);
+# - how to get the same arrays with one library call, fast;
+# - what the pictures look like, class by class, and how balanced the classes are;
+# - what the pixel values look like in numbers;
+# - how a validation split is carved out of the training set, and why it is stratified.
+
+# %%
+# %matplotlib inline
+import time
+
+import numpy as np
+import pandas as pd
+from myst_nb import glue
+from skimage.io import imread
+from tqdm.auto import tqdm
+
+from apparel_lib import CLASSES, load_data, make_splits, read_layout
+from apparel_lib.layout import practice_layout
+from apparel_lib.plots import class_balance, examples_per_class, image_grid, pixel_histogram
+
+started = time.perf_counter()
+data = load_data(progress=False)
+print(f"Fashion-MNIST from {data.source.origin}, verified: {data.source.verified}, fingerprint {data.fingerprint}")
+print(f"{len(data.train_images):,} training and {len(data.test_images):,} test images, {len(CLASSES)} classes")
+
+# %% [markdown]
+# `load_data` found the four original data files (here, where a Debian package installs them),
+# checked each one against a known hash of its content, and returned them as arrays. The
+# practice problem did not hand out those files but a folder of PNG pictures. The library writes
+# that folder once from the verified data, with the same names and columns: training pictures
+# get ids 1 to 60,000 and test pictures ids 60,001 to 70,000. The true test labels are kept out
+# of the folder, as they were in the practice problem; the library holds on to them to score
+# answers locally, like the problem's online checker did.
+
+# %% tags=["nbval-ignore-output"]
+folder = practice_layout(data)
+
+# %%
+print(sorted(path.name for path in folder.iterdir()))
+train_csv = pd.read_csv(folder / "train.csv")
+train_csv.head()
+
+# %%
+pd.read_csv(folder / "sample_submission.csv").head(3)
+
+# %% [markdown]
+# ## Loading it the tutorial's way
+#
+# The tutorial reads every picture listed in the CSV with scikit-image's `imread`, asks for
+# grayscale, divides by 255 so the pixels lie between 0 and 1, and stacks the results into one
+# array. Here is that loop, on the 10,000 test pictures (the training pictures work the same way,
+# six times longer).
+
+# %%
+test_csv = pd.read_csv(folder / "test.csv")
+test_img = []
+for img_id in tqdm(test_csv["id"], desc="reading test PNGs"):
+    img = imread(folder / "test" / f"{img_id}.png", as_gray=True)
+    img = img / 255.0
+    test_img.append(img.astype("float32"))
+test_x = np.array(test_img)
+print(test_x.shape, test_x.dtype, test_x.min(), test_x.max())
+
+# %% [markdown]
+# ## The same in one call
+#
+# `read_layout` does exactly this for both splits, checks what it reads (missing pictures,
+# wrong sizes, duplicate ids, malformed CSV files all stop it with a clear message) and keeps a
+# cache, so the second time it takes a fraction of a second instead of the few dozen seconds
+# that 70,000 separate PNG files cost.
+
+# %% tags=["nbval-ignore-output"]
+layout = read_layout(folder)
+
+# %%
+print("test pictures identical to the loop above:", np.array_equal(layout.test_images, test_x))
+print("training pictures identical to the original data / 255:",
+      np.array_equal(layout.train_images, (data.train_images / 255.0).astype("float32")))
+print("labels identical:", np.array_equal(layout.train_labels, data.train_labels))
+print("train:", layout.train_images.shape, " test:", layout.test_images.shape)
+
+# %% [markdown]
+# The PNG folder and the original files hold the very same pixels. From here on the book loads
+# the data with `load_data`, which reads the original files in well under a second.
+#
+# ## A first look
+#
+# The first training pictures, with their labels:
+
+# %%
+image_grid(layout.train_images[:24], layout.train_labels[:24], ncols=12)
+
+# %% [markdown]
+# Each row below shows the first pictures of one class. Some classes are easy to tell apart at a
+# glance (trousers, bags); others are close cousins: shirts, T-shirts, pullovers and coats all
+# have a body and two sleeves, and at 28×28 pixels the details that separate them are few.
+
+# %%
+examples_per_class(data.train_images, data.train_labels, per_class=10)
+
+# %% [markdown]
+# ## How balanced are the classes?
+#
+# A model that always answered "bag" would be right on every tenth picture if the classes are
+# balanced, and on many more if bags were common. So count them before judging any accuracy.
+
+# %%
+counts = pd.DataFrame({"train": data.class_counts("train"), "test": data.class_counts("test")})
+counts
+
+# %%
+class_balance({"train": counts["train"].to_numpy(), "test": counts["test"].to_numpy()})
+
+# %% [markdown]
+# Every class has exactly the same number of pictures in each split, so guessing gives 10%
+# accuracy, and plain accuracy is a fair score.
+#
+# ## Pixels in numbers
+#
+# Every picture is 28×28 = 784 numbers. After scaling, 0 is background (white in these plots)
+# and 1 the darkest ink.
+
+# %%
+pixels = layout.train_images
+stats = pd.Series({
+    "mean": pixels.mean(),
+    "standard deviation": pixels.std(),
+    "share of pixels exactly 0": (pixels == 0).mean(),
+    "share of pixels exactly 1": (pixels == 1).mean(),
+    "darkest pixel": pixels.max(),
+})
+stats.round(3)
+
+# %%
+pixel_histogram(pixels)
+
+# %% [markdown]
+# Half of all pixels are background, and the rest spread over the whole range. The average
+# picture of each class shows where each kind of garment puts its ink — the kind of layout
+# information a convolutional network can exploit and a flattened row hides.
+
+# %%
+means = np.stack([pixels[layout.train_labels == c].mean(axis=0) for c in range(len(CLASSES))])
+image_grid(means, list(range(len(CLASSES))), ncols=10)
+
+# %%
+mean_brightness = pd.Series({name: pixels[layout.train_labels == c].mean() for c, name in enumerate(CLASSES)})
+mean_brightness.sort_values().round(3)
+
+# %% [markdown]
+# Sandals and sneakers use the least ink, coats and pullovers the most. Brightness alone already
+# separates some classes — but not the crowded family of tops in the middle of the list.
+
+# %% [markdown]
+# ## Holding pictures back for validation
+#
+# The test labels are hidden, so to watch a model learn we need labelled pictures it never trains
+# on. The tutorial keeps 10% of the training set aside for this. The library does the same, but
+# *stratified*: exactly 10% of each class, chosen with a fixed seed, so the split is the same on
+# every run and every machine and no class is over- or under-represented by chance.
+
+# %%
+splits = make_splits(data, val_fraction=0.1, seed=0)
+split_counts = pd.DataFrame({
+    "train": np.bincount(splits.y_train.numpy(), minlength=10),
+    "validation": np.bincount(splits.y_val.numpy(), minlength=10),
+}, index=CLASSES)
+print("x_train", tuple(splits.x_train.shape), "x_val", tuple(splits.x_val.shape), "x_test", tuple(splits.x_test.shape))
+split_counts
+
+# %% [markdown]
+# The tensors have the shape PyTorch's convolution layers expect: (pictures, channels, height,
+# width), with one channel for grayscale.
+#
+# ## Exercises
+#
+# 1. Show the ten training pictures of class "Shirt" that are darkest on average. Do they look
+#    like shirts to you?
+# 2. How many training pictures would you need to look at, in file order, before you have seen
+#    at least one of every class?
+# 3. Read the first 1,000 training PNGs the tutorial's way and check that they equal
+#    `data.train_images[:1000] / 255`.
+#
+# <details>
+# <summary>Solution 1</summary>
+#
+# ```python
+# shirt = CLASSES.index("Shirt")
+# idx = np.flatnonzero(layout.train_labels == shirt)
+# darkest = idx[np.argsort(pixels[idx].mean(axis=(1, 2)))[-10:]]
+# image_grid(pixels[darkest], layout.train_labels[darkest], ncols=10)
+# ```
+#
+# The darkest "shirts" are often dense, long-sleeved garments that could pass for pullovers or
+# coats: the class boundary is blurry even for people.
+# </details>
+#
+# <details>
+# <summary>Solution 2</summary>
+#
+# ```python
+# seen = set()
+# for i, label in enumerate(data.train_labels):
+#     seen.add(int(label))
+#     if len(seen) == 10:
+#         print(i + 1)
+#         break
+# ```
+# </details>
+#
+# <details>
+# <summary>Solution 3</summary>
+#
+# ```python
+# first = [imread(folder / "train" / f"{i}.png", as_gray=True) / 255.0 for i in train_csv["id"][:1000]]
+# print(np.array_equal(np.array(first, dtype="float32"), (data.train_images[:1000] / 255.0).astype("float32")))
+# ```
+# </details>
+
+# %% tags=["nbval-ignore-output", "remove-cell"]
+glue("ch1_minutes", (time.perf_counter() - started) / 60, display=False)

@@ -1,0 +1,54 @@
+"""Figures: built without pyplot (no global figures left behind), with the expected panels."""
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+import pytest  # noqa: E402
+
+from apparel_lib import plots  # noqa: E402
+from apparel_lib.train import History  # noqa: E402
+
+
+@pytest.fixture(autouse=True)
+def no_global_figures():
+    plt.close("all")
+    yield
+    assert plt.get_fignums() == [], "a plot function left a pyplot figure open"
+
+
+def _panels(fig):
+    return [ax for ax in fig.axes if ax.get_visible() and ax.axison]
+
+
+def test_image_grid_titles_predictions(data):
+    fig = plots.image_grid(data.train_images[:10], data.train_labels[:10], predictions=[0] * 10, ncols=4)
+    titles = [ax.get_title() for ax in fig.axes[:10]]
+    assert titles[0] == "Ankle boot\n→ T-shirt/top" and titles[1] == "T-shirt/top"
+    assert len(_panels(fig)) == 10 and len(fig.axes) == 12
+    fig.canvas.draw()
+
+
+def test_examples_per_class_and_balance(data):
+    assert len(plots.examples_per_class(data.train_images, data.train_labels, per_class=3).axes) == 30
+    fig = plots.class_balance({"train": np.full(10, 6000), "test": np.full(10, 1000)})
+    assert len(fig.axes[0].patches) == 20
+
+
+def test_training_curves_plot_every_epoch():
+    history = History([1.0, 0.5, 0.4], [0.5, 0.7, 0.8], [1.1, 0.6, 0.5], [0.45, 0.65, 0.7], [1.0, 1.0, 1.0])
+    fig = plots.training_curves(history, title="t")
+    loss_ax, acc_ax = fig.axes
+    assert [len(line.get_xdata()) for line in loss_ax.lines] == [3, 3]
+    assert list(acc_ax.lines[1].get_ydata()) == [0.45, 0.65, 0.7]
+
+
+def test_pixel_histogram_picture_and_row_parameter_growth(data):
+    assert plots.pixel_histogram(data.test_images[:10]).axes[0].get_yscale() == "log"
+    assert len(plots.picture_and_row([data.test_images[0]] * 3, ["a", "b", "c"]).axes) == 6
+    fig = plots.parameter_growth([28, 224])
+    dense, conv = fig.axes[0].lines
+    assert list(dense.get_ydata()) == [28 * 28 * 3 * 500 + 500, 224 * 224 * 3 * 500 + 500]
+    assert list(conv.get_ydata()) == [112, 112]

@@ -1,0 +1,54 @@
+"""Flattening helpers: transformations, row similarity and the parameter arithmetic."""
+
+import numpy as np
+import pytest
+
+from apparel_lib.spatial import (TRANSFORMS, conv_parameters, dense_parameters, flatten, parameter_table, pixel_permutation,
+                                 row_similarity, transform)
+
+
+@pytest.fixture
+def image(data):
+    return data.test_images[0]
+
+
+def test_flatten_reads_rows_top_to_bottom(image):
+    row = flatten(image)
+    assert row.shape == (784,) and np.array_equal(row[28:56], image[1])
+
+
+@pytest.mark.parametrize("name", list(TRANSFORMS))
+def test_transformations_keep_every_pixel_value(image, name):
+    out = transform(image, name)
+    assert out.shape == (28, 28)
+    if "shifted" not in name:  # a shift wraps around, so it keeps the values too, just not these tests' twins
+        assert np.array_equal(np.sort(out.ravel()), np.sort(image.ravel()))
+
+
+def test_flips_are_their_own_inverse_and_shuffle_is_fixed(image):
+    assert np.array_equal(transform(transform(image, "flipped upside down"), "flipped upside down"), image)
+    assert not np.array_equal(transform(image, "flipped upside down"), image)
+    assert np.array_equal(transform(image, "pixels shuffled (seed 0)"), transform(image, "pixels shuffled (seed 0)"))
+    perm = pixel_permutation(0)
+    assert sorted(perm.tolist()) == list(range(784)) and not np.array_equal(perm, np.arange(784))
+    assert not np.array_equal(pixel_permutation(0), pixel_permutation(1))
+
+
+def test_row_similarity(image):
+    assert row_similarity(image, image) == pytest.approx(1.0)
+    assert row_similarity(image, np.zeros_like(image)) == 0.0
+    assert 0 < row_similarity(image, transform(image, "flipped upside down")) < 0.9
+
+
+def test_unknown_transformation(image):
+    with pytest.raises(KeyError, match="unknown transformation"):
+        transform(image, "sheared")
+
+
+def test_parameter_arithmetic():
+    assert dense_parameters(784, 500) == 392_500
+    assert dense_parameters(224 * 224 * 3, 500) == 75_264_500
+    assert conv_parameters(1, 4) == 40 and conv_parameters(4, 4) == 148
+    table = parameter_table([(28, 28, 1), (28, 28, 3), (224, 224, 3)], hidden=500)
+    assert table["flattened inputs"].tolist() == [784, 2_352, 150_528]
+    assert table["3×3 conv, 4 filters"].tolist() == [40, 112, 112]

@@ -203,8 +203,9 @@ split_counts
 # image_grid(pixels[darkest], layout.train_labels[darkest], ncols=10)
 # ```
 #
-# The darkest "shirts" are often dense, long-sleeved garments that could pass for pullovers or
-# coats: the class boundary is blurry even for people.
+# Look at them before reading the labels: would you have said "shirt" for each one, or
+# "pullover", "coat" or "T-shirt"? At 28×28 pixels the boundary between these classes is blurry
+# even for people, which is worth remembering when a model confuses them.
 # </details>
 #
 # <details>
@@ -230,4 +231,4 @@ split_counts
 # </details>
 
 # %% tags=["nbval-ignore-output", "remove-cell"]
-glue("ch1_minutes", (time.perf_counter() - started) / 60, display=False)
+glue("ch1_seconds", round(time.perf_counter() - started), display=False)

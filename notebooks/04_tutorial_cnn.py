@@ -102,7 +102,7 @@ cnn_acc = {
 assert 0.66 <= cnn_acc["test"] <= 0.76, cnn_acc
 pd.Series(cnn_acc, name="accuracy").round(4)
 
-# %%
+# %% tags=["remove-cell"]
 glue("cnn_params", cnn_params, display=False)
 for split, value in cnn_acc.items():
     glue(f"cnn_{'val' if split == 'validation' else split}_acc", value, display=False)
@@ -246,4 +246,4 @@ print("same predicted class:", bool((torch.exp(scores).argmax(1) == scores.softm
 # </details>
 
 # %% tags=["nbval-ignore-output", "remove-cell"]
-glue("ch4_minutes", (time.perf_counter() - started) / 60, display=False)
+glue("ch4_seconds", round(time.perf_counter() - started), display=False)

@@ -12,6 +12,7 @@ __all__ = [
     "predict",
     "accuracy",
     "loss_and_accuracy",
+    "score_logits",
     "per_class_accuracy",
     "confusion_matrix",
     "misclassified",
@@ -61,8 +62,12 @@ def loss_and_accuracy(
     model: nn.Module, x: torch.Tensor, y: torch.Tensor, *, train_mode: bool = False
 ) -> tuple[float, float]:
     """Mean cross-entropy and accuracy over ``x`` (``train_mode``: see :func:`logits`)."""
-    out = logits(model, x, train_mode=train_mode)
-    y = y.cpu()
+    return score_logits(logits(model, x, train_mode=train_mode), y)
+
+
+def score_logits(out: torch.Tensor, y: torch.Tensor) -> tuple[float, float]:
+    """Mean cross-entropy and accuracy of class scores ``out`` against labels ``y``."""
+    y = y.to(out.device)
     return float(F.cross_entropy(out, y)), float((out.argmax(1) == y).float().mean())
 
 

@@ -102,7 +102,8 @@ for split, value in ann_acc.items():
 # the file and compares it with the hidden test labels.
 
 # %%
-submission = write_submission("outputs/ann_submission.csv", submission_ids(), predict(model, splits.x_test).numpy())
+test_predictions = predict(model, splits.x_test)
+submission = write_submission("outputs/ann_submission.csv", submission_ids(), test_predictions.numpy())
 print("".join(open(submission).readlines()[:4]), end="")
 print(f"test accuracy of the submission: {score_submission(submission, data.test_labels):.4f}")
 
@@ -110,7 +111,7 @@ print(f"test accuracy of the submission: {score_submission(submission, data.test
 # ## Which garments are hard?
 
 # %%
-per_class = per_class_accuracy(splits.y_test, predict(model, splits.x_test))
+per_class = per_class_accuracy(splits.y_test, test_predictions)
 pd.Series(per_class, index=CLASSES, name="test accuracy").sort_values().round(3)
 
 # %% [markdown]
@@ -167,7 +168,7 @@ pd.Series(per_class, index=CLASSES, name="test accuracy").sort_values().round(3)
 #
 # ```python
 # from apparel_lib import confusion_matrix
-# cm = confusion_matrix(splits.y_test, predict(model, splits.x_test))
+# cm = confusion_matrix(splits.y_test, test_predictions)
 # pairs = [(cm[i, j], CLASSES[i], CLASSES[j]) for i in range(10) for j in range(10) if i != j]
 # sorted(pairs, reverse=True)[:5]
 # ```

@@ -1,59 +1,125 @@
 """apparel_lib: the library behind the Apparel CNN book.
 
 The real Fashion-MNIST data in both layouts (IDX arrays and the practice problem's CSV + PNG
-folder), the tutorial's models and training recipes, training, evaluation, checkpoints and
-submission files. Each concept lives in its own module; the common names are re-exported here::
+folder), the book's models and training recipes, training, evaluation, checkpoints, submission
+files, experiments kept in a results store, and the chapters' figures. The package is grouped
+by concept, imports running one way (core -> data -> practice, models -> training ->
+experiments -> figures -> cli)::
+
+    constants, errors, files, seeding   shared facts and helpers
+    data/        idx, sources, dataset, variants
+    practice/    ids, layout, submission
+    models/      registry, networks
+    training/    recipes, devices, history, augment, loop, evaluate, checkpoint
+    experiments/ spec, runner, store
+    figures/     spatial, plots, widgets
+    cli
+
+The common names are available from the package itself, imported on first use (so
+``python -m apparel_lib --help`` answers without loading torch)::
 
     from apparel_lib import load_data, make_splits, build_model, get_recipe, train, accuracy
 """
 
-from .checkpoint import Checkpoint, load_checkpoint, save_checkpoint
-from .data import CLASSES, FashionMNIST, Splits, load_data, make_loader, make_splits, stratified_split, to_tensor
-from .errors import ApparelError, CheckpointError, DataError, SubmissionError
-from .evaluate import accuracy, confusion_matrix, logits, loss_and_accuracy, misclassified, per_class_accuracy, predict
-from .layout import Layout, export_layout, read_layout
-from .models import MODELS, build_model, count_parameters
-from .recipes import RECIPES, Recipe, get_recipe
-from .submission import read_submission, score_submission, submission_ids, write_submission
-from .train import History, pick_device, train
+from __future__ import annotations
 
-__all__ = [
-    "CLASSES",
-    "MODELS",
-    "RECIPES",
-    "ApparelError",
-    "Checkpoint",
-    "CheckpointError",
-    "DataError",
-    "FashionMNIST",
-    "History",
-    "Layout",
-    "Recipe",
-    "Splits",
-    "SubmissionError",
-    "accuracy",
-    "build_model",
-    "confusion_matrix",
-    "count_parameters",
-    "export_layout",
-    "get_recipe",
-    "load_checkpoint",
-    "load_data",
-    "logits",
-    "loss_and_accuracy",
-    "make_loader",
-    "make_splits",
-    "misclassified",
-    "per_class_accuracy",
-    "pick_device",
-    "predict",
-    "read_layout",
-    "read_submission",
-    "save_checkpoint",
-    "score_submission",
-    "stratified_split",
-    "submission_ids",
-    "to_tensor",
-    "train",
-    "write_submission",
-]
+import importlib
+from typing import Any
+
+__version__ = "0.2.0"
+
+_EXPORTS: dict[str, str] = {
+    # data
+    "CLASSES": "constants",
+    "IMAGE_SIZE": "constants",
+    "NUM_CLASSES": "constants",
+    "PIXELS": "constants",
+    "FashionMNIST": "data.dataset",
+    "Splits": "data.dataset",
+    "load_data": "data.dataset",
+    "make_loader": "data.dataset",
+    "make_splits": "data.dataset",
+    "stratified_split": "data.dataset",
+    "to_tensor": "data.dataset",
+    "DataVariant": "data.variants",
+    "apply_variant": "data.variants",
+    "permute_pixels": "data.variants",
+    "pixel_permutation": "data.variants",
+    "shift_images": "data.variants",
+    # errors
+    "ApparelError": "errors",
+    "CheckpointError": "errors",
+    "DataError": "errors",
+    "StoreError": "errors",
+    "SubmissionError": "errors",
+    # practice problem
+    "Layout": "practice.layout",
+    "export_layout": "practice.layout",
+    "practice_layout": "practice.layout",
+    "read_layout": "practice.layout",
+    "read_submission": "practice.submission",
+    "score_submission": "practice.submission",
+    "submission_ids": "practice.ids",
+    "write_submission": "practice.submission",
+    # models
+    "MODELS": "models.registry",
+    "build_model": "models.registry",
+    "count_parameters": "models.registry",
+    "model_options": "models.registry",
+    "register_model": "models.registry",
+    # training
+    "RECIPES": "training.recipes",
+    "Recipe": "training.recipes",
+    "get_recipe": "training.recipes",
+    "pick_device": "training.devices",
+    "History": "training.history",
+    "train": "training.loop",
+    "accuracy": "training.evaluate",
+    "confusion_matrix": "training.evaluate",
+    "logits": "training.evaluate",
+    "loss_and_accuracy": "training.evaluate",
+    "misclassified": "training.evaluate",
+    "per_class_accuracy": "training.evaluate",
+    "predict": "training.evaluate",
+    "Checkpoint": "training.checkpoint",
+    "load_checkpoint": "training.checkpoint",
+    "save_checkpoint": "training.checkpoint",
+    # experiments
+    "RunSpec": "experiments.spec",
+    "RunResult": "experiments.spec",
+    "run_spec": "experiments.spec",
+    "run": "experiments.runner",
+    "RunStore": "experiments.store",
+    "get_or_run": "experiments.store",
+    # figures
+    "TRANSFORMS": "figures.spatial",
+    "conv_parameters": "figures.spatial",
+    "dense_parameters": "figures.spatial",
+    "flatten": "figures.spatial",
+    "parameter_table": "figures.spatial",
+    "row_similarity": "figures.spatial",
+    "transform": "figures.spatial",
+    "class_balance": "figures.plots",
+    "examples_per_class": "figures.plots",
+    "image_grid": "figures.plots",
+    "parameter_growth": "figures.plots",
+    "picture_and_row": "figures.plots",
+    "pixel_histogram": "figures.plots",
+    "training_curves": "figures.plots",
+    "flatten_explorer": "figures.widgets",
+}
+
+__all__ = ["__version__", *sorted(_EXPORTS)]
+
+
+def __getattr__(name: str) -> Any:
+    """Import the module that defines ``name`` on first use."""
+    if name not in _EXPORTS:
+        raise AttributeError(f"module 'apparel_lib' has no attribute {name!r}")
+    value = getattr(importlib.import_module(f".{_EXPORTS[name]}", __name__), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted([*globals(), *_EXPORTS])

@@ -1,4 +1,4 @@
-"""Command line: ``python -m apparel_lib data info|export``, ``train``, ``predict``, ``score``.
+"""Command line: ``python -m apparel_lib data info|export``, ``train``, ``predict``, ``score``, ``runs``.
 
 Every failure is one line on stderr and a non-zero exit status, never a traceback
 (set ``APPAREL_DEBUG=1`` to see one when reporting a bug).
@@ -12,9 +12,10 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-import numpy as np
-
 from .errors import ApparelError
+from .models.registry import MODELS
+from .training.devices import DEVICES
+from .training.recipes import RECIPES
 
 __all__ = ["main", "build_parser"]
 
@@ -52,11 +53,11 @@ def build_parser() -> argparse.ArgumentParser:
     _progress_arg(export)
 
     train = sub.add_parser("train", help="train a model with a recipe and save a checkpoint")
-    train.add_argument("--model", required=True, help="model name (ann, article-cnn)")
-    train.add_argument("--recipe", required=True, help="recipe name (article, minibatch)")
+    train.add_argument("--model", required=True, choices=list(MODELS), help="model name: %(choices)s")
+    train.add_argument("--recipe", required=True, choices=list(RECIPES), help="recipe name: %(choices)s")
     train.add_argument("--out", required=True, type=Path, help="checkpoint file to write")
     train.add_argument("--epochs", type=int, help="override the recipe's number of epochs")
-    train.add_argument("--device", help="cpu, cuda or mps (default: the best available)")
+    train.add_argument("--device", metavar="DEVICE", help=f"{', '.join(DEVICES)} (default: auto, the best available)")
     train.add_argument("--seed", type=int, default=0)
     _data_arg(train)
     _progress_arg(train)
@@ -71,22 +72,33 @@ def build_parser() -> argparse.ArgumentParser:
     score = sub.add_parser("score", help="score a submission against the true test labels")
     score.add_argument("submission", type=Path)
     _data_arg(score)
+
+    runs = sub.add_parser("runs", help="list, show or remove the runs kept in the results store")
+    runs_sub = runs.add_subparsers(dest="runs_command", required=True, parser_class=_Parser)
+    runs_sub.add_parser("list", help="one line per stored run: key, model, recipe, seed, data, accuracy")
+    show = runs_sub.add_parser("show", help="everything recorded about one run")
+    show.add_argument("key", help="the run's key (a unique prefix will do)")
+    remove = runs_sub.add_parser("remove", help="delete stored runs (result and checkpoint)")
+    remove.add_argument("keys", nargs="*", metavar="KEY", help="keys (unique prefixes will do)")
+    remove.add_argument("--all", action="store_true", help="remove every stored run")
     return parser
 
 
 def _load(args: argparse.Namespace, progress: bool = True):
-    from .data import load_data
+    from .data.dataset import load_data
 
     return load_data(args.data, download=not args.no_download, progress=progress)
 
 
 def _data_info(args: argparse.Namespace) -> None:
-    from .data import CLASSES
+    from .constants import CLASSES
+
+    import numpy as np
 
     data = _load(args)
     src = data.source
     print(f"source:      {src.origin} ({src.folder})")
-    print(f"verified:    {'yes, sha256 of the decompressed content matches' if src.verified else 'NO'}")
+    print("verified:    yes, the sha256 of every decompressed file matches (unverified data is never loaded)")
     print(f"fingerprint: {data.fingerprint}")
     print(f"train:       {len(data.train_labels):,} images {data.train_images.shape[1]}x{data.train_images.shape[2]}")
     print(f"test:        {len(data.test_labels):,} images {data.test_images.shape[1]}x{data.test_images.shape[2]}")
@@ -98,19 +110,20 @@ def _data_info(args: argparse.Namespace) -> None:
 
 
 def _data_export(args: argparse.Namespace) -> None:
-    from .layout import export_layout
+    from .practice.layout import export_layout
 
     folder = export_layout(_load(args), args.dir, progress=not args.no_progress)
     print(f"wrote the practice layout to {folder}: train.csv, train/, test.csv, test/, sample_submission.csv")
 
 
 def _train(args: argparse.Namespace) -> None:
-    from .checkpoint import save_checkpoint
-    from .data import make_splits
-    from .evaluate import accuracy
-    from .models import build_model, count_parameters
-    from .recipes import get_recipe
-    from .train import pick_device, train
+    from .data.dataset import make_splits
+    from .models.registry import build_model, count_parameters
+    from .training.checkpoint import save_checkpoint
+    from .training.devices import pick_device
+    from .training.evaluate import accuracy
+    from .training.loop import train
+    from .training.recipes import get_recipe
 
     model = build_model(args.model, seed=args.seed)
     recipe = get_recipe(args.recipe, args.model)
@@ -120,7 +133,7 @@ def _train(args: argparse.Namespace) -> None:
         recipe = recipe.replace(epochs=args.epochs)
     device = pick_device(args.device)
     data = _load(args)
-    splits = make_splits(data, seed=args.seed)
+    splits = make_splits(data, seed=0)  # the standard split; --seed sets the weights and batch order
     print(f"training {args.model} ({count_parameters(model):,} parameters) with recipe {recipe.name!r} on {device}: "
           f"lr {recipe.lr}, batch {recipe.batch_size or 'full'}, {recipe.epochs} epochs")
     history = train(model, splits, recipe, seed=args.seed, device=device, progress=not args.no_progress)
@@ -134,14 +147,15 @@ def _train(args: argparse.Namespace) -> None:
 
 
 def _predict(args: argparse.Namespace) -> None:
-    from .checkpoint import load_checkpoint
-    from .data import to_tensor
-    from .evaluate import predict
-    from .submission import submission_ids, write_submission
+    from .data.dataset import to_tensor
+    from .practice.ids import submission_ids
+    from .practice.submission import write_submission
+    from .training.checkpoint import load_checkpoint
+    from .training.evaluate import predict
 
     ckpt = load_checkpoint(args.checkpoint)
     if args.layout is not None:
-        from .layout import read_layout
+        from .practice.layout import read_layout
 
         layout = read_layout(args.layout, progress=not args.no_progress)
         ids, images = layout.test_ids, layout.test_images
@@ -156,11 +170,41 @@ def _predict(args: argparse.Namespace) -> None:
 
 
 def _score(args: argparse.Namespace) -> None:
-    from .submission import score_submission
+    from .practice.submission import score_submission
 
     data = _load(args, progress=False)
     acc = score_submission(args.submission, data.test_labels)
     print(f"test accuracy {acc:.4f} ({round(acc * len(data.test_labels)):,} of {len(data.test_labels):,} correct)")
+
+
+def _runs(args: argparse.Namespace) -> None:
+    from .experiments.store import RunStore
+
+    store = RunStore()
+    if args.runs_command == "list":
+        results = store.runs()
+        if not results:
+            print(f"no stored runs in {store.root}")
+        for r in results:
+            print(f"{r.key}  val {r.val_acc:.4f}  test {r.test_acc:.4f}  {r.seconds:7.1f} s  {r.spec.describe()}")
+    elif args.runs_command == "show":
+        r = store.find(args.key)
+        print(f"run:        {r.key}  ({r.spec.describe()})")
+        print(f"recipe:     {r.spec.recipe}")
+        print(f"accuracy:   validation {r.val_acc:.4f}, test {r.test_acc:.4f} (evaluation mode)")
+        if r.val_acc_train_mode is not None:
+            print(f"            validation {r.val_acc_train_mode:.4f}, test {r.test_acc_train_mode:.4f} (training mode, the tutorial's way)")
+        print(f"parameters: {r.parameters:,}")
+        print(f"trained:    {r.history.epochs} epochs in {r.seconds:.1f} s on {r.device}, torch {r.torch_version}, apparel_lib {r.library_version}")
+        print(f"data:       {r.fingerprint}")
+        print(f"checkpoint: {r.checkpoint}")
+    else:
+        if args.all == bool(args.keys):
+            raise ApparelError("name the runs to remove, or pass --all (not both)")
+        keys = [r.key for r in store.runs()] if args.all else [store.find(k).key for k in args.keys]
+        for key in keys:
+            store.remove(key)
+        print(f"removed {len(keys)} stored run{'s' * (len(keys) != 1)} from {store.root}")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -170,6 +214,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "train": _train,
         "predict": _predict,
         "score": _score,
+        "runs": _runs,
     }[args.command]
     try:
         handler(args)

@@ -1,11 +1,15 @@
-"""Errors the library raises for bad input: each carries one line saying what is wrong and what to do."""
+"""Errors the library raises for bad input: each carries one line saying what is wrong and what to do.
+
+All are ``ValueError``s, so code that guards against bad values with ``except ValueError``
+catches them too.
+"""
 
 from __future__ import annotations
 
-__all__ = ["ApparelError", "DataError", "CheckpointError", "SubmissionError"]
+__all__ = ["ApparelError", "DataError", "CheckpointError", "SubmissionError", "StoreError"]
 
 
-class ApparelError(Exception):
+class ApparelError(ValueError):
     """Base class: the message is a single line fit to show a reader as it is."""
 
     def __init__(self, message: str) -> None:
@@ -22,3 +26,7 @@ class CheckpointError(ApparelError):
 
 class SubmissionError(ApparelError):
     """A submission file that does not follow the sample-submission format."""
+
+
+class StoreError(ApparelError):
+    """A stored run that cannot be found, or a request the results store cannot serve."""

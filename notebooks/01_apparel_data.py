@@ -27,8 +27,8 @@ from skimage.io import imread
 from tqdm.auto import tqdm
 
 from apparel_lib import CLASSES, load_data, make_splits, read_layout
-from apparel_lib.layout import practice_layout
-from apparel_lib.plots import class_balance, examples_per_class, image_grid, pixel_histogram
+from apparel_lib import practice_layout
+from apparel_lib import class_balance, examples_per_class, image_grid, pixel_histogram
 
 started = time.perf_counter()
 data = load_data(progress=False)

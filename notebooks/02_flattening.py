@@ -23,9 +23,9 @@ from IPython.display import display
 from myst_nb import glue
 
 from apparel_lib import CLASSES, load_data
-from apparel_lib.plots import parameter_growth, picture_and_row
-from apparel_lib.spatial import TRANSFORMS, flatten, parameter_table, row_similarity, transform
-from apparel_lib.widgets import flatten_explorer
+from apparel_lib import parameter_growth, picture_and_row
+from apparel_lib import TRANSFORMS, flatten, parameter_table, row_similarity, transform
+from apparel_lib import flatten_explorer
 
 started = time.perf_counter()
 data = load_data(progress=False)
@@ -153,7 +153,7 @@ flatten_explorer(data.test_images[:200], data.test_labels[:200])
 # <summary>Solution 3</summary>
 #
 # ```python
-# from apparel_lib.spatial import conv_parameters, dense_parameters
+# from apparel_lib import conv_parameters, dense_parameters
 # print(f"{dense_parameters(1024 * 768 * 3, 500):,}")
 # print(f"{conv_parameters(3, 64):,}")
 # ```

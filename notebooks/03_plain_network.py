@@ -23,7 +23,7 @@ from myst_nb import glue
 
 from apparel_lib import (CLASSES, accuracy, build_model, count_parameters, get_recipe, load_data, make_splits,
                          per_class_accuracy, predict, score_submission, submission_ids, train, write_submission)
-from apparel_lib.plots import training_curves
+from apparel_lib import training_curves
 
 started = time.perf_counter()
 data = load_data(progress=False)

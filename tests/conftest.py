@@ -10,8 +10,8 @@ import numpy as np
 import pytest
 import torch
 
-from apparel_lib.data import FashionMNIST, load_data
-from apparel_lib.layout import Layout, export_layout, read_layout
+from apparel_lib.data.dataset import FashionMNIST, load_data
+from apparel_lib.practice.layout import Layout, export_layout, read_layout
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -27,10 +27,27 @@ def private_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
         yield cache
 
 
+_USER_ENV = {name: os.environ.get(name) for name in ("APPAREL_DATA", "APPAREL_CACHE")}
+
+
 @pytest.fixture(scope="session")
 def data(private_cache: Path) -> FashionMNIST:
-    """The real Fashion-MNIST (from the Debian package), loaded once."""
-    return load_data(progress=False, download=False)
+    """The real Fashion-MNIST, loaded once by the library's own search with the user's settings
+    (APPAREL_DATA, the user's cache, Debian's package, then a download into the user's cache)."""
+    with pytest.MonkeyPatch.context() as mp:
+        for name, value in _USER_ENV.items():
+            if value is None:
+                mp.delenv(name, raising=False)
+            else:
+                mp.setenv(name, value)
+        return load_data(progress=False)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Notebook cells (nbval) are slow tests; ``gpu`` tests without a GPU are skipped with a reason."""
+    for item in items:
+        if item.path.suffix == ".ipynb":
+            item.add_marker(pytest.mark.slow)
 
 
 @pytest.fixture(scope="session")
@@ -74,9 +91,24 @@ def tiny(data: FashionMNIST):
     """A small real-data split for fast training tests: 1,000 training and 300 validation images."""
     from types import SimpleNamespace
 
-    from apparel_lib.data import stratified_split, to_tensor
+    from apparel_lib.data.dataset import stratified_split, to_tensor
 
     train_idx, val_idx = stratified_split(data.train_labels[:1300], val_fraction=300 / 1300, seed=0)
     pick = lambda idx: (to_tensor(data.train_images[idx]), torch.from_numpy(data.train_labels[idx]))  # noqa: E731
     (x_train, y_train), (x_val, y_val) = pick(train_idx), pick(val_idx)
     return SimpleNamespace(x_train=x_train, y_train=y_train, x_val=x_val, y_val=y_val)
+
+
+@pytest.fixture(scope="session")
+def tiny_splits(data: FashionMNIST):
+    """A small but complete :class:`Splits` (1,000 train, 300 validation, 500 test pictures)."""
+    from apparel_lib.data.dataset import Splits, stratified_split, to_tensor
+
+    train_idx, val_idx = stratified_split(data.train_labels[:1300], val_fraction=300 / 1300, seed=0)
+    tensor = lambda labels: torch.from_numpy(labels.astype("int64"))  # noqa: E731
+    return Splits(
+        x_train=to_tensor(data.train_images[train_idx]), y_train=tensor(data.train_labels[train_idx]),
+        x_val=to_tensor(data.train_images[val_idx]), y_val=tensor(data.train_labels[val_idx]),
+        x_test=to_tensor(data.test_images[:500]), y_test=tensor(data.test_labels[:500]),
+        train_index=train_idx, val_index=val_idx, fingerprint=data.fingerprint,
+    )

@@ -64,7 +64,7 @@ def test_bad_inputs_exit_1_with_one_line(tmp_path):
     corrupt.write_bytes(b"\x00garbage")
     assert_one_line_failure(run("predict", corrupt, "--out", tmp_path / "s.csv"), "not a readable checkpoint")
     assert not (tmp_path / "s.csv").exists()
-    assert_one_line_failure(run("train", "--model", "lenet", "--recipe", "article", "--out", tmp_path / "x.pt"), "unknown model 'lenet'")
+    assert_one_line_failure(run("train", "--model", "lenet", "--recipe", "article", "--out", tmp_path / "x.pt"), "invalid choice: 'lenet'", "article-cnn", code=2)
     assert_one_line_failure(run("train", "--model", "ann", "--recipe", "minibatch", "--epochs", "0", "--out", tmp_path / "x.pt"), "--epochs")
     assert_one_line_failure(run("data", "info", "--data", tmp_path / "nowhere"), "nowhere")
     assert_one_line_failure(run("data", "info", "--no-download", env={"APPAREL_DATA": str(tmp_path)}), str(tmp_path))

@@ -10,9 +10,10 @@ import pytest
 import torch
 from torch.utils.data import DataLoader, TensorDataset
 
-from apparel_lib.data import CLASSES, FashionMNIST, Splits, load_data, make_loader, make_splits, stratified_split, to_tensor
+from apparel_lib.constants import CLASSES
+from apparel_lib.data.dataset import FashionMNIST, Splits, load_data, make_loader, make_splits, stratified_split, to_tensor
 from apparel_lib.errors import DataError
-from apparel_lib.sources import DEBIAN_DIR, FILES
+from apparel_lib.data.sources import DEBIAN_DIR, FILES
 
 
 @pytest.fixture(scope="module")
@@ -33,7 +34,7 @@ def test_real_data(data):
     assert data.test_labels[:10].tolist() == [9, 2, 1, 1, 6, 1, 4, 6, 5, 7]
     assert data.class_counts("train") == dict.fromkeys(CLASSES, 6000)
     assert data.class_counts("test") == dict.fromkeys(CLASSES, 1000)
-    assert data.source.verified
+    assert data.source.hashes == dict(FILES)
     with pytest.raises(DataError, match="'val'"):
         data.class_counts("val")
 

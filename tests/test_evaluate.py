@@ -7,8 +7,8 @@ import pytest
 import torch
 from torch import nn
 
-from apparel_lib.evaluate import accuracy, confusion_matrix, logits, loss_and_accuracy, misclassified, per_class_accuracy, predict
-from apparel_lib.models import build_model
+from apparel_lib.training.evaluate import accuracy, confusion_matrix, logits, loss_and_accuracy, misclassified, per_class_accuracy, predict
+from apparel_lib.models.registry import build_model
 
 
 class _Oracle(nn.Module):

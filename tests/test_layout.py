@@ -13,10 +13,11 @@ import pytest
 import skimage.io
 from PIL import Image
 
-from apparel_lib.data import FashionMNIST
+from apparel_lib.data.dataset import FashionMNIST
 from conftest import one_line
 from apparel_lib.errors import DataError
-from apparel_lib.layout import TEST_FIRST_ID, TRAIN_FIRST_ID, Layout, export_layout, read_layout
+from apparel_lib.practice.ids import TEST_FIRST_ID, TRAIN_FIRST_ID
+from apparel_lib.practice.layout import Layout, export_layout, read_layout
 
 N_TRAIN, N_TEST = 30, 12
 
@@ -267,8 +268,8 @@ def test_missing_folder(tmp_path):
 
 
 def test_practice_layout_exports_once_then_reuses(small_data, tmp_path, monkeypatch):
-    from apparel_lib import layout as layout_module
-    from apparel_lib.layout import practice_layout
+    from apparel_lib.practice import layout as layout_module
+    from apparel_lib.practice.layout import practice_layout
 
     folder = practice_layout(small_data, tmp_path / "p", progress=False)
     assert (folder / "train.csv").is_file()
@@ -277,7 +278,7 @@ def test_practice_layout_exports_once_then_reuses(small_data, tmp_path, monkeypa
 
 
 def test_practice_layout_refuses_a_foreign_folder(small_data, tmp_path):
-    from apparel_lib.layout import practice_layout
+    from apparel_lib.practice.layout import practice_layout
 
     (tmp_path / "p").mkdir()
     (tmp_path / "p" / "train.csv").write_text("id,label\n1,3\n")

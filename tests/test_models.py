@@ -4,14 +4,14 @@ import pytest
 import torch
 
 from apparel_lib.errors import ApparelError
-from apparel_lib.models import MODELS, build_model, count_parameters
+from apparel_lib.models.registry import MODELS, build_model, count_parameters, model_options, register_model
 
 
 def test_registry_names():
-    assert set(MODELS) == {"ann", "article-cnn"}
+    assert set(MODELS) == {"linear", "ann", "article-cnn"}
 
 
-@pytest.mark.parametrize("name", ["ann", "article-cnn"])
+@pytest.mark.parametrize("name", ["linear", "ann", "article-cnn"])
 def test_output_shape(name):
     model = build_model(name)
     assert model(torch.rand(5, 1, 28, 28)).shape == (5, 10)
@@ -50,5 +50,37 @@ def test_same_seed_same_weights_and_global_rng_untouched():
 
 
 def test_unknown_model_is_one_clear_line():
-    with pytest.raises(ApparelError, match="unknown model 'lenet'.*ann, article-cnn"):
+    with pytest.raises(ApparelError, match="unknown model 'lenet'.*linear, ann, article-cnn"):
         build_model("lenet")
+
+
+def test_models_record_name_and_all_options():
+    model = build_model("article-cnn", filters=8)
+    assert (model.name, model.options) == ("article-cnn", {"filters": 8})
+    assert build_model("ann").options == {"hidden": 500}
+    assert model_options("linear") == {} and model_options("ann") == {"hidden": 500}
+    assert count_parameters(build_model("linear")) == 784 * 10 + 10
+
+
+def test_unknown_option_is_one_line_value_error():
+    with pytest.raises(ValueError, match="model 'ann' has no option 'filters': its options are hidden") as info:
+        build_model("ann", filters=3)
+    assert "\n" not in str(info.value)
+
+
+def test_register_a_model_of_your_own():
+    @register_model("tiny-test-net")
+    class Tiny(torch.nn.Module):
+        def __init__(self, width: int = 2) -> None:
+            super().__init__()
+            self.layer = torch.nn.Linear(784, width)
+
+        def forward(self, x):
+            return self.layer(x.flatten(1))
+
+    try:
+        model = build_model("tiny-test-net", width=3, seed=1)
+        assert model.options == {"width": 3} and model(torch.rand(2, 1, 28, 28)).shape == (2, 3)
+        assert torch.equal(model.layer.weight, build_model("tiny-test-net", width=3, seed=1).layer.weight)
+    finally:
+        del MODELS["tiny-test-net"]

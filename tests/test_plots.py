@@ -8,8 +8,8 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 
-from apparel_lib import plots  # noqa: E402
-from apparel_lib.train import History  # noqa: E402
+from apparel_lib.figures import plots  # noqa: E402
+from apparel_lib.training.history import History  # noqa: E402
 
 
 @pytest.fixture(autouse=True)

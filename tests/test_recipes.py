@@ -3,7 +3,7 @@
 import pytest
 
 from apparel_lib.errors import ApparelError
-from apparel_lib.recipes import Recipe, get_recipe
+from apparel_lib.training.recipes import Recipe, get_recipe
 
 
 def test_article_recipe_for_the_cnn_is_the_tutorials():

@@ -13,9 +13,9 @@ from types import MappingProxyType
 import numpy as np
 import pytest
 
-from apparel_lib import sources
+from apparel_lib.data import sources
 from apparel_lib.errors import DataError
-from apparel_lib.sources import DEBIAN_DIR, FILES, MIRRORS, Source, cache_dir, load_arrays
+from apparel_lib.data.sources import DEBIAN_DIR, FILES, MIRRORS, Source, cache_dir, load_arrays
 from conftest import make_idx, one_line
 
 REAL_HASHES = {
@@ -157,14 +157,14 @@ def test_private_cache_is_in_effect(private_cache):
 
 
 def test_real_data_from_debian(data):
-    assert data.source == Source("debian", DEBIAN_DIR, True, REAL_HASHES)
+    assert data.source == Source("debian", DEBIAN_DIR, REAL_HASHES)
     assert data.train_labels[:10].tolist() == [9, 0, 0, 3, 0, 2, 7, 2, 5, 5]
     assert data.test_labels[:10].tolist() == [9, 2, 1, 1, 6, 1, 4, 6, 5, 7]
 
 
 def test_real_download_is_cached_then_reused(fresh, server, data):
     arrays, source = load_arrays(download=True, progress=False, mirrors=(server.url("real"),))
-    assert source.origin == "download" and source.folder == fresh and source.verified
+    assert source.origin == "download" and source.folder == fresh and source.hashes == dict(FILES)
     assert source.hashes == REAL_HASHES
     np.testing.assert_array_equal(arrays["train-images-idx3-ubyte"], data.train_images)
     np.testing.assert_array_equal(arrays["t10k-labels-idx1-ubyte"], data.test_labels)
@@ -203,7 +203,7 @@ def test_search_order(fake, server, tmp_path, monkeypatch):
     def origin(path=None) -> tuple[str, Path]:
         arrays, source = load_arrays(path, progress=False, mirrors=mirrors)
         assert_fake(arrays)
-        assert source.verified and source.hashes == dict(sources.FILES)
+        assert source.hashes == dict(sources.FILES)
         return source.origin, source.folder
 
     assert origin(arg) == ("argument", arg)

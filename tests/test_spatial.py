@@ -3,8 +3,9 @@
 import numpy as np
 import pytest
 
-from apparel_lib.spatial import (TRANSFORMS, conv_parameters, dense_parameters, flatten, parameter_table, pixel_permutation,
-                                 row_similarity, transform)
+from apparel_lib.data.variants import pixel_permutation
+from apparel_lib.figures.spatial import (TRANSFORMS, conv_parameters, dense_parameters, flatten, parameter_table,
+                                         row_similarity, transform)
 
 
 @pytest.fixture
@@ -41,7 +42,7 @@ def test_row_similarity(image):
 
 
 def test_unknown_transformation(image):
-    with pytest.raises(KeyError, match="unknown transformation"):
+    with pytest.raises(ValueError, match="unknown transformation"):
         transform(image, "sheared")
 
 

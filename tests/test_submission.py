@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from apparel_lib.errors import SubmissionError
-from apparel_lib.submission import read_submission, score_submission, submission_ids, write_submission
+from apparel_lib.practice.submission import read_submission, score_submission, submission_ids, write_submission
 
 TRUTH = np.array([9, 2, 1, 1, 6, 1, 4, 6, 5, 7])
 

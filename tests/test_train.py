@@ -4,9 +4,11 @@ import pytest
 import torch
 
 from apparel_lib.errors import ApparelError
-from apparel_lib.models import build_model
-from apparel_lib.recipes import get_recipe
-from apparel_lib.train import History, pick_device, train
+from apparel_lib.models.registry import build_model
+from apparel_lib.training.recipes import get_recipe
+from apparel_lib.training.history import History
+from apparel_lib.training.devices import pick_device
+from apparel_lib.training.loop import train
 
 
 def _fit(tiny, name="ann", recipe="minibatch", epochs=3, seed=0):

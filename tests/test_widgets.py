@@ -4,7 +4,7 @@ import matplotlib
 
 matplotlib.use("Agg")
 
-from apparel_lib.widgets import flatten_explorer  # noqa: E402
+from apparel_lib.figures.widgets import flatten_explorer  # noqa: E402
 
 
 def test_explorer_redraws_on_change(data):

@@ -13,18 +13,13 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .errors import SubmissionError
-from .files import atomic_write
-from .layout import TEST_FIRST_ID
+from ..errors import SubmissionError
+from ..files import atomic_write
+from .ids import TEST_FIRST_ID, submission_ids
 
 __all__ = ["COLUMNS", "submission_ids", "write_submission", "read_submission", "score_submission"]
 
 COLUMNS = ("id", "label")
-
-
-def submission_ids(count: int = 10_000) -> np.ndarray:
-    """The ids of the test images, in test.csv order."""
-    return np.arange(TEST_FIRST_ID, TEST_FIRST_ID + count, dtype=np.int64)
 
 
 def write_submission(path: str | Path, ids: np.ndarray, labels: np.ndarray) -> Path:

@@ -20,13 +20,13 @@ from pathlib import Path
 
 import numpy as np
 
-from .errors import DataError
+from ..constants import IMAGE_SIZE
+from ..errors import DataError
 
 __all__ = ["IMAGES_MAGIC", "LABELS_MAGIC", "parse_idx", "read_idx", "read_content"]
 
 IMAGES_MAGIC = 0x00000803  # uint8, 3 dimensions: N x rows x cols
 LABELS_MAGIC = 0x00000801  # uint8, 1 dimension: N
-IMAGE_SIZE = (28, 28)
 _GZIP_MAGIC = b"\x1f\x8b"
 _FIX = "delete it and run again to fetch a fresh copy"
 
@@ -50,7 +50,7 @@ def parse_idx(raw: bytes, name: str) -> np.ndarray:
     if len(raw) < header:
         raise DataError(f"{name} is truncated inside its header ({len(raw)} of {header} bytes): {_FIX}")
     dims = tuple(int.from_bytes(raw[4 + 4 * i : 8 + 4 * i], "big") for i in range(ndim))
-    if ndim == 3 and dims[1:] != IMAGE_SIZE:
+    if ndim == 3 and dims[1:] != (IMAGE_SIZE, IMAGE_SIZE):
         raise DataError(
             f"{name} holds {dims[1]}x{dims[2]} images, expected 28x28 Fashion-MNIST images: {_FIX}"
         )

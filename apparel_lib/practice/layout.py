@@ -29,15 +29,15 @@ import skimage.io
 from PIL import Image
 from tqdm.auto import tqdm
 
-from .data import FashionMNIST
-from .errors import DataError
-from .files import atomic_write
-from .sources import cache_dir
+from ..constants import IMAGE_SIZE
+from ..data.dataset import FashionMNIST
+from ..data.sources import cache_dir
+from ..errors import DataError
+from ..files import atomic_write
+from .ids import TEST_FIRST_ID, TRAIN_FIRST_ID
 
-__all__ = ["TRAIN_FIRST_ID", "TEST_FIRST_ID", "Layout", "export_layout", "practice_layout", "read_layout"]
+__all__ = ["Layout", "export_layout", "practice_layout", "read_layout"]
 
-TRAIN_FIRST_ID = 1
-TEST_FIRST_ID = 60001
 _CACHE_VERSION = b"apparel-layout-cache-v1"
 
 
@@ -74,7 +74,7 @@ def export_layout(data: FashionMNIST, folder: str | os.PathLike[str], *, progres
         raise DataError(f"{folder} already exists and is not empty: choose a new folder, or delete it first")
     for name in ("train_images", "test_images"):
         images = getattr(data, name)
-        if images.dtype != np.uint8 or images.ndim != 3 or images.shape[1:] != (28, 28):
+        if images.dtype != np.uint8 or images.ndim != 3 or images.shape[1:] != (IMAGE_SIZE, IMAGE_SIZE):
             raise DataError(f"{name} must be uint8 (N, 28, 28), got {images.dtype} {images.shape}: pass a FashionMNIST from load_data")
     if TRAIN_FIRST_ID + len(data.train_images) > TEST_FIRST_ID:
         raise DataError(f"{len(data.train_images)} training images do not fit below the first test id {TEST_FIRST_ID}")
@@ -178,7 +178,7 @@ def _read_png(folder: Path, split: str, id_: int) -> np.ndarray:
         image = skimage.io.imread(path, as_gray=True)
     except Exception as e:  # PIL/imageio raise many types for a broken file
         raise DataError(f"{split}/{id_}.png in {folder} cannot be read as an image ({type(e).__name__}): replace it") from None
-    if image.dtype != np.uint8 or image.shape != (28, 28):
+    if image.dtype != np.uint8 or image.shape != (IMAGE_SIZE, IMAGE_SIZE):
         kind = f"reads as {image.dtype} {image.shape}"
         with contextlib.suppress(Exception), Image.open(path) as im:
             kind = f"mode {im.mode}, {im.width} wide x {im.height} high"
@@ -202,7 +202,7 @@ def _load_cache(path: Path, fingerprint: str, n_train: int, n_test: int) -> tupl
             train, test = z["train_images"], z["test_images"]
     except Exception:  # missing, truncated or foreign: a cache is only ever a shortcut
         return None
-    if train.dtype != np.uint8 or test.dtype != np.uint8 or train.shape != (n_train, 28, 28) or test.shape != (n_test, 28, 28):
+    if train.dtype != np.uint8 or test.dtype != np.uint8 or train.shape != (n_train, IMAGE_SIZE, IMAGE_SIZE) or test.shape != (n_test, IMAGE_SIZE, IMAGE_SIZE):
         return None
     return train, test
 

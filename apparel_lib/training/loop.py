@@ -1,23 +1,28 @@
-"""Training a model with a recipe: seeded, device-aware, with a per-epoch history and a progress bar."""
+"""Training a model with a recipe: seeded, device-aware, with a per-epoch history, hook and progress bar."""
 
 from __future__ import annotations
 
-import dataclasses
 import time
-from dataclasses import dataclass, field
-from typing import Any, Protocol
+from collections.abc import Callable
+from typing import Protocol
 
 import torch
 from torch import nn
 from torch.nn import functional as F
 from tqdm.auto import tqdm
 
-from .data import make_loader
-from .errors import ApparelError
+from ..data.dataset import make_loader
+from ..seeding import deterministic, seeded
+from .augment import augment_batch
+from .devices import pick_device
 from .evaluate import loss_and_accuracy, score_logits
+from .history import History
 from .recipes import Recipe
 
-__all__ = ["History", "pick_device", "make_optimizer", "train"]
+__all__ = ["EpochHook", "make_optimizer", "train"]
+
+EpochHook = Callable[[History], "bool | None"]
+"""Called after every epoch with the history so far; return True to stop training there."""
 
 
 class _TrainValSplits(Protocol):
@@ -27,54 +32,14 @@ class _TrainValSplits(Protocol):
     y_val: torch.Tensor
 
 
-@dataclass
-class History:
-    """Per-epoch training and validation loss and accuracy (and wall-clock seconds per epoch)."""
-
-    train_loss: list[float] = field(default_factory=list)
-    train_acc: list[float] = field(default_factory=list)
-    val_loss: list[float] = field(default_factory=list)
-    val_acc: list[float] = field(default_factory=list)
-    seconds: list[float] = field(default_factory=list)
-
-    @property
-    def epochs(self) -> int:
-        return len(self.train_loss)
-
-    def to_dict(self) -> dict[str, list[float]]:
-        return dataclasses.asdict(self)
-
-    @classmethod
-    def from_dict(cls, values: dict[str, Any]) -> History:
-        return cls(**{f.name: [float(v) for v in values.get(f.name, [])] for f in dataclasses.fields(cls)})
-
-
-def pick_device(device: str | torch.device | None = None) -> torch.device:
-    """``device`` if given, else the best available: cuda, then mps, then cpu."""
-    if device is not None:
-        try:
-            chosen = torch.device(device)
-        except RuntimeError as err:
-            raise ApparelError(f"unknown device {device!r}: use cpu, cuda or mps ({err})") from None
-        if chosen.type == "cuda" and not torch.cuda.is_available():
-            raise ApparelError(f"device {device!r} asked for, but no CUDA GPU is available: use --device cpu")
-        if chosen.type == "mps" and not torch.backends.mps.is_available():
-            raise ApparelError(f"device {device!r} asked for, but Apple MPS is not available: use --device cpu")
-        return chosen
-    if torch.cuda.is_available():
-        return torch.device("cuda")
-    if torch.backends.mps.is_available():
-        return torch.device("mps")
-    return torch.device("cpu")
-
-
 def make_optimizer(model: nn.Module, recipe: Recipe) -> torch.optim.Optimizer:
     """The optimiser a recipe names, over the model's parameters."""
-    if recipe.optimizer == "adam":
-        return torch.optim.Adam(model.parameters(), lr=recipe.lr, weight_decay=recipe.weight_decay)
+    params, lr, wd = model.parameters(), recipe.lr, recipe.weight_decay
     if recipe.optimizer == "sgd":
-        return torch.optim.SGD(model.parameters(), lr=recipe.lr, momentum=0.9, weight_decay=recipe.weight_decay)
-    raise ApparelError(f"unknown optimizer {recipe.optimizer!r} in recipe {recipe.name!r}: use adam or sgd")
+        return torch.optim.SGD(params, lr=lr, momentum=recipe.momentum, weight_decay=wd)
+    if recipe.optimizer == "adamw":
+        return torch.optim.AdamW(params, lr=lr, weight_decay=wd)
+    return torch.optim.Adam(params, lr=lr, weight_decay=wd)
 
 
 def train(
@@ -85,6 +50,7 @@ def train(
     seed: int = 0,
     device: str | torch.device | None = None,
     progress: bool = True,
+    on_epoch: EpochHook | None = None,
 ) -> History:
     """Train ``model`` in place on ``splits.x_train`` following ``recipe``; return the history.
 
@@ -92,7 +58,9 @@ def train(
     loss and accuracy in evaluation mode. With ``recipe.eval_in_train_mode`` the validation set
     is measured the tutorial's way instead: before the epoch's step, in training mode, as one
     batch, which (as in the tutorial) also moves batch norm's running averages.
-    The same seed on the same machine gives the same weights and history; the global random
+    After each epoch ``on_epoch(history)`` is called, if given; when it returns True, training
+    stops there (a tuner prunes a trial this way; an exception it raises passes through).
+    The same seed on the same machine gives the same weights and history; the caller's random
     state is left as it was.
     """
     device = pick_device(device)
@@ -103,9 +71,13 @@ def train(
     # but the tutorial's recipe is sensitive enough for that to change where training ends.)
     loader = make_loader(splits.x_train, splits.y_train, batch_size=recipe.batch_size, shuffle=recipe.batch_size is not None, seed=seed)
     optimizer = make_optimizer(model, recipe)
+    scheduler = None
+    if recipe.schedule == "onecycle":
+        scheduler = torch.optim.lr_scheduler.OneCycleLR(optimizer, max_lr=recipe.lr, total_steps=recipe.epochs * len(loader))
+    augmenting = recipe.augment_shift > 0 or recipe.augment_flip
+    augment_rng = torch.Generator().manual_seed(seed + 1)
     history = History()
-    with torch.random.fork_rng(devices=[]):
-        torch.manual_seed(seed)
+    with seeded(seed, device), deterministic(recipe.deterministic):
         bar = tqdm(range(recipe.epochs), desc=f"{getattr(model, 'name', 'model')} · {recipe.name}", unit="epoch", disable=not progress)
         for _ in bar:
             start = time.perf_counter()
@@ -116,11 +88,15 @@ def train(
             total_loss, correct, seen = 0.0, 0, 0
             for xb, yb in loader:
                 xb, yb = xb.to(device), yb.to(device)
+                if augmenting:
+                    xb = augment_batch(xb, shift=recipe.augment_shift, flip=recipe.augment_flip, generator=augment_rng)
                 optimizer.zero_grad(set_to_none=True)
                 out = model(xb)
-                loss = F.cross_entropy(out, yb)
+                loss = F.cross_entropy(out, yb, label_smoothing=recipe.label_smoothing)
                 loss.backward()
                 optimizer.step()
+                if scheduler is not None:
+                    scheduler.step()
                 total_loss += loss.item() * len(yb)
                 correct += int((out.argmax(1) == yb).sum())
                 seen += len(yb)
@@ -132,4 +108,6 @@ def train(
             history.val_acc.append(val_acc)
             history.seconds.append(time.perf_counter() - start)
             bar.set_postfix(loss=f"{history.train_loss[-1]:.3f}", val_acc=f"{val_acc:.3f}")
+            if on_epoch is not None and on_epoch(history):
+                break
     return history

@@ -7,6 +7,8 @@ import torch
 from torch import nn
 from torch.nn import functional as F
 
+from ..constants import NUM_CLASSES
+
 __all__ = [
     "logits",
     "predict",
@@ -71,13 +73,13 @@ def score_logits(out: torch.Tensor, y: torch.Tensor) -> tuple[float, float]:
     return float(F.cross_entropy(out, y)), float((out.argmax(1) == y).float().mean())
 
 
-def confusion_matrix(y_true: np.ndarray | torch.Tensor, y_pred: np.ndarray | torch.Tensor, num_classes: int = 10) -> np.ndarray:
+def confusion_matrix(y_true: np.ndarray | torch.Tensor, y_pred: np.ndarray | torch.Tensor, num_classes: int = NUM_CLASSES) -> np.ndarray:
     """``counts[i, j]`` = images of true class ``i`` predicted as class ``j``."""
     t, p = np.asarray(y_true, dtype=np.int64), np.asarray(y_pred, dtype=np.int64)
     return np.bincount(t * num_classes + p, minlength=num_classes**2).reshape(num_classes, num_classes)
 
 
-def per_class_accuracy(y_true: np.ndarray | torch.Tensor, y_pred: np.ndarray | torch.Tensor, num_classes: int = 10) -> np.ndarray:
+def per_class_accuracy(y_true: np.ndarray | torch.Tensor, y_pred: np.ndarray | torch.Tensor, num_classes: int = NUM_CLASSES) -> np.ndarray:
     """Accuracy within each true class (NaN for a class with no images)."""
     counts = confusion_matrix(y_true, y_pred, num_classes)
     totals = counts.sum(axis=1)

@@ -8,7 +8,7 @@ import ipywidgets as widgets
 import numpy as np
 from IPython.display import display
 
-from .data import CLASSES
+from ..constants import CLASSES
 from .plots import picture_and_row
 from .spatial import TRANSFORMS, row_similarity, transform
 

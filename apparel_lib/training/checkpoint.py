@@ -11,11 +11,12 @@ from typing import Any
 import torch
 from torch import nn
 
-from .errors import ApparelError, CheckpointError
-from .files import atomic_write
-from .models import MODELS, build_model
+from ..data.variants import DataVariant
+from ..errors import ApparelError, CheckpointError
+from ..files import atomic_write
+from ..models.registry import MODELS, build_model
+from .history import History
 from .recipes import Recipe
-from .train import History
 
 __all__ = ["Checkpoint", "save_checkpoint", "load_checkpoint"]
 
@@ -33,10 +34,18 @@ class Checkpoint:
     history: History
     fingerprint: str
     seed: int
+    data: DataVariant = DataVariant()
 
 
 def save_checkpoint(
-    path: str | Path, model: nn.Module, *, recipe: Recipe, history: History, fingerprint: str, seed: int = 0
+    path: str | Path,
+    model: nn.Module,
+    *,
+    recipe: Recipe,
+    history: History,
+    fingerprint: str,
+    seed: int = 0,
+    data: DataVariant = DataVariant(),
 ) -> Path:
     """Write ``model``'s weights and provenance to ``path`` atomically (an old file survives a failure)."""
     name = getattr(model, "name", None)
@@ -50,6 +59,7 @@ def save_checkpoint(
         "history": history.to_dict(),
         "fingerprint": fingerprint,
         "seed": seed,
+        "data": data.to_dict(),
         "state_dict": {k: v.detach().cpu() for k, v in model.state_dict().items()},
     }
     path = Path(path)
@@ -72,7 +82,9 @@ def load_checkpoint(path: str | Path, *, model_name: str | None = None) -> Check
         raise CheckpointError(f"{path} is not a readable checkpoint ({type(err).__name__}): train again to rewrite it") from None
     if not isinstance(payload, dict) or payload.get("format") != FORMAT:
         raise CheckpointError(f"{path} is not an apparel_lib checkpoint: train again with `python -m apparel_lib train`")
-    saved = payload["model_name"]
+    saved = payload.get("model_name")
+    if not isinstance(saved, str) or saved not in MODELS:
+        raise CheckpointError(f"{path} names no known model ({saved!r}): train again with `python -m apparel_lib train`")
     if model_name is not None and saved != model_name:
         raise CheckpointError(f"{path} holds a {saved!r} model, not {model_name!r}: load it as {saved!r} or use a {model_name!r} checkpoint")
     try:
@@ -80,7 +92,9 @@ def load_checkpoint(path: str | Path, *, model_name: str | None = None) -> Check
         model.load_state_dict(payload["state_dict"])
         recipe = Recipe.from_dict(payload["recipe"])
         history = History.from_dict(payload["history"])
-    except (ApparelError, RuntimeError, TypeError, KeyError) as err:
+        data = DataVariant.from_dict(payload.get("data", {}))
+        fingerprint, seed = str(payload["fingerprint"]), int(payload.get("seed", 0))
+    except (ApparelError, RuntimeError, TypeError, KeyError, AttributeError) as err:
         first = str(err).splitlines()[0] if str(err) else type(err).__name__
         raise CheckpointError(f"{path} does not fit model {saved!r} ({first}): train again to rewrite it") from None
     model.eval()
@@ -90,6 +104,7 @@ def load_checkpoint(path: str | Path, *, model_name: str | None = None) -> Check
         model_options=dict(payload["model_options"]),
         recipe=recipe,
         history=history,
-        fingerprint=str(payload["fingerprint"]),
-        seed=int(payload.get("seed", 0)),
+        fingerprint=fingerprint,
+        seed=seed,
+        data=data,
     )

@@ -28,7 +28,7 @@ from types import MappingProxyType
 import numpy as np
 import pooch
 
-from .errors import DataError
+from ..errors import DataError
 from .idx import parse_idx, read_content
 
 __all__ = ["FILES", "MIRRORS", "DEBIAN_DIR", "Source", "cache_dir", "load_arrays"]
@@ -64,11 +64,14 @@ def cache_dir() -> Path:
 
 @dataclass(frozen=True)
 class Source:
-    """Where the arrays came from: ``origin`` is argument, APPAREL_DATA, cache, debian or download."""
+    """Where the arrays came from: ``origin`` is argument, APPAREL_DATA, cache, debian or download.
+
+    A Source only exists for data that passed verification: ``hashes`` are the SHA-256 digests
+    of the decompressed files, and each equals the one in :data:`FILES`.
+    """
 
     origin: str
     folder: Path
-    verified: bool
     hashes: dict[str, str] = field(default_factory=dict)
 
 
@@ -177,14 +180,14 @@ def load_arrays(
     if path is not None:
         folder = Path(path).expanduser()
         arrays, hashes = _load_folder(folder)
-        return arrays, Source("argument", folder, True, hashes)
+        return arrays, Source("argument", folder, hashes)
     if env:
         folder = Path(env).expanduser()
         try:
             arrays, hashes = _load_folder(folder)
         except DataError as e:
             raise DataError(f"APPAREL_DATA: {e}") from None
-        return arrays, Source("APPAREL_DATA", folder, True, hashes)
+        return arrays, Source("APPAREL_DATA", folder, hashes)
 
     cache = cache_dir()
     skipped = []
@@ -196,7 +199,7 @@ def load_arrays(
         except DataError as e:
             skipped.append(f"skipped the {origin} copy: {e}")
             continue
-        return arrays, Source(origin, folder, True, hashes)
+        return arrays, Source(origin, folder, hashes)
 
     if download:
         try:
@@ -204,7 +207,7 @@ def load_arrays(
         except DataError as e:
             skipped.append(str(e))
         else:
-            return arrays, Source("download", cache, True, hashes)
+            return arrays, Source("download", cache, hashes)
     else:
         skipped.append("downloading is turned off")
     raise DataError(

@@ -12,21 +12,18 @@ from collections.abc import Callable, Sequence
 import numpy as np
 import pandas as pd
 
+from ..data.variants import pixel_permutation
+from ..errors import ApparelError
+
 __all__ = [
     "TRANSFORMS",
     "transform",
     "flatten",
-    "pixel_permutation",
     "row_similarity",
     "dense_parameters",
     "conv_parameters",
     "parameter_table",
 ]
-
-
-def pixel_permutation(seed: int = 0, size: int = 28 * 28) -> np.ndarray:
-    """One fixed, seeded shuffle of the pixel positions (the same for every image)."""
-    return np.random.default_rng(seed).permutation(size)
 
 
 def _shuffle(image: np.ndarray) -> np.ndarray:
@@ -46,7 +43,7 @@ TRANSFORMS: dict[str, Callable[[np.ndarray], np.ndarray]] = {
 def transform(image: np.ndarray, name: str) -> np.ndarray:
     """Apply the transformation called ``name`` (a key of :data:`TRANSFORMS`) to a 28x28 image."""
     if name not in TRANSFORMS:
-        raise KeyError(f"unknown transformation {name!r}: choose one of {', '.join(TRANSFORMS)}")
+        raise ApparelError(f"unknown transformation {name!r}: choose one of {', '.join(TRANSFORMS)}")
     return TRANSFORMS[name](np.asarray(image))
 
 

@@ -12,16 +12,16 @@ import numpy as np
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
-from .data import CLASSES
+from ..constants import CLASSES, IMAGE_SIZE
+from ..training.history import History
 from .spatial import conv_parameters, dense_parameters
-from .train import History
 
 __all__ = ["image_grid", "examples_per_class", "class_balance", "pixel_histogram", "training_curves", "picture_and_row", "parameter_growth"]
 
 
 def _image(ax, image: np.ndarray, title: str | None = None) -> None:
     image = np.asarray(image)
-    ax.imshow(image.reshape(28, 28), cmap="gray_r", vmin=0, vmax=255 if image.dtype == np.uint8 else 1)
+    ax.imshow(image.reshape(IMAGE_SIZE, IMAGE_SIZE), cmap="gray_r", vmin=0, vmax=255 if image.dtype == np.uint8 else 1)
     ax.set_xticks([])
     ax.set_yticks([])
     if title:

@@ -11,7 +11,8 @@ import numpy as np
 import torch
 from torch.utils.data import DataLoader, Sampler, TensorDataset
 
-from .errors import DataError
+from ..constants import CLASSES, IMAGE_SIZE, NUM_CLASSES
+from ..errors import DataError
 from .sources import FILES, Source, load_arrays
 
 __all__ = [
@@ -25,18 +26,6 @@ __all__ = [
     "make_loader",
 ]
 
-CLASSES: tuple[str, ...] = (
-    "T-shirt/top",
-    "Trouser",
-    "Pullover",
-    "Dress",
-    "Coat",
-    "Sandal",
-    "Shirt",
-    "Sneaker",
-    "Bag",
-    "Ankle boot",
-)
 
 
 @dataclass(frozen=True, eq=False)  # holds arrays: == means identity
@@ -59,7 +48,7 @@ class FashionMNIST:
         if split not in ("train", "test"):
             raise DataError(f"unknown split {split!r}: use 'train' or 'test'")
         labels = self.train_labels if split == "train" else self.test_labels
-        counts = np.bincount(labels, minlength=len(CLASSES))
+        counts = np.bincount(labels, minlength=NUM_CLASSES)
         return {name: int(n) for name, n in zip(CLASSES, counts)}
 
 
@@ -68,7 +57,7 @@ def _fingerprint(hashes: dict[str, str]) -> str:
 
 
 def _labels(array: np.ndarray, name: str) -> np.ndarray:
-    if array.size and (array.min() < 0 or array.max() >= len(CLASSES)):
+    if array.size and (array.min() < 0 or array.max() >= NUM_CLASSES):
         raise DataError(f"{name} holds labels outside 0-9 ({int(array.min())}..{int(array.max())}): use the Fashion-MNIST files")
     return array.astype(np.int64)
 
@@ -108,7 +97,7 @@ def stratified_split(labels: np.ndarray, *, val_fraction: float = 0.1, seed: int
 def to_tensor(images: np.ndarray) -> torch.Tensor:
     """Images (N, 28, 28) as a float32 tensor (N, 1, 28, 28) in [0, 1]: uint8 is divided by 255, floats kept."""
     images = np.asarray(images)
-    if images.ndim != 3 or images.shape[1:] != (28, 28):
+    if images.ndim != 3 or images.shape[1:] != (IMAGE_SIZE, IMAGE_SIZE):
         raise DataError(f"images must have shape (N, 28, 28), got {images.shape}: pass a stack of 28x28 images")
     if images.dtype == np.uint8:
         scaled = images.astype(np.float32) / np.float32(255)

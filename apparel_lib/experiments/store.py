@@ -1,0 +1,187 @@
+"""The results store: every run kept once, under a key made of its spec, the data and the library version.
+
+An entry is a folder ``<root>/<key>/`` holding ``result.json`` and the checkpoint ``model.pt``.
+It is built in a temporary folder and renamed into place, so no reader ever sees half of one;
+a lock file makes a second process that asks for the same run wait for the first and reuse its
+result. An entry that is damaged (unreadable, incomplete, or whose checkpoint does not match the
+digest recorded in its result) is reported in one line and trained again, never used.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import hashlib
+import json
+import os
+import shutil
+import sys
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+
+import torch
+
+from .. import __version__
+from ..data.dataset import FashionMNIST, load_data
+from ..data.sources import cache_dir
+from ..errors import StoreError
+from ..training.loop import EpochHook
+from .runner import run
+from .spec import RunResult, RunSpec
+
+try:
+    import fcntl
+except ImportError:  # not POSIX: entries are still atomic, but two processes may both train
+    fcntl = None  # type: ignore[assignment]
+
+__all__ = ["RunStore", "get_or_run"]
+
+FORMAT = "apparel-run/1"
+RESULT, MODEL = "result.json", "model.pt"
+
+
+@functools.cache
+def _default_data() -> FashionMNIST:
+    return load_data(progress=False)
+
+
+def _sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+class RunStore:
+    """Runs kept in ``root`` (default: ``runs/`` in the library's cache folder, see ``APPAREL_CACHE``)."""
+
+    def __init__(self, root: str | os.PathLike[str] | None = None) -> None:
+        self.root = Path(root) if root is not None else cache_dir() / "runs"
+
+    def __repr__(self) -> str:
+        return f"RunStore({str(self.root)!r})"
+
+    # --- reading ------------------------------------------------------------------------------
+
+    def _read(self, folder: Path) -> RunResult:
+        """The result in ``folder``, or StoreError saying why it cannot be used."""
+        try:
+            values = json.loads((folder / RESULT).read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            raise StoreError(f"{folder.name} has no {RESULT}") from None
+        except (OSError, UnicodeDecodeError, json.JSONDecodeError) as err:
+            raise StoreError(f"{folder.name}/{RESULT} is unreadable ({type(err).__name__})") from None
+        if not isinstance(values, dict) or values.get("format") != FORMAT:
+            raise StoreError(f"{folder.name}/{RESULT} is not a stored run")
+        model = folder / MODEL
+        if not model.is_file() or _sha256(model) != values.get("checkpoint_sha256"):
+            raise StoreError(f"{folder.name}/{MODEL} is missing or does not match its result")
+        try:
+            result = RunResult.from_dict({**values["result"], "checkpoint": str(model)})
+        except (KeyError, TypeError, ValueError) as err:
+            raise StoreError(f"{folder.name}/{RESULT} is incomplete ({type(err).__name__}: {err})") from None
+        if result.key != folder.name:
+            raise StoreError(f"{folder.name}/{RESULT} belongs to run {result.key}")
+        return result
+
+    def get(self, key: str) -> RunResult | None:
+        """The stored run ``key``; None if there is none. A damaged entry is reported, removed, and None."""
+        folder = self.root / key
+        if not folder.exists():
+            return None
+        try:
+            return self._read(folder)
+        except StoreError as err:
+            print(f"note: stored run {key} is damaged ({err}); it will be trained again", file=sys.stderr)
+            shutil.rmtree(folder, ignore_errors=True)
+            return None
+
+    def runs(self) -> list[RunResult]:
+        """Every readable stored run, oldest first (damaged entries are skipped without a word)."""
+        found = []
+        for folder in sorted(self.root.glob("*/"), key=lambda p: p.stat().st_mtime) if self.root.is_dir() else []:
+            if folder.name.startswith("."):
+                continue
+            with contextlib.suppress(StoreError):
+                found.append(self._read(folder))
+        return found
+
+    def find(self, prefix: str) -> RunResult:
+        """The one stored run whose key starts with ``prefix``."""
+        matches = [r for r in self.runs() if r.key.startswith(prefix)] if prefix else []
+        if len(matches) != 1:
+            what = "no stored run" if not matches else f"{len(matches)} stored runs"
+            raise StoreError(f"{what} with a key starting {prefix!r}: see `python -m apparel_lib runs list`")
+        return matches[0]
+
+    def remove(self, key: str) -> None:
+        """Delete the stored run ``key`` (its result and checkpoint)."""
+        folder = self.root / key
+        if not folder.is_dir():
+            raise StoreError(f"no stored run {key!r}: see `python -m apparel_lib runs list`")
+        shutil.rmtree(folder)
+
+    # --- writing ------------------------------------------------------------------------------
+
+    @contextlib.contextmanager
+    def _locked(self, key: str) -> Iterator[None]:
+        self.root.mkdir(parents=True, exist_ok=True)
+        if fcntl is None:
+            yield
+            return
+        with open(self.root / f".{key}.lock", "a") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(lock, fcntl.LOCK_UN)
+
+    def _put(self, result: RunResult) -> RunResult:
+        """Store a fresh result (with its model) atomically; return it as stored."""
+        tmp = Path(tempfile.mkdtemp(dir=self.root, prefix=f".{result.key}."))
+        try:
+            from ..training.checkpoint import save_checkpoint
+
+            spec = result.spec
+            save_checkpoint(
+                tmp / MODEL, result.model, recipe=spec.recipe, history=result.history,
+                fingerprint=result.fingerprint, seed=spec.seed, data=spec.data,
+            )
+            final = self.root / result.key
+            stored = RunResult(**{**{f: getattr(result, f) for f in result.__dataclass_fields__}, "checkpoint": final / MODEL})
+            record = {"format": FORMAT, "checkpoint_sha256": _sha256(tmp / MODEL), "result": stored.to_dict()}
+            (tmp / RESULT).write_text(json.dumps(record, indent=1), encoding="utf-8")
+            if final.exists():  # a damaged entry, reported by get(): replace it
+                shutil.rmtree(final)
+            os.rename(tmp, final)
+            return stored
+        finally:
+            shutil.rmtree(tmp, ignore_errors=True)
+
+    def get_or_run(
+        self,
+        spec: RunSpec,
+        *,
+        data: FashionMNIST | None = None,
+        device: str | torch.device | None = None,
+        progress: bool = True,
+        on_epoch: EpochHook | None = None,
+    ) -> RunResult:
+        """The stored result of ``spec``, training and storing it first if there is none.
+
+        A run that ``on_epoch`` stops early is returned but not stored (it is not the run the
+        spec describes).
+        """
+        data = data if data is not None else _default_data()
+        key = spec.key(data.fingerprint, __version__)
+        with self._locked(key):
+            stored = self.get(key)
+            if stored is not None:
+                return stored
+            result = run(spec, data=data, device=device, progress=progress, on_epoch=on_epoch)
+            if result.history.epochs < spec.recipe.epochs:
+                return result
+            return self._put(result)
+
+
+def get_or_run(spec: RunSpec, **options) -> RunResult:
+    """:meth:`RunStore.get_or_run` on the default store."""
+    return RunStore().get_or_run(spec, **options)

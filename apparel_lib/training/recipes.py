@@ -1,0 +1,105 @@
+"""Training recipes as plain data: optimiser, learning rate and schedule, batch size, epochs, augmentation."""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+from typing import Any
+
+from ..errors import ApparelError
+
+__all__ = ["Recipe", "RECIPES", "OPTIMIZERS", "SCHEDULES", "get_recipe"]
+
+OPTIMIZERS: tuple[str, ...] = ("adam", "adamw", "sgd")
+SCHEDULES: tuple[str, ...] = ("constant", "onecycle")
+
+
+@dataclass(frozen=True)
+class Recipe:
+    """How to train a model.
+
+    ``batch_size=None`` means the whole training set is one batch (one step per epoch).
+    ``momentum`` is SGD's (ignored by Adam). ``schedule`` is ``"constant"`` or ``"onecycle"``
+    (warm up to ``lr``, then anneal, stepped every batch). ``augment_shift`` moves each training
+    picture by up to that many pixels in each direction (a fresh random shift per picture and
+    epoch, background filled in); ``augment_flip`` mirrors half of them left-right.
+    ``deterministic`` asks PyTorch for deterministic algorithms (slower on a GPU).
+    ``eval_in_train_mode`` reproduces the tutorial, which never calls ``model.eval()``: the
+    validation loss of each epoch is computed before the step with the model in training mode,
+    and accuracies and predictions are computed the same way, on the whole set as one batch, so
+    batch normalisation uses the statistics of the very images being judged instead of the
+    running averages learned in training.
+    """
+
+    name: str
+    lr: float
+    batch_size: int | None
+    epochs: int
+    optimizer: str = "adam"
+    weight_decay: float = 0.0
+    momentum: float = 0.9
+    schedule: str = "constant"
+    label_smoothing: float = 0.0
+    augment_shift: int = 0
+    augment_flip: bool = False
+    deterministic: bool = False
+    eval_in_train_mode: bool = False
+
+    def __post_init__(self) -> None:
+        if self.optimizer not in OPTIMIZERS:
+            raise ApparelError(f"unknown optimizer {self.optimizer!r} in recipe {self.name!r}: use {', '.join(OPTIMIZERS)}")
+        if self.schedule not in SCHEDULES:
+            raise ApparelError(f"unknown schedule {self.schedule!r} in recipe {self.name!r}: use {', '.join(SCHEDULES)}")
+        if isinstance(self.epochs, bool) or not isinstance(self.epochs, int) or self.epochs < 1:
+            raise ApparelError(f"epochs must be a positive integer, not {self.epochs!r}")
+        if not self.lr > 0:
+            raise ApparelError(f"lr must be positive, not {self.lr!r}")
+        if self.batch_size is not None and (isinstance(self.batch_size, bool) or not isinstance(self.batch_size, int) or self.batch_size < 1):
+            raise ApparelError(f"batch_size must be a positive integer or None (the whole set), not {self.batch_size!r}")
+        if not 0 <= self.augment_shift < 14:
+            raise ApparelError(f"augment_shift must be between 0 and 13 pixels, not {self.augment_shift!r}")
+        if not 0 <= self.label_smoothing < 1:
+            raise ApparelError(f"label_smoothing must be in [0, 1), not {self.label_smoothing!r}")
+
+    def replace(self, **changes: Any) -> Recipe:
+        """A copy with some fields changed, e.g. ``recipe.replace(epochs=3)``."""
+        unknown = sorted(set(changes) - {f.name for f in dataclasses.fields(self)})
+        if unknown:
+            raise ApparelError(f"a recipe has no field {', '.join(map(repr, unknown))}: its fields are {', '.join(f.name for f in dataclasses.fields(self))}")
+        return dataclasses.replace(self, **changes)
+
+    def to_dict(self) -> dict[str, Any]:
+        return dataclasses.asdict(self)
+
+    @classmethod
+    def from_dict(cls, values: dict[str, Any]) -> Recipe:
+        return cls(**values)
+
+
+ANY_MODEL = "*"
+
+RECIPES: dict[str, dict[str, Recipe]] = {
+    # The tutorial's own training, per model.
+    "article": {
+        "article-cnn": Recipe("article", lr=0.07, batch_size=None, epochs=25, eval_in_train_mode=True),
+        "ann": Recipe("article", lr=0.001, batch_size=128, epochs=20),
+    },
+    # A sound modern default for any model: small shuffled mini-batches and Adam's usual rate.
+    "minibatch": {
+        ANY_MODEL: Recipe("minibatch", lr=0.002, batch_size=64, epochs=15),
+    },
+}
+
+
+def get_recipe(name: str, model_name: str) -> Recipe:
+    """The recipe ``name`` for the model ``model_name``."""
+    if name not in RECIPES:
+        raise ApparelError(f"unknown recipe {name!r}: choose one of {', '.join(RECIPES)}")
+    by_model = RECIPES[name]
+    recipe = by_model.get(model_name) or by_model.get(ANY_MODEL)
+    if recipe is None:
+        raise ApparelError(
+            f"recipe {name!r} has no settings for model {model_name!r}: "
+            f"use it with {', '.join(by_model)} or pick another recipe"
+        )
+    return recipe

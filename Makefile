@@ -1,6 +1,8 @@
 # The Apparel CNN book.  Two commands do everything on a fresh machine (each sets up first):
 #   make book   execute every chapter on the real data and build the HTML book (_build/html)
 #   make test   run all tests: the library's, the book's, and strict nbval over every notebook
+#   make test-fast   the quick tests only (no layout export, command line end to end, book build,
+#               nbval or GPU): under two minutes, for the edit-test loop
 SHELL := /bin/bash
 PYTHON ?= python3
 VENV ?= .venv
@@ -8,29 +10,35 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 NBVAL := --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg
 
-.PHONY: setup system book test article lock clean
+# The one place torch's version is written for the set-up: requirements/constraints.txt.
+TORCH_PIN := $(shell grep -m1 '^torch==' requirements/constraints.txt)
+
+.PHONY: setup system book test test-fast article lock clean
 
 setup: system $(STAMP)
 
 system:
 	@bash .ci/system-packages
 
-# torch is installed first and exactly (a CPU wheel of 2.13.0 here); everything else is
+# torch is installed first and exactly (TORCH_PIN; a CPU wheel of it lies on the machines we test on); everything else is
 # pinned by requirements/constraints.txt so that installs today and next month agree.
 $(STAMP): pyproject.toml requirements/constraints.txt
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet torch==2.13.0
+	$(BIN)/pip install --quiet "$(TORCH_PIN)"
 	$(BIN)/pip install --quiet -c requirements/constraints.txt -e ".[book,test]"
-	$(BIN)/python -c "import torch; v = torch.__version__; assert v.startswith('2.13.0'), v"
+	$(BIN)/python -c "import torch; v = torch.__version__; assert '$(TORCH_PIN)' == 'torch==' + v.split('+')[0], v"
 	touch $@
 
 include book.mk
 
-book: setup execute html
+book: setup stage stage-html
 	@echo "The book is in _build/html/index.html"
 
 test: setup
 	$(BIN)/python -m pytest tests notebooks $(NBVAL)
+
+test-fast: setup
+	$(BIN)/python -m pytest tests -m "not slow and not gpu"
 
 # The tutorial's recipe end to end from the command line: train, predict, score.
 article: setup
@@ -45,7 +53,7 @@ lock: $(STAMP)
 	{ printf '%s\n' "# Exact versions of every package the book installs (direct and transitive), so that a fresh" \
 	    "# install today and next month agree. Used as pip constraints by \`make setup\`." \
 	    "# Regenerate with \`make lock\` after changing pyproject.toml."; \
-	  { $(BIN)/pip freeze --exclude-editable | grep -v -E '^(torch|apparel)'; echo "torch==2.13.0"; } | sort -f; \
+	  { $(BIN)/pip freeze --exclude-editable | grep -v -E '^(torch|apparel)'; echo "$(TORCH_PIN)"; } | sort -f; \
 	} > requirements/constraints.txt.new
 	mv requirements/constraints.txt.new requirements/constraints.txt
 

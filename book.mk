@@ -1,8 +1,12 @@
 # Book targets, included from the Makefile (`include book.mk`).
 #
-#   make execute  - run every chapter on the real data, in order, and store the results in the
-#                   notebooks (outputs and widget state), keeping the .py twins in sync
-#   make html     - build the book from the stored outputs into _build/html (warnings are errors)
+#   make book      (Makefile) set up, then `stage`, then the HTML: executes every chapter on the
+#                  real data in a copy of the book under _build/src and builds _build/html from it.
+#                  Tracked files are never written, so a reader's checkout stays clean.
+#   make execute   for authors: execute the chapters in place, storing their outputs in the
+#                  tracked notebooks (what the book shows and nbval checks), keeping the .py twins
+#                  in sync and tidying the files so that a diff shows only real changes
+#   make html      build the book from the notebooks' stored outputs into _build/html (no execution)
 #
 # The .py files in notebooks/ (jupytext percent format) are the source that people edit; the
 # .ipynb files carry the executed outputs that the book shows and nbval checks.
@@ -12,8 +16,27 @@ NOTEBOOK_TIMEOUT ?= 1800
 # The chapters, in reading order (their names start with the chapter number). To run only some:
 #   make execute BOOK_NOTEBOOKS_PY=notebooks/04_tutorial_cnn.py
 BOOK_NOTEBOOKS_PY = $(sort $(wildcard notebooks/[0-9]*.py))
+STAGE := _build/src
+BOOK_SOURCES := _config.yml _toc.yml book notebooks
 
-.PHONY: execute html
+.PHONY: execute html stage stage-html
+
+# Execute the notebooks given as arguments (.ipynb, their .py twins beside them) in place.
+define run_notebooks
+	@set -e; for py in $(1); do \
+	    nb="$${py%.py}.ipynb"; \
+	    echo "== executing $$nb"; \
+	    $(BIN)/jupytext --update --to ipynb --set-kernel python3 "$$py"; \
+	    $(BIN)/jupyter nbconvert --to notebook --execute --inplace \
+	        --ExecutePreprocessor.timeout=$(NOTEBOOK_TIMEOUT) \
+	        --ExecutePreprocessor.kernel_name=python3 \
+	        --ExecutePreprocessor.store_widget_state=True \
+	        --ExecutePreprocessor.record_timing=False \
+	        "$$nb"; \
+	    $(BIN)/python scripts/tidy_notebooks.py "$$nb"; \
+	    $(BIN)/jupytext --to py:percent "$$nb"; \
+	done
+endef
 
 # For each chapter:
 # 1. jupytext --update: bring the .ipynb's inputs in line with the .py source, keeping the
@@ -22,20 +45,26 @@ BOOK_NOTEBOOKS_PY = $(sort $(wildcard notebooks/[0-9]*.py))
 # 2. nbconvert: execute the notebook in place with the venv's python3 kernel (the kernel's
 #    working directory is notebooks/), storing the widget state so that sliders and progress
 #    bars render in the built book;
-# 3. jupytext --to py:percent: rewrite the .py twin from the executed notebook, so the pair
+# 3. tidy: drop execution timestamps and give widgets ids that do not change between runs;
+# 4. jupytext --to py:percent: rewrite the .py twin from the executed notebook, so the pair
 #    is exactly in sync (tests/test_pairing.py checks it).
 execute:
-	@set -e; for py in $(BOOK_NOTEBOOKS_PY); do \
-	    nb="$${py%.py}.ipynb"; \
-	    echo "== executing $$nb"; \
-	    $(BIN)/jupytext --update --to ipynb --set-kernel python3 "$$py"; \
-	    $(BIN)/jupyter nbconvert --to notebook --execute --inplace \
-	        --ExecutePreprocessor.timeout=$(NOTEBOOK_TIMEOUT) \
-	        --ExecutePreprocessor.kernel_name=python3 \
-	        --ExecutePreprocessor.store_widget_state=True \
-	        "$$nb"; \
-	    $(BIN)/jupytext --to py:percent "$$nb"; \
-	done
+	$(call run_notebooks,$(BOOK_NOTEBOOKS_PY))
 
 html:
 	$(BIN)/jupyter-book build . -W --keep-going
+
+# A fresh copy of the book's sources under _build/src, executed there.
+stage:
+	rm -rf $(STAGE) && mkdir -p $(STAGE)
+	cp -r $(BOOK_SOURCES) $(STAGE)/
+	rm -rf $(STAGE)/notebooks/outputs $(STAGE)/notebooks/.ipynb_checkpoints
+	mkdir -p $(STAGE)/scripts && cp scripts/tidy_notebooks.py $(STAGE)/scripts/
+	cd $(STAGE) && $(MAKE) -f $(CURDIR)/book.mk execute BIN=$(CURDIR)/$(BIN) \
+	    BOOK_NOTEBOOKS_PY="$(BOOK_NOTEBOOKS_PY)"
+
+# The book built from the staged, freshly executed copy, into _build/html.
+stage-html:
+	rm -rf _build/html
+	$(BIN)/jupyter-book build $(STAGE) --path-output _build/stage-out -W --keep-going
+	mv _build/stage-out/_build/html _build/html && rm -rf _build/stage-out

@@ -43,6 +43,26 @@ def data(private_cache: Path) -> FashionMNIST:
         return load_data(progress=False)
 
 
+@pytest.fixture(scope="session")
+def real_files(data: FashionMNIST) -> dict[str, bytes]:
+    """The decompressed content of the four real files, read from wherever the data was found."""
+    from apparel_lib.data.idx import read_content
+    from apparel_lib.data.sources import FILES
+
+    folder = data.source.folder
+    return {stem: read_content(folder / f"{stem}.gz" if (folder / f"{stem}.gz").is_file() else folder / stem) for stem in FILES}
+
+
+@pytest.fixture
+def debian_dir() -> Path:
+    """Debian's data folder; tests about it skip (with a reason) where the package is absent."""
+    from apparel_lib.data.sources import DEBIAN_DIR
+
+    if not DEBIAN_DIR.is_dir():
+        pytest.skip(f"Debian's dataset-fashion-mnist is not installed ({DEBIAN_DIR} is missing)")
+    return DEBIAN_DIR
+
+
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """Notebook cells (nbval) are slow tests; ``gpu`` tests without a GPU are skipped with a reason."""
     for item in items:

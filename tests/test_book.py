@@ -15,6 +15,8 @@ from urllib.parse import urlsplit
 
 import pytest
 
+pytestmark = pytest.mark.slow  # builds the book / runs nbval
+
 ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
 CHAPTERS = ["01_apparel_data", "02_flattening", "03_plain_network", "04_tutorial_cnn"]

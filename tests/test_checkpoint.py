@@ -91,3 +91,24 @@ def test_failed_save_keeps_the_old_checkpoint(trained, tmp_path, monkeypatch):
         save_checkpoint(path, model, recipe=recipe, history=history, fingerprint="new")
     assert path.read_bytes() == before
     assert [p.name for p in tmp_path.iterdir()] == ["cnn.pt"]
+
+
+@pytest.mark.parametrize("drop", ["model_name", "model_options", "state_dict", "recipe", "history", "fingerprint"])
+def test_a_checkpoint_missing_a_field_is_one_clear_error(trained, tmp_path, drop):
+    model, recipe, history = trained
+    path = save_checkpoint(tmp_path / "cnn.pt", model, recipe=recipe, history=history, fingerprint="f")
+    payload = torch.load(path, weights_only=True)
+    del payload[drop]
+    torch.save(payload, path)
+    with pytest.raises(CheckpointError) as err:
+        load_checkpoint(path)
+    assert "\n" not in str(err.value) and "train again" in str(err.value)
+
+
+def test_the_data_variant_is_recorded(trained, tmp_path):
+    from apparel_lib.data.variants import DataVariant
+
+    model, recipe, history = trained
+    variant = DataVariant(permutation_seed=3)
+    path = save_checkpoint(tmp_path / "cnn.pt", model, recipe=recipe, history=history, fingerprint="f", data=variant)
+    assert load_checkpoint(path).data == variant

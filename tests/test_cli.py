@@ -26,6 +26,7 @@ def assert_one_line_failure(result, *fragments, code=1):
         assert fragment in lines[0]
 
 
+@pytest.mark.slow
 def test_data_info_counts_and_verification():
     result = run("data", "info")
     assert result.returncode == 0, result.stderr
@@ -36,6 +37,7 @@ def test_data_info_counts_and_verification():
     assert len(rows) == 10
 
 
+@pytest.mark.slow
 def test_train_predict_score_end_to_end(tmp_path):
     ckpt, sub = tmp_path / "ann.pt", tmp_path / "sub.csv"
     result = run("train", "--model", "ann", "--recipe", "minibatch", "--epochs", "1", "--out", ckpt, "--no-progress", "--device", "cpu")
@@ -55,6 +57,7 @@ def test_usage_errors_exit_2_with_one_line():
     assert_one_line_failure(run("fly"), "invalid choice", code=2)
 
 
+@pytest.mark.slow
 def test_bad_inputs_exit_1_with_one_line(tmp_path):
     assert_one_line_failure(run("score", tmp_path / "none.csv"), "not found")
     bad = tmp_path / "bad.csv"
@@ -70,7 +73,51 @@ def test_bad_inputs_exit_1_with_one_line(tmp_path):
     assert_one_line_failure(run("data", "info", "--no-download", env={"APPAREL_DATA": str(tmp_path)}), str(tmp_path))
 
 
+@pytest.mark.slow
 def test_export_refuses_a_non_empty_folder(tmp_path):
     (tmp_path / "keep.txt").write_text("mine")
     assert_one_line_failure(run("data", "export", tmp_path, "--no-progress"), str(tmp_path))
     assert (tmp_path / "keep.txt").read_text() == "mine"
+
+
+def test_help_answers_without_importing_torch():
+    code = "import sys, runpy; sys.argv = ['apparel_lib', '--help']\n" \
+           "try:\n    runpy.run_module('apparel_lib', run_name='__main__')\nexcept SystemExit:\n    pass\n" \
+           "heavy = sorted(m for m in ('torch', 'pandas', 'skimage', 'matplotlib') if m in sys.modules)\n" \
+           "print('heavy:', heavy)"
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=60)
+    assert "usage: apparel_lib" in result.stdout and "runs" in result.stdout
+    assert "heavy: []" in result.stdout, result.stdout
+
+
+def test_model_and_recipe_names_come_from_the_registries(capsys):
+    from apparel_lib.cli import main
+    from apparel_lib.models.registry import MODELS
+    from apparel_lib.training.recipes import RECIPES
+
+    with pytest.raises(SystemExit):
+        main(["train", "--help"])
+    out = capsys.readouterr().out
+    assert all(name in out for name in [*MODELS, *RECIPES])
+
+
+def test_runs_list_show_remove(tmp_path, monkeypatch, capsys, data):
+    from apparel_lib.cli import main
+    from apparel_lib.data.variants import DataVariant
+    from apparel_lib.experiments.spec import run_spec
+    from apparel_lib.experiments.store import RunStore
+
+    monkeypatch.setenv("APPAREL_CACHE", str(tmp_path))
+    assert main(["runs", "list"]) == 0 and "no stored runs" in capsys.readouterr().out
+    spec = run_spec("linear", data=DataVariant(train_subset=200), epochs=1)
+    result = RunStore().get_or_run(spec, data=data, progress=False)
+    assert main(["runs", "list"]) == 0
+    listed = capsys.readouterr().out
+    assert result.key in listed and "linear() · minibatch (1 epoch) · seed 0 · 200 training pictures" in listed
+    assert main(["runs", "show", result.key[:5]]) == 0
+    shown = capsys.readouterr().out
+    assert f"parameters: {result.parameters:,}" in shown and str(result.checkpoint) in shown
+    assert main(["runs", "show", "zzz"]) == 1 and "no stored run" in capsys.readouterr().err
+    assert main(["runs", "remove"]) == 1 and "--all" in capsys.readouterr().err
+    assert main(["runs", "remove", result.key]) == 0 and "removed 1 stored run " in capsys.readouterr().out
+    assert RunStore().runs() == []

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import gzip
 import hashlib
 
 import numpy as np
@@ -13,7 +12,7 @@ from torch.utils.data import DataLoader, TensorDataset
 from apparel_lib.constants import CLASSES
 from apparel_lib.data.dataset import FashionMNIST, Splits, load_data, make_loader, make_splits, stratified_split, to_tensor
 from apparel_lib.errors import DataError
-from apparel_lib.data.sources import DEBIAN_DIR, FILES
+from apparel_lib.data.sources import FILES
 
 
 @pytest.fixture(scope="module")
@@ -45,9 +44,9 @@ def test_fingerprint(data):
     assert int(data.fingerprint, 16) >= 0
 
 
-def test_load_data_from_a_folder(data, tmp_path):
+def test_load_data_from_a_folder(data, tmp_path, real_files):
     for stem in FILES:  # plain (decompressed) copies of the real files
-        (tmp_path / stem).write_bytes(gzip.decompress((DEBIAN_DIR / f"{stem}.gz").read_bytes()))
+        (tmp_path / stem).write_bytes(real_files[stem])
     again = load_data(tmp_path, progress=False, download=False)
     assert again.source.origin == "argument" and again.fingerprint == data.fingerprint
     np.testing.assert_array_equal(again.test_images, data.test_images)

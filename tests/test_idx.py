@@ -9,7 +9,6 @@ import pytest
 
 from apparel_lib.errors import DataError
 from apparel_lib.data.idx import parse_idx, read_idx
-from apparel_lib.data.sources import DEBIAN_DIR
 
 RNG = np.random.default_rng(0)
 IMAGES = RNG.integers(0, 256, size=(5, 28, 28), dtype=np.uint8)
@@ -39,14 +38,14 @@ def test_parse_empty_set(idx_bytes):
     assert parse_idx(idx_bytes(np.zeros((0, 28, 28))), "x").shape == (0, 28, 28)
 
 
-def test_read_real_files():
-    train = read_idx(DEBIAN_DIR / "train-labels-idx1-ubyte.gz")
-    test = read_idx(DEBIAN_DIR / "t10k-labels-idx1-ubyte.gz")
+def test_read_real_files(debian_dir):
+    train = read_idx(debian_dir / "train-labels-idx1-ubyte.gz")
+    test = read_idx(debian_dir / "t10k-labels-idx1-ubyte.gz")
     assert train[:10].tolist() == [9, 0, 0, 3, 0, 2, 7, 2, 5, 5]
     assert test[:10].tolist() == [9, 2, 1, 1, 6, 1, 4, 6, 5, 7]
     assert np.bincount(train).tolist() == [6000] * 10
     assert np.bincount(test).tolist() == [1000] * 10
-    images = read_idx(DEBIAN_DIR / "t10k-images-idx3-ubyte.gz")
+    images = read_idx(debian_dir / "t10k-images-idx3-ubyte.gz")
     assert images.shape == (10000, 28, 28) and images.dtype == np.uint8
 
 

@@ -64,6 +64,7 @@ def no_imread(monkeypatch: pytest.MonkeyPatch) -> None:
 # --- export ------------------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_export_structure(exported, data):
     assert sorted(os.listdir(exported)) == ["sample_submission.csv", "test", "test.csv", "train", "train.csv"]
     assert os.listdir(exported.parent) == [exported.name]  # no temporary sibling left behind
@@ -123,6 +124,7 @@ def test_interrupted_export_leaves_nothing(small_data, tmp_path, monkeypatch):
 # --- reading the real layout -------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_round_trip_is_pixel_identical(layout, exported, data):
     assert isinstance(layout, Layout) and layout.folder == exported.resolve()
     assert layout.train_images.dtype == np.float32 and layout.train_images.shape == (60000, 28, 28)
@@ -136,6 +138,7 @@ def test_round_trip_is_pixel_identical(layout, exported, data):
     np.testing.assert_array_equal(layout.test_ids, np.arange(60001, 70001))
 
 
+@pytest.mark.slow
 def test_second_read_is_served_by_the_cache(layout, exported, monkeypatch):
     # Speed is measured by benchmarks/; here: the second read must not open a single PNG.
     no_imread(monkeypatch)  # any PNG read fails the test: the cache must serve it all

@@ -33,3 +33,23 @@ def test_unknown_recipe_or_model():
         get_recipe("sgd-magic", "ann")
     with pytest.raises(ApparelError, match="no settings for model 'resnet'"):
         get_recipe("article", "resnet")
+
+
+def test_bad_recipe_values_are_one_line_value_errors():
+    base = get_recipe("minibatch", "ann")
+    for changes, words in [
+        ({"optimizer": "rmsprop"}, "unknown optimizer 'rmsprop'"),
+        ({"schedule": "cosine"}, "unknown schedule 'cosine'"),
+        ({"epochs": 0}, "epochs must be a positive integer"),
+        ({"batch_size": 0}, "batch_size must be"),
+        ({"augment_shift": 20}, "augment_shift"),
+        ({"lr": 0}, "lr must be positive"),
+        ({"epoch": 3}, "no field 'epoch'"),
+    ]:
+        with pytest.raises(ValueError, match=words):
+            base.replace(**changes)
+
+
+def test_round_trip_keeps_every_field():
+    recipe = get_recipe("minibatch", "ann").replace(schedule="onecycle", augment_shift=2, augment_flip=True, momentum=0.5)
+    assert Recipe.from_dict(recipe.to_dict()) == recipe

@@ -60,10 +60,10 @@ class Server(http.server.ThreadingHTTPServer):
 
     daemon_threads = True
 
-    def __init__(self) -> None:
+    def __init__(self, real: dict[str, bytes]) -> None:
         super().__init__(("127.0.0.1", 0), Handler)
         self.requests: list[str] = []
-        self.real = {f"{stem}.gz": (DEBIAN_DIR / f"{stem}.gz").read_bytes() for stem in FILES}
+        self.real = {f"{stem}.gz": gzip.compress(raw) for stem, raw in real.items()}
         self.fake = {f"{stem}.gz": gzip.compress(raw) for stem, raw in FAKE.items()}
         self.other = {f"{stem}.gz": gzip.compress(raw) for stem, raw in OTHER.items()}
 
@@ -98,8 +98,8 @@ class Handler(http.server.BaseHTTPRequestHandler):
 
 
 @pytest.fixture(scope="module")
-def server() -> Iterator[Server]:
-    srv = Server()
+def server(real_files: dict[str, bytes]) -> Iterator[Server]:
+    srv = Server(real_files)
     thread = threading.Thread(target=srv.serve_forever, daemon=True)
     thread.start()
     yield srv
@@ -156,8 +156,10 @@ def test_private_cache_is_in_effect(private_cache):
 # --- the real data -----------------------------------------------------------------------------
 
 
-def test_real_data_from_debian(data):
-    assert data.source == Source("debian", DEBIAN_DIR, REAL_HASHES)
+def test_real_data_from_debian(data, debian_dir):
+    arrays, source = load_arrays(download=False, progress=False)  # the private cache is empty
+    assert source == Source("debian", DEBIAN_DIR, REAL_HASHES)
+    np.testing.assert_array_equal(arrays["t10k-labels-idx1-ubyte"], data.test_labels)
     assert data.train_labels[:10].tolist() == [9, 0, 0, 3, 0, 2, 7, 2, 5, 5]
     assert data.test_labels[:10].tolist() == [9, 2, 1, 1, 6, 1, 4, 6, 5, 7]
 

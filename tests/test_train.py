@@ -80,3 +80,29 @@ def test_pick_device():
 def test_unknown_optimizer(tiny):
     with pytest.raises(ApparelError, match="unknown optimizer 'rmsprop'"):
         train(build_model("ann"), tiny, get_recipe("minibatch", "ann").replace(optimizer="rmsprop"), progress=False)
+
+
+def test_sgd_momentum_comes_from_the_recipe():
+    from apparel_lib.training.loop import make_optimizer
+
+    recipe = get_recipe("minibatch", "ann").replace(optimizer="sgd", momentum=0.5)
+    assert make_optimizer(build_model("ann"), recipe).param_groups[0]["momentum"] == 0.5
+    assert type(make_optimizer(build_model("ann"), recipe.replace(optimizer="adamw"))).__name__ == "AdamW"
+
+
+def test_modern_ingredients_train_and_repeat(tiny):
+    recipe = get_recipe("minibatch", "article-cnn").replace(
+        epochs=3, optimizer="adamw", schedule="onecycle", label_smoothing=0.1, augment_shift=2, augment_flip=True, lr=4e-3
+    )
+    h1 = train(build_model("article-cnn"), tiny, recipe, progress=False)
+    h2 = train(build_model("article-cnn"), tiny, recipe, progress=False)
+    plain = train(build_model("article-cnn"), tiny, recipe.replace(augment_shift=0, augment_flip=False), progress=False)
+    assert h1.train_loss == h2.train_loss and h1.train_loss[-1] < h1.train_loss[0]
+    assert h1.train_loss != plain.train_loss  # augmentation changed what was seen
+
+
+def test_the_hook_stops_training(tiny):
+    calls = []
+    h = train(build_model("ann"), tiny, get_recipe("minibatch", "ann").replace(epochs=5), progress=False,
+              on_epoch=lambda history: calls.append(history.epochs) or history.epochs >= 2)
+    assert calls == [1, 2] and h.epochs == 2

@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 import torch
 
-from ..constants import PIXELS
+from ..constants import NUM_CLASSES, PIXELS
 from ..errors import DataError
 from .dataset import Splits
 
@@ -65,8 +65,8 @@ class DataVariant:
         object.__setattr__(self, "shift", tuple(int(v) for v in self.shift))
         if len(self.shift) != 2:
             raise DataError(f"shift must be two numbers (dx, dy), not {self.shift!r}")
-        if self.train_subset is not None and self.train_subset < 10:
-            raise DataError(f"train_subset must be at least 10 pictures (one per class), not {self.train_subset}")
+        if self.train_subset is not None and self.train_subset < NUM_CLASSES:
+            raise DataError(f"train_subset must be at least {NUM_CLASSES} pictures (one per class), not {self.train_subset}")
 
     @property
     def is_standard(self) -> bool:

@@ -64,7 +64,8 @@ class RunSpec:
     def describe(self) -> str:
         """One line, e.g. ``article-cnn(filters=8) · minibatch (5 epochs) · seed 1 · standard``."""
         options = ", ".join(f"{k}={v}" for k, v in sorted(self.options.items()))
-        return f"{self.model}({options}) · {self.recipe.name} ({self.recipe.epochs} epochs) · seed {self.seed} · {self.data.describe()}"
+        epochs = f"{self.recipe.epochs} epoch{'s' * (self.recipe.epochs != 1)}"
+        return f"{self.model}({options}) · {self.recipe.name} ({epochs}) · seed {self.seed} · {self.data.describe()}"
 
 
 def run_spec(

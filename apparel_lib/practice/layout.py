@@ -233,8 +233,8 @@ def read_layout(folder: str | os.PathLike[str], *, progress: bool = True, cache:
     if cached is not None:
         train_u8, test_u8 = cached
     else:
-        train_u8 = np.empty((len(train_ids), 28, 28), dtype=np.uint8)
-        test_u8 = np.empty((len(test_ids), 28, 28), dtype=np.uint8)
+        train_u8 = np.empty((len(train_ids), IMAGE_SIZE, IMAGE_SIZE), dtype=np.uint8)
+        test_u8 = np.empty((len(test_ids), IMAGE_SIZE, IMAGE_SIZE), dtype=np.uint8)
         with tqdm(total=len(train_ids) + len(test_ids), desc="Reading PNGs", unit="img", disable=not progress) as bar:
             for split, ids, out in (("train", train_ids, train_u8), ("test", test_ids, test_u8)):
                 for i, id_ in enumerate(ids):

@@ -63,7 +63,7 @@ class Server(http.server.ThreadingHTTPServer):
     def __init__(self, real: dict[str, bytes]) -> None:
         super().__init__(("127.0.0.1", 0), Handler)
         self.requests: list[str] = []
-        self.real = {f"{stem}.gz": gzip.compress(raw) for stem, raw in real.items()}
+        self.real = {f"{stem}.gz": gzip.compress(raw, compresslevel=1) for stem, raw in real.items()}
         self.fake = {f"{stem}.gz": gzip.compress(raw) for stem, raw in FAKE.items()}
         self.other = {f"{stem}.gz": gzip.compress(raw) for stem, raw in OTHER.items()}
 

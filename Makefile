@@ -1,6 +1,7 @@
 # The Apparel CNN book.  Two commands do everything on a fresh machine (each sets up first):
 #   make book   execute every chapter on the real data and build the HTML book (_build/html)
 #   make test   run all tests: the library's, the book's, and strict nbval over every notebook
+#   make lab    read and run the chapters in JupyterLab (127.0.0.1, with a token)
 #   make test-fast   the quick tests only (no layout export, command line end to end, book build,
 #               nbval or GPU): under two minutes, for the edit-test loop
 SHELL := /bin/bash
@@ -13,7 +14,7 @@ NBVAL := --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.
 # The one place torch's version is written for the set-up: requirements/constraints.txt.
 TORCH_PIN := $(shell grep -m1 '^torch==' requirements/constraints.txt)
 
-.PHONY: setup system book test test-fast article lock clean
+.PHONY: setup system book test test-fast lab article lock clean
 
 setup: system $(STAMP)
 
@@ -39,6 +40,11 @@ test: setup
 
 test-fast: setup
 	$(BIN)/python -m pytest tests -m "not slow and not gpu"
+
+# Read and run the chapters in JupyterLab: only this machine can connect (127.0.0.1), and the
+# link it prints carries a fresh token. (Root, as in containers, needs --allow-root.)
+lab: setup
+	$(BIN)/jupyter lab --ip=127.0.0.1 --ServerApp.root_dir=notebooks $(if $(filter 0,$(shell id -u)),--allow-root)
 
 # The tutorial's recipe end to end from the command line: train, predict, score.
 article: setup

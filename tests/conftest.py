@@ -63,6 +63,25 @@ def debian_dir() -> Path:
     return DEBIAN_DIR
 
 
+@pytest.fixture(scope="session")
+def built_book(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The book built as `make html` builds it (stored outputs, warnings are errors), once per session."""
+    import subprocess
+    import sys
+
+    root = Path(__file__).resolve().parents[1]
+    out = tmp_path_factory.mktemp("book")
+    proc = subprocess.run(
+        [str(Path(sys.executable).parent / "jupyter-book"), "build", str(root), "--path-output", str(out), "-W", "--keep-going"],
+        cwd=root, capture_output=True, text=True, timeout=600,
+    )
+    log = (proc.stdout + proc.stderr)[-8000:]
+    assert proc.returncode == 0, f"jupyter-book build failed ({proc.returncode}):\n{log}"
+    html = out / "_build" / "html"
+    assert (html / "index.html").is_file(), log
+    return html
+
+
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """Notebook cells (nbval) are slow tests; ``gpu`` tests without a GPU are skipped with a reason."""
     for item in items:

@@ -8,8 +8,6 @@ from __future__ import annotations
 
 import json
 import re
-import subprocess
-import sys
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -18,7 +16,6 @@ import pytest
 pytestmark = pytest.mark.slow  # builds the book / runs nbval
 
 ROOT = Path(__file__).resolve().parents[1]
-BIN = Path(sys.executable).parent
 CHAPTERS = ["01_apparel_data", "02_flattening", "03_plain_network", "04_tutorial_cnn"]
 PROSE = ["intro", "setup", "teaching", "glossary"]
 WIDGET_STATE = "application/vnd.jupyter.widget-state+json"
@@ -36,17 +33,8 @@ SCRIPT_TAG = re.compile(r"<script\b[^>]*>", re.I)
 
 
 @pytest.fixture(scope="module")
-def html(tmp_path_factory) -> Path:
-    out = tmp_path_factory.mktemp("book")
-    proc = subprocess.run(
-        [str(BIN / "jupyter-book"), "build", str(ROOT), "--path-output", str(out), "-W", "--keep-going"],
-        cwd=ROOT, capture_output=True, text=True, timeout=300,
-    )
-    log = (proc.stdout + proc.stderr)[-8000:]
-    assert proc.returncode == 0, f"jupyter-book build failed ({proc.returncode}):\n{log}"
-    html = out / "_build" / "html"
-    assert (html / "index.html").is_file(), log
-    return html
+def html(built_book: Path) -> Path:
+    return built_book
 
 
 def _pages(html: Path) -> dict[str, str]:

@@ -1,18 +1,53 @@
-"""The flattening explorer: both views redraw when the image or the transformation changes."""
+"""The flattening explorer: every view is precomputed and switched in the browser, numbers as the library computes."""
 
-import matplotlib
+import numpy as np
+import pytest
 
-matplotlib.use("Agg")
+from apparel_lib.figures.spatial import TRANSFORMS, row_similarity, transform
+from apparel_lib.figures.widgets import flatten_explorer, to_png
 
-from apparel_lib.figures.widgets import flatten_explorer  # noqa: E402
+
+@pytest.fixture(scope="module")
+def explorer(data):
+    return flatten_explorer(data.test_images[:5], data.test_labels[:5])
 
 
-def test_explorer_redraws_on_change(data):
-    box = flatten_explorer(data.test_images[:5], data.test_labels[:5])
-    (slider, dropdown), out = box.children[0].children, box.children[1]
-    assert slider.max == 4 and "flipped upside down" in dropdown.options
-    drawn = []
-    out.clear_output = lambda wait=False: drawn.append("cleared")  # outside a kernel, count redraws instead
-    slider.value = 3
-    dropdown.value = "rotated 90°"
-    assert drawn == ["cleared", "cleared"]
+def _parts(box):
+    (slider, dropdown), views = box.children[0].children, box.children[1]
+    return slider, dropdown, views
+
+
+def test_controls_are_linked_to_the_views_in_the_browser(explorer):
+    slider, dropdown, views = _parts(explorer)
+    assert slider.max == 4 and list(dropdown.options) == list(TRANSFORMS)
+    assert len(views.children) == 5 and all(len(s.children) == len(TRANSFORMS) for s in views.children)
+    # jslink: the link lives in the front end (a Link widget), so it works without a kernel
+    links = [w for w in _all_widgets() if type(w).__name__ == "Link"]
+    targets = {(link.source[0].model_id, link.source[1], link.target[0].model_id, link.target[1]) for link in links}
+    assert (slider.model_id, "value", views.model_id, "selected_index") in targets
+    for stack in views.children:
+        assert (dropdown.model_id, "index", stack.model_id, "selected_index") in targets
+    assert all(s.selected_index == dropdown.index for s in views.children)
+
+
+def _all_widgets():
+    from ipywidgets.widgets import widget
+
+    return list(widget._instances.values())
+
+
+def test_each_view_shows_the_librarys_number(explorer, data):
+    _, _, views = _parts(explorer)
+    for i, stack in enumerate(views.children):
+        for name, view in zip(TRANSFORMS, stack.children):
+            expected = row_similarity(data.test_images[i], transform(data.test_images[i], name))
+            assert f"<span class='similarity'>cosine similarity of the two rows: {expected:.3f}</span>" in view.value
+            assert f"(test image {i})</b> and <b>{name}</b>" in view.value
+
+
+def test_pictures_are_small_pngs(explorer):
+    png = to_png(np.full((28, 28), 255, dtype=np.uint8), scale=(4, 4))
+    assert png.startswith(b"\x89PNG") and len(png) < 1000
+    _, _, views = _parts(explorer)
+    total = sum(len(view.value) for stack in views.children for view in stack.children)
+    assert total < 5 * 40_000  # under 40 KB an image, so a dozen images stay well under 1 MB

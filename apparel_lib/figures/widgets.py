@@ -1,35 +1,94 @@
-"""Interactive explorers for the notebooks (ipywidgets)."""
+"""Interactive explorers for the notebooks (ipywidgets) that also work in the static book.
+
+Every view an explorer can show is computed when it is made and stored in the widget state;
+the controls switch between views in the browser (``jslink`` into ``Stack`` widgets), so the
+explorer responds in JupyterLab and in the built HTML book alike, with no kernel and no network.
+"""
 
 from __future__ import annotations
 
+import base64
+import io
 from collections.abc import Sequence
 
 import ipywidgets as widgets
 import numpy as np
-from IPython.display import display
+from PIL import Image
 
 from ..constants import CLASSES
-from .plots import picture_and_row
-from .spatial import TRANSFORMS, row_similarity, transform
+from .spatial import TRANSFORMS, flatten, row_similarity, transform
 
-__all__ = ["flatten_explorer"]
+__all__ = ["flatten_explorer", "to_png", "similarity_text"]
+
+PICTURE_SCALE = 4  # a 28x28 picture is shown 112x112
+ROW_HEIGHT = 14  # the 784-pixel row is shown 784 x 14
 
 
-def flatten_explorer(images: np.ndarray, labels: Sequence[int], *, classes: Sequence[str] = CLASSES) -> widgets.VBox:
-    """Pick an image and a transformation; see both as pictures and as flattened rows, side by side."""
-    index = widgets.IntSlider(value=0, min=0, max=len(images) - 1, description="image")
-    name = widgets.Dropdown(options=list(TRANSFORMS), value="flipped upside down", description="transform")
-    out = widgets.Output()
+def to_png(image: np.ndarray, *, scale: tuple[int, int] = (1, 1)) -> bytes:
+    """A gray picture as PNG bytes, dark ink on white like the book's figures, each pixel a ``scale`` block."""
+    image = np.asarray(image)
+    gray = image.astype(np.float64) / (255.0 if image.dtype == np.uint8 else 1.0)
+    ink = (255 - np.clip(gray, 0, 1) * 255).round().astype(np.uint8)
+    ink = np.kron(ink, np.ones(scale, dtype=np.uint8))
+    buf = io.BytesIO()
+    Image.fromarray(ink, mode="L").save(buf, format="PNG", optimize=True)
+    return buf.getvalue()
 
-    def draw(*_: object) -> None:
-        image = np.asarray(images[index.value])
-        changed = transform(image, name.value)
-        with out:
-            out.clear_output(wait=True)
-            display(picture_and_row([image, changed], [classes[int(labels[index.value])], name.value]))
-            print(f"cosine similarity of the two rows: {row_similarity(image, changed):.3f}")
 
-    index.observe(draw, "value")
-    name.observe(draw, "value")
-    draw()
-    return widgets.VBox([widgets.HBox([index, name]), out])
+def similarity_text(a: np.ndarray, b: np.ndarray) -> str:
+    """The explorer's caption for two images: their rows' cosine similarity, 3 decimals."""
+    return f"cosine similarity of the two rows: {row_similarity(a, b):.3f}"
+
+
+def _composite(image: np.ndarray, changed: np.ndarray) -> np.ndarray:
+    """One canvas in [0, 1]: the two pictures side by side in thin frames, then their flattened rows."""
+    top = 255.0 if np.asarray(image).dtype == np.uint8 else 1.0
+    block = np.ones((PICTURE_SCALE, PICTURE_SCALE))
+    pics = [np.kron(np.asarray(im, dtype=np.float64) / top, block) for im in (image, changed)]
+    rows = [np.kron(flatten(im).astype(np.float64)[None, :] / top, np.ones((ROW_HEIGHT, 1))) for im in (image, changed)]
+    width, side, gap = rows[0].shape[1], pics[0].shape[0], 8
+    canvas = np.zeros((side + gap + 2 * ROW_HEIGHT + gap // 2, width))
+    for left, pic in zip((0, side + gap), pics):
+        frame = canvas[:side, left : left + side]
+        frame[:] = pic
+        frame[0, :] = frame[-1, :] = frame[:, 0] = frame[:, -1] = 0.15
+    canvas[side + gap : side + gap + ROW_HEIGHT] = rows[0]
+    canvas[side + gap + ROW_HEIGHT + gap // 2 :] = rows[1]
+    return canvas
+
+
+def _view(image: np.ndarray, name: str, title: str) -> widgets.HTML:
+    """One image and one transformation as one HTML block: a picture of both images and both rows,
+    and their rows' similarity."""
+    changed = transform(image, name)
+    png = base64.b64encode(to_png(_composite(image, changed))).decode()
+    return widgets.HTML(
+        f"<div class='flatten-view'><b>{title}</b> and <b>{name}</b>: the pictures, then their flattened "
+        f"rows (positions 0–783, the original on top)<br>"
+        f"<img src='data:image/png;base64,{png}' alt='{title}, {name}'><br>"
+        f"<span class='similarity'>{similarity_text(image, changed)}</span></div>"
+    )
+
+
+def flatten_explorer(
+    images: np.ndarray, labels: Sequence[int], *, classes: Sequence[str] = CLASSES, count: int = 12
+) -> widgets.VBox:
+    """Pick one of the first ``count`` images and a transformation; see both as pictures and as
+    flattened rows, with the cosine similarity of the rows.
+
+    The views are precomputed (about 20 KB per image), so the explorer works without a kernel.
+    """
+    count = min(count, len(images))
+    names = list(TRANSFORMS)
+    slider = widgets.IntSlider(value=0, min=0, max=count - 1, description="image")
+    dropdown = widgets.Dropdown(options=names, value="flipped upside down", description="transform")
+    per_image = []
+    for i in range(count):
+        image = np.asarray(images[i])
+        title = f"{classes[int(labels[i])]} (test image {i})"
+        stack = widgets.Stack([_view(image, name, title) for name in names], selected_index=dropdown.index)
+        widgets.jslink((dropdown, "index"), (stack, "selected_index"))
+        per_image.append(stack)
+    views = widgets.Stack(per_image, selected_index=0)
+    widgets.jslink((slider, "value"), (views, "selected_index"))
+    return widgets.VBox([widgets.HBox([slider, dropdown]), views])

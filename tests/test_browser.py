@@ -1,0 +1,298 @@
+"""The book in a real browser: JupyterLab runs the chapters, the static book works offline.
+
+Playwright drives Debian's chromium (/usr/bin/chromium, installed by .ci/system-packages;
+nothing is ever downloaded). Screenshots of every chapter in both places are written to
+_build/screenshots/ for review.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import secrets
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from apparel_lib.figures.spatial import TRANSFORMS, row_similarity, transform
+
+pytestmark = [pytest.mark.slow, pytest.mark.browser]
+
+ROOT = Path(__file__).resolve().parents[1]
+CHROMIUM = Path("/usr/bin/chromium")
+SCREENSHOTS = ROOT / "_build" / "screenshots"
+CHAPTERS = sorted(p.stem for p in (ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+EXPLORER_CHAPTER = "02_flattening"
+FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+         "--disable-component-update", "--disable-sync"]
+CAPTION = re.compile(r"cosine similarity of the two rows: (-?\d\.\d{3})")
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not CHROMIUM.exists():
+        pytest.skip(f"{CHROMIUM} is missing: `bash .ci/system-packages` installs Debian's chromium")
+    sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed: run `make setup`")
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    with sync_api.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=FLAGS)
+        yield browser
+        browser.close()
+
+
+class Watched:
+    """A page whose console errors and failed or outside requests are recorded."""
+
+    def __init__(self, browser, *, allow: re.Pattern[str]) -> None:
+        self.page = browser.new_page(viewport={"width": 1280, "height": 900})
+        self.errors: list[str] = []
+        self.failed: list[str] = []
+        self.page.on("console", lambda m: m.type == "error" and self.errors.append(m.text))
+        self.page.on("pageerror", lambda e: self.errors.append(str(e)))
+        self.page.on("requestfailed", lambda r: self.failed.append(f"{r.url} ({r.failure})"))
+
+        def guard(route):
+            if allow.match(route.request.url):
+                route.continue_()
+            else:
+                self.failed.append(f"outside request {route.request.url}")
+                route.abort()
+
+        self.page.route("**/*", guard)
+
+    def close(self) -> None:
+        self.page.close()
+
+
+def visible_caption(page) -> float:
+    texts = page.locator(".similarity").filter(visible=True).all_inner_texts()
+    assert len(texts) == 1, f"expected one visible explorer caption, found {texts}"
+    return float(CAPTION.fullmatch(texts[0].strip()).group(1))
+
+
+def check_explorer_responds(page, data) -> None:
+    """Move the slider one step and pick another transformation: the caption follows, with the
+    library's numbers. Raises AssertionError when the explorer does not respond."""
+    page.locator(".widget-slider").first.wait_for(state="visible", timeout=30_000)
+    names = list(TRANSFORMS)
+    select = page.locator(".widget-dropdown select").first
+    start_name = names[select.evaluate("s => s.selectedIndex")]
+    expected = lambda i, name: round(row_similarity(data.test_images[i], transform(data.test_images[i], name)), 3)  # noqa: E731
+    assert visible_caption(page) == expected(0, start_name)
+    handle = page.locator(".widget-slider .noUi-handle").first
+    handle.focus()
+    page.keyboard.press("ArrowRight")
+    page.wait_for_timeout(300)
+    assert visible_caption(page) == expected(1, start_name), "moving the slider did not change the view"
+    other = next(n for n in names if n != start_name and expected(1, n) != expected(1, start_name))
+    select.select_option(index=names.index(other))
+    page.wait_for_timeout(300)
+    assert visible_caption(page) == expected(1, other), "changing the transformation did not change the view"
+
+
+# --- the static book, opened from disk ----------------------------------------------------------
+
+FILE_ONLY = re.compile(r"^(file:|data:|blob:|about:)")
+
+
+def open_book_page(browser, html: Path, page: str) -> Watched:
+    w = Watched(browser, allow=FILE_ONLY)
+    w.page.goto((html / page).as_uri(), wait_until="load")
+    w.page.wait_for_load_state("networkidle")
+    return w
+
+
+def book_pages(html: Path) -> list[str]:
+    return sorted(p.relative_to(html).as_posix() for p in html.rglob("*.html") if not p.relative_to(html).as_posix().startswith("_"))
+
+
+def test_every_page_loads_offline_without_errors(browser, built_book):
+    problems = []
+    for page in book_pages(built_book):
+        w = open_book_page(browser, built_book, page)
+        broken = w.page.evaluate("Array.from(document.images).filter(i => !i.complete || i.naturalWidth === 0).map(i => i.src)")
+        problems += [f"{page}: console error {e}" for e in w.errors]
+        problems += [f"{page}: request {f}" for f in w.failed]
+        problems += [f"{page}: image did not load {b[:80]}" for b in broken]
+        if page.startswith("notebooks/"):
+            w.page.screenshot(path=SCREENSHOTS / f"book-{Path(page).stem}.png", full_page=True)
+        w.close()
+    assert not problems, "\n".join(problems)
+
+
+def test_math_renders(browser, built_book):
+    w = open_book_page(browser, built_book, "book/intro.html")
+    w.page.locator("mjx-container").first.wait_for(timeout=30_000)
+    assert w.page.locator("mjx-container").count() >= 1
+    w.close()
+
+
+def test_navigation_reaches_every_chapter(browser, built_book):
+    w = open_book_page(browser, built_book, "index.html")
+    links = w.page.locator("nav.bd-links a, .bd-sidebar a").evaluate_all("as => as.map(a => a.href)")
+    w.close()
+    reached = {Path(link.split("#")[0]).stem for link in links}
+    assert set(CHAPTERS) <= reached, f"the navigation does not link to {sorted(set(CHAPTERS) - reached)}"
+    w = open_book_page(browser, built_book, "book/intro.html")
+    visited = []
+    for _ in range(len(CHAPTERS) + 6):  # follow "next" from the landing page to the end
+        visited.append(Path(w.page.url).stem)
+        nxt = w.page.locator("a.right-next")
+        if not nxt.count():
+            break
+        nxt.first.click()
+        w.page.wait_for_load_state("load")
+    w.close()
+    assert [c for c in visited if c in CHAPTERS] == CHAPTERS
+
+
+def test_the_static_explorer_responds(browser, built_book, data):
+    w = open_book_page(browser, built_book, f"notebooks/{EXPLORER_CHAPTER}.html")
+    check_explorer_responds(w.page, data)
+    w.page.locator(".widget-slider").first.scroll_into_view_if_needed()
+    w.page.screenshot(path=SCREENSHOTS / f"book-{EXPLORER_CHAPTER}-explorer.png")
+    w.close()
+
+
+def test_a_broken_explorer_is_caught(browser, built_book, data, tmp_path):
+    """Proof that the check can fail: the same page with the browser-side links removed."""
+    copy = tmp_path / "html"
+    shutil.copytree(built_book, copy)
+    page = copy / "notebooks" / f"{EXPLORER_CHAPTER}.html"
+    text = page.read_text(encoding="utf-8")
+    pattern = re.compile(r'(<script type="application/vnd.jupyter.widget-state\+json">)(.*?)(</script>)', re.S)
+    match = pattern.search(text)
+    assert match, "no widget state on the explorer's page"
+    state = json.loads(match.group(2))
+    links = [k for k, v in state["state"].items() if v["model_name"] == "LinkModel"]
+    assert links
+    for key in links:
+        del state["state"][key]
+    page.write_text(text[: match.start(2)] + json.dumps(state) + text[match.end(2):], encoding="utf-8")
+    w = open_book_page(browser, copy, f"notebooks/{EXPLORER_CHAPTER}.html")
+    with pytest.raises(AssertionError, match="did not change the view"):
+        check_explorer_responds(w.page, data)
+    w.close()
+
+
+# --- JupyterLab over a throw-away copy of the notebooks -----------------------------------------
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _settings(folder: Path) -> None:
+    """No news or update pop-ups, and every cell rendered (no windowing), so checks see all outputs."""
+    for plugin, values in {
+        "@jupyterlab/apputils-extension/notification": {"fetchNews": "false", "checkForUpdates": False},
+        "@jupyterlab/notebook-extension/tracker": {"windowingMode": "none"},
+    }.items():
+        path = folder / f"{plugin}.jupyterlab-settings"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps(values))
+
+
+@pytest.fixture(scope="module")
+def lab(tmp_path_factory) -> Iterator[str]:
+    """JupyterLab on a free 127.0.0.1 port with a token, over a copy of the notebooks; shut down after."""
+    root = tmp_path_factory.mktemp("lab")
+    for nb in (ROOT / "notebooks").glob("*.ipynb"):
+        shutil.copy(nb, root / nb.name)
+    _settings(root / ".settings")
+    port, token = _free_port(), secrets.token_hex(16)
+    env = {**os.environ, "JUPYTERLAB_SETTINGS_DIR": str(root / ".settings"),
+           "JUPYTERLAB_WORKSPACES_DIR": str(root / ".workspaces")}
+    command = [sys.executable, "-m", "jupyterlab", "--no-browser", "--ip=127.0.0.1", f"--port={port}",
+               f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={root}", "--ServerApp.port_retries=0"]
+    if os.geteuid() == 0:
+        command.append("--allow-root")
+    log = open(root / "lab.log", "wb")
+    server = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, env=env, start_new_session=True)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 90
+        while True:
+            try:
+                with urllib.request.urlopen(f"{base}/api/status?token={token}", timeout=2) as r:
+                    if r.status == 200:
+                        break
+            except OSError:
+                pass
+            assert server.poll() is None, (root / "lab.log").read_text()[-3000:]
+            assert time.monotonic() < deadline, "JupyterLab did not start in 90 s"
+            time.sleep(0.5)
+        yield f"{base}|{token}"
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        try:
+            server.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            os.killpg(server.pid, signal.SIGKILL)
+            server.wait()
+        log.close()
+
+
+def open_in_lab(browser, lab: str, chapter: str) -> Watched:
+    base, token = lab.split("|")
+    w = Watched(browser, allow=re.compile(rf"^({re.escape(base)}|ws://127\.0\.0\.1|data:|blob:|about:)"))
+    w.page.goto(f"{base}/lab/tree/{chapter}.ipynb?token={token}", wait_until="load")
+    w.page.locator(".jp-Notebook .jp-Cell").first.wait_for(timeout=60_000)
+    select = w.page.locator(".jp-Dialog .jp-mod-accept", has_text="Select")
+    try:  # JupyterLab may ask which kernel to start: the notebook's own (python3) is preselected
+        select.wait_for(timeout=5_000)
+        select.click()
+    except Exception:  # noqa: BLE001 - no dialog this time
+        pass
+    w.page.locator(".jp-Notebook-ExecutionIndicator[data-status='idle']").first.wait_for(timeout=60_000)
+    return w
+
+
+def test_lab_runs_chapter_2_and_its_explorer_responds(browser, lab, data):
+    w = open_in_lab(browser, lab, EXPLORER_CHAPTER)
+    page = w.page
+    page.get_by_role("menuitem", name="Edit", exact=True).click()
+    page.get_by_role("menuitem", name="Clear Outputs of All Cells", exact=True).click()
+    page.wait_for_function("() => document.querySelectorAll('.jp-OutputArea-output').length === 0")
+    page.get_by_role("menuitem", name="Run", exact=True).click()
+    page.get_by_role("menuitem", name="Run All Cells", exact=True).click()
+    page.wait_for_function(
+        "() => { const p = [...document.querySelectorAll('.jp-CodeCell .jp-InputPrompt')].map(e => e.textContent);"
+        " return p.length > 0 && p.every(t => /\\[\\d+\\]/.test(t)); }", timeout=240_000)
+    errors = page.locator("[data-mime-type='application/vnd.jupyter.error'], [data-mime-type='application/vnd.jupyter.stderr']")
+    assert errors.count() == 0, errors.all_inner_texts()
+    try:
+        check_explorer_responds(page, data)
+    finally:
+        page.screenshot(path=SCREENSHOTS / f"lab-{EXPLORER_CHAPTER}-run.png", full_page=True)
+    page.locator(".widget-slider").first.scroll_into_view_if_needed()
+    page.screenshot(path=SCREENSHOTS / f"lab-{EXPLORER_CHAPTER}.png")
+    w.close()
+
+
+@pytest.mark.parametrize("chapter", [c for c in CHAPTERS if c != EXPLORER_CHAPTER])
+def test_lab_shows_each_chapters_stored_figures_and_tables(browser, lab, chapter):
+    nb = json.loads((ROOT / "notebooks" / f"{chapter}.ipynb").read_text(encoding="utf-8"))
+    outputs = [o for c in nb["cells"] if c["cell_type"] == "code" for o in c.get("outputs", [])]
+    figures = sum("image/png" in o.get("data", {}) for o in outputs)
+    tables = sum("<table" in "".join(o.get("data", {}).get("text/html", "")) for o in outputs)
+    w = open_in_lab(browser, lab, chapter)
+    page = w.page
+    if figures:
+        page.locator(".jp-OutputArea-output img").nth(figures - 1).wait_for(timeout=30_000)
+    shown = page.locator(".jp-OutputArea-output img").evaluate_all("is => is.filter(i => i.naturalWidth > 0).length")
+    assert shown >= figures, f"{chapter}: {shown} of {figures} stored figures rendered"
+    assert page.locator(".jp-OutputArea-output table").count() >= tables
+    page.screenshot(path=SCREENSHOTS / f"lab-{chapter}.png")
+    w.close()

@@ -73,6 +73,12 @@ def build_parser() -> argparse.ArgumentParser:
     score.add_argument("submission", type=Path)
     _data_arg(score)
 
+    bench = sub.add_parser("bench", help="time the tutorial's way against the library's and check the speed targets")
+    bench.add_argument("parts", nargs="*", metavar="PART", help="layout, article, time93, throughput, book (default: all)")
+    bench.add_argument("--repeat", type=int, default=1, help="runs of each side, alternating (medians are reported)")
+    bench.add_argument("--json", type=Path, metavar="FILE", help="also write the figures as JSON")
+    bench.add_argument("--quick", action="store_true", help="tiny sizes: checks that the benchmark runs, measures nothing")
+
     runs = sub.add_parser("runs", help="list, show or remove the runs kept in the results store")
     runs_sub = runs.add_subparsers(dest="runs_command", required=True, parser_class=_Parser)
     runs_sub.add_parser("list", help="one line per stored run: key, model, recipe, seed, data, accuracy")
@@ -177,6 +183,20 @@ def _score(args: argparse.Namespace) -> None:
     print(f"test accuracy {acc:.4f} ({round(acc * len(data.test_labels)):,} of {len(data.test_labels):,} correct)")
 
 
+def _bench(args: argparse.Namespace) -> None:
+    import json
+
+    from .bench.comparisons import run_bench
+    from .files import atomic_write
+
+    report = run_bench(args.parts, repeat=args.repeat, quick=args.quick, echo=lambda line: print(line, file=sys.stderr))
+    print(report.table())
+    if args.json:
+        with atomic_write(args.json, "w") as f:
+            json.dump(report.to_dict(), f, indent=1)
+        print(f"wrote {args.json}")
+
+
 def _runs(args: argparse.Namespace) -> None:
     from .experiments.store import RunStore
 
@@ -215,6 +235,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "predict": _predict,
         "score": _score,
         "runs": _runs,
+        "bench": _bench,
     }[args.command]
     try:
         handler(args)

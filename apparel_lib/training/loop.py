@@ -17,6 +17,7 @@ from .augment import augment_batch
 from .devices import pick_device
 from .evaluate import loss_and_accuracy, score_logits
 from .history import History
+from .memory import reuse_freed_memory
 from .recipes import Recipe
 
 __all__ = ["EpochHook", "make_optimizer", "train"]
@@ -77,7 +78,9 @@ def train(
     augmenting = recipe.augment_shift > 0 or recipe.augment_flip
     augment_rng = torch.Generator().manual_seed(seed + 1)
     history = History()
-    with seeded(seed, device), deterministic(recipe.deterministic):
+    # A full batch allocates gigabytes per step: keep freed memory for the next step (see memory.py).
+    full_batch_on_cpu = recipe.batch_size is None and device.type == "cpu"
+    with seeded(seed, device), deterministic(recipe.deterministic), reuse_freed_memory(full_batch_on_cpu):
         bar = tqdm(range(recipe.epochs), desc=f"{getattr(model, 'name', 'model')} · {recipe.name}", unit="epoch", disable=not progress)
         for _ in bar:
             start = time.perf_counter()

@@ -4,7 +4,7 @@ The real Fashion-MNIST data in both layouts (IDX arrays and the practice problem
 folder), the book's models and training recipes, training, evaluation, checkpoints, submission
 files, experiments kept in a results store, and the chapters' figures. The package is grouped
 by concept, imports running one way (core -> data -> practice, models -> training ->
-experiments -> figures -> cli)::
+experiments -> figures -> bench -> cli)::
 
     constants, errors, files, seeding   shared facts and helpers
     data/        idx, sources, dataset, variants
@@ -13,6 +13,7 @@ experiments -> figures -> cli)::
     training/    recipes, devices, history, augment, loop, evaluate, checkpoint
     experiments/ spec, runner, store
     figures/     spatial, plots, widgets
+    bench/       tutorial_way, measure, comparisons
     cli
 
 The common names are available from the package itself, imported on first use (so

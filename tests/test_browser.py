@@ -244,23 +244,28 @@ def lab(tmp_path_factory) -> Iterator[str]:
         log.close()
 
 
-def open_in_lab(browser, lab: str, chapter: str) -> Watched:
+def open_in_lab(browser, lab: str, chapter: str, *, kernel: bool = False) -> Watched:
+    """The chapter open in JupyterLab; with ``kernel``, also wait until its kernel is idle."""
     base, token = lab.split("|")
     w = Watched(browser, allow=re.compile(rf"^({re.escape(base)}|ws://127\.0\.0\.1|data:|blob:|about:)"))
     w.page.goto(f"{base}/lab/tree/{chapter}.ipynb?token={token}", wait_until="load")
-    w.page.locator(".jp-Notebook .jp-Cell").first.wait_for(timeout=60_000)
-    select = w.page.locator(".jp-Dialog .jp-mod-accept", has_text="Select")
-    try:  # JupyterLab may ask which kernel to start: the notebook's own (python3) is preselected
-        select.wait_for(timeout=5_000)
-        select.click()
-    except Exception:  # noqa: BLE001 - no dialog this time
-        pass
-    w.page.locator(".jp-Notebook-ExecutionIndicator[data-status='idle']").first.wait_for(timeout=60_000)
+    w.page.locator(".jp-Notebook .jp-Cell").first.wait_for(timeout=90_000)
+    # JupyterLab may ask which kernel to start: accept the notebook's own (python3), preselected.
+    dialog = w.page.locator(".jp-Dialog").filter(has_text="Select Kernel")
+    idle = w.page.locator(".jp-StatusBar-Widget").get_by_text(re.compile(r"\|\s*Idle"))
+    deadline = time.monotonic() + 120
+    while kernel or dialog.count():
+        if dialog.count():
+            dialog.locator(".jp-mod-accept").click()
+        elif idle.count():
+            break
+        assert time.monotonic() < deadline, f"{chapter}: the kernel did not become idle in 120 s"
+        w.page.wait_for_timeout(250)
     return w
 
 
 def test_lab_runs_chapter_2_and_its_explorer_responds(browser, lab, data):
-    w = open_in_lab(browser, lab, EXPLORER_CHAPTER)
+    w = open_in_lab(browser, lab, EXPLORER_CHAPTER, kernel=True)
     page = w.page
     page.get_by_role("menuitem", name="Edit", exact=True).click()
     page.get_by_role("menuitem", name="Clear Outputs of All Cells", exact=True).click()
@@ -290,7 +295,7 @@ def test_lab_shows_each_chapters_stored_figures_and_tables(browser, lab, chapter
     w = open_in_lab(browser, lab, chapter)
     page = w.page
     if figures:
-        page.locator(".jp-OutputArea-output img").nth(figures - 1).wait_for(timeout=30_000)
+        page.locator(".jp-OutputArea-output img").nth(figures - 1).wait_for(timeout=90_000)
     shown = page.locator(".jp-OutputArea-output img").evaluate_all("is => is.filter(i => i.naturalWidth > 0).length")
     assert shown >= figures, f"{chapter}: {shown} of {figures} stored figures rendered"
     assert page.locator(".jp-OutputArea-output table").count() >= tables

@@ -78,7 +78,8 @@ def train(
     augment_rng = torch.Generator().manual_seed(seed + 1)
     history = History()
     with seeded(seed, device), deterministic(recipe.deterministic):
-        bar = tqdm(range(recipe.epochs), desc=f"{getattr(model, 'name', 'model')} · {recipe.name}", unit="epoch", disable=not progress)
+        # A short label: in a notebook the bar is a widget whose text must fit on one line.
+        bar = tqdm(range(recipe.epochs), desc=recipe.name, unit="epoch", disable=not progress)
         for _ in bar:
             start = time.perf_counter()
             model.train()
@@ -107,7 +108,7 @@ def train(
             history.val_loss.append(val_loss)
             history.val_acc.append(val_acc)
             history.seconds.append(time.perf_counter() - start)
-            bar.set_postfix(loss=f"{history.train_loss[-1]:.3f}", val_acc=f"{val_acc:.3f}")
+            bar.set_postfix(loss=f"{history.train_loss[-1]:.3f}", val=f"{val_acc:.3f}")
             if on_epoch is not None and on_epoch(history):
                 break
     return history

@@ -10,7 +10,7 @@ experiments -> figures -> bench -> cli)::
     data/        idx, sources, dataset, variants
     practice/    ids, layout, submission
     models/      registry, networks
-    training/    recipes, devices, history, augment, loop, evaluate, checkpoint
+    training/    recipes, devices, history, augment, loop, evaluate, batchnorm, checkpoint
     experiments/ spec, runner, store
     figures/     spatial, plots, widgets
     bench/       tutorial_way, measure, comparisons
@@ -68,6 +68,12 @@ _EXPORTS: dict[str, str] = {
     "count_parameters": "models.registry",
     "model_options": "models.registry",
     "register_model": "models.registry",
+    "ArticleCNN": "models.networks",
+    "LinearNet": "models.networks",
+    "PlainNet": "models.networks",
+    "conv_output_size": "models.anatomy",
+    "receptive_fields": "models.anatomy",
+    "shape_trace": "models.anatomy",
     # training
     "RECIPES": "training.recipes",
     "Recipe": "training.recipes",
@@ -75,6 +81,7 @@ _EXPORTS: dict[str, str] = {
     "pick_device": "training.devices",
     "History": "training.history",
     "train": "training.loop",
+    "recalibrate_batchnorm": "training.batchnorm",
     "accuracy": "training.evaluate",
     "confusion_matrix": "training.evaluate",
     "logits": "training.evaluate",
@@ -107,6 +114,7 @@ _EXPORTS: dict[str, str] = {
     "picture_and_row": "figures.plots",
     "pixel_histogram": "figures.plots",
     "training_curves": "figures.plots",
+    "map_grid": "figures.plots",
     "flatten_explorer": "figures.widgets",
 }
 

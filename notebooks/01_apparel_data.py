@@ -1,9 +1,12 @@
 # %% [markdown]
 # # The apparel data
 #
-# The tutorial this book retells starts from a practice problem: *identify the apparels*. You
-# get a folder of small grayscale pictures of clothes, a `train.csv` that says which picture
-# shows which kind of garment, a `test.csv` of pictures to classify, and a
+# The tutorial this book retells is "Build an Image Classification Model using Convolutional
+# Neural Networks in PyTorch" (Analytics Vidhya, October 2019), the second part of a series
+# whose first part is "A Beginner-Friendly Guide to PyTorch and How it Works from Scratch"
+# (Analytics Vidhya, September 2019). It starts from a practice problem: *identify the
+# apparels*. You get a folder of small grayscale pictures of clothes, a `train.csv` that says
+# which picture shows which kind of garment, a `test.csv` of pictures to classify, and a
 # `sample_submission.csv` showing the format of the answer. Behind it is Fashion-MNIST, a
 # public data set of 70,000 pictures of ten kinds of clothing and shoes sold by Zalando.
 #
@@ -14,7 +17,8 @@
 # - how to get the same arrays with one library call, fast;
 # - what the pictures look like, class by class, and how balanced the classes are;
 # - what the pixel values look like in numbers;
-# - how a validation split is carved out of the training set, and why it is stratified.
+# - how a {term}`validation split` is carved out of the training set, and why it is
+#   {term}`stratified <stratified split>`.
 
 # %%
 # %matplotlib inline
@@ -32,8 +36,11 @@ from apparel_lib import class_balance, examples_per_class, image_grid, pixel_his
 
 started = time.perf_counter()
 data = load_data(progress=False)
-print(f"Fashion-MNIST from {data.source.origin}, verified: {data.source.verified}, fingerprint {data.fingerprint}")
-print(f"{len(data.train_images):,} training and {len(data.test_images):,} test images, {len(CLASSES)} classes")
+print(f"Fashion-MNIST from {data.source.origin}, "
+      f"{len(data.source.hashes)} files verified by their SHA-256 hashes")
+print(f"fingerprint {data.fingerprint}")
+print(f"{len(data.train_images):,} training and {len(data.test_images):,} test images, "
+      f"{len(CLASSES)} classes")
 
 # %% [markdown]
 # `load_data` found the four original data files (here, where a Debian package installs them),
@@ -85,9 +92,11 @@ print(test_x.shape, test_x.dtype, test_x.min(), test_x.max())
 layout = read_layout(folder)
 
 # %%
-print("test pictures identical to the loop above:", np.array_equal(layout.test_images, test_x))
+print("test pictures identical to the loop above:",
+      np.array_equal(layout.test_images, test_x))
+scaled = (data.train_images / 255.0).astype("float32")
 print("training pictures identical to the original data / 255:",
-      np.array_equal(layout.train_images, (data.train_images / 255.0).astype("float32")))
+      np.array_equal(layout.train_images, scaled))
 print("labels identical:", np.array_equal(layout.train_labels, data.train_labels))
 print("train:", layout.train_images.shape, " test:", layout.test_images.shape)
 
@@ -100,7 +109,7 @@ print("train:", layout.train_images.shape, " test:", layout.test_images.shape)
 # The first training pictures, with their labels:
 
 # %%
-image_grid(layout.train_images[:24], layout.train_labels[:24], ncols=12)
+image_grid(layout.train_images[:24], layout.train_labels[:24], ncols=8)
 
 # %% [markdown]
 # Each row below shows the first pictures of one class. Some classes are easy to tell apart at a
@@ -117,7 +126,8 @@ examples_per_class(data.train_images, data.train_labels, per_class=10)
 # balanced, and on many more if bags were common. So count them before judging any accuracy.
 
 # %%
-counts = pd.DataFrame({"train": data.class_counts("train"), "test": data.class_counts("test")})
+counts = pd.DataFrame({"train": data.class_counts("train"),
+                       "test": data.class_counts("test")})
 counts
 
 # %%
@@ -152,16 +162,20 @@ pixel_histogram(pixels)
 # information a convolutional network can exploit and a flattened row hides.
 
 # %%
-means = np.stack([pixels[layout.train_labels == c].mean(axis=0) for c in range(len(CLASSES))])
+means = np.stack([pixels[layout.train_labels == c].mean(axis=0)
+                  for c in range(len(CLASSES))])
 image_grid(means, list(range(len(CLASSES))), ncols=10)
 
 # %%
-mean_brightness = pd.Series({name: pixels[layout.train_labels == c].mean() for c, name in enumerate(CLASSES)})
+mean_brightness = pd.Series({name: pixels[layout.train_labels == c].mean()
+                             for c, name in enumerate(CLASSES)})
 mean_brightness.sort_values().round(3)
 
 # %% [markdown]
-# Sandals and sneakers use the least ink, coats and pullovers the most. Brightness alone already
-# separates some classes — but not the crowded family of tops in the middle of the list.
+# Sandals and sneakers use the least ink, coats and pullovers the most. Brightness alone
+# separates some classes, such as sandals from coats — but not the family of tops: T-shirts
+# and shirts sit next to each other in the upper half of the list, and pullovers and coats
+# next to each other at its top.
 
 # %% [markdown]
 # ## Holding pictures back for validation
@@ -170,6 +184,10 @@ mean_brightness.sort_values().round(3)
 # on. The tutorial keeps 10% of the training set aside for this. The library does the same, but
 # *stratified*: exactly 10% of each class, chosen with a fixed seed, so the split is the same on
 # every run and every machine and no class is over- or under-represented by chance.
+#
+# From here on, the book compares models and looks at their mistakes on this validation
+# split. The test set is kept for the end of each chapter that trains a model: each model is
+# scored on it once, in one clearly marked cell.
 
 # %%
 splits = make_splits(data, val_fraction=0.1, seed=0)
@@ -177,12 +195,13 @@ split_counts = pd.DataFrame({
     "train": np.bincount(splits.y_train.numpy(), minlength=10),
     "validation": np.bincount(splits.y_val.numpy(), minlength=10),
 }, index=CLASSES)
-print("x_train", tuple(splits.x_train.shape), "x_val", tuple(splits.x_val.shape), "x_test", tuple(splits.x_test.shape))
+print("x_train", tuple(splits.x_train.shape), "x_val", tuple(splits.x_val.shape),
+      "x_test", tuple(splits.x_test.shape))
 split_counts
 
 # %% [markdown]
-# The tensors have the shape PyTorch's convolution layers expect: (pictures, channels, height,
-# width), with one channel for grayscale.
+# The tensors have the shape PyTorch's convolution layers expect: (pictures,
+# {term}`channels <channel>`, height, width), with one channel for grayscale.
 #
 # ## Exercises
 #
@@ -225,8 +244,10 @@ split_counts
 # <summary>Solution 3</summary>
 #
 # ```python
-# first = [imread(folder / "train" / f"{i}.png", as_gray=True) / 255.0 for i in train_csv["id"][:1000]]
-# print(np.array_equal(np.array(first, dtype="float32"), (data.train_images[:1000] / 255.0).astype("float32")))
+# first = [imread(folder / "train" / f"{i}.png", as_gray=True) / 255.0
+#          for i in train_csv["id"][:1000]]
+# expected = (data.train_images[:1000] / 255.0).astype("float32")
+# print(np.array_equal(np.array(first, dtype="float32"), expected))
 # ```
 # </details>
 

@@ -1,40 +1,67 @@
 # %% [markdown]
 # # The plain-network baseline
 #
-# Before its CNN, the tutorial's first part solved the same problem with a *plain* network: the
-# 784 pixels of a picture, flattened into a row, feed one hidden layer of 500 units with the
-# ReLU activation, which feeds 10 output scores, one per class. This chapter trains that
-# network on the real data and scores it, so that the CNN of the next chapter has something to
-# be measured against.
+# The tutorial measured its CNN against "a simple neural network" that, it said, reached
+# around 65% on this problem. This chapter builds such a network — a plain, fully connected
+# one that sees each picture as a flattened row — trains it on the real data, and looks at
+# what a 65% result could mean.
 #
 # **In this chapter you will learn**
 #
-# - how the plain network is built and where its parameters are;
-# - what a training *recipe* is: optimiser, learning rate, batch size, epochs;
-# - how to read training and validation curves;
-# - how to write predictions in the practice problem's submission format and score them.
+# - how the plain network is written in PyTorch and where its parameters are;
+# - what {term}`softmax` and {term}`cross-entropy` compute, as formulas;
+# - how a training loop works, written out in a dozen lines and run for one {term}`epoch`,
+#   and what the library's `train()` adds to it;
+# - what a training *recipe* is, and how to read training and validation curves;
+# - which garments the network gets wrong, judged on the {term}`validation split`;
+# - what could explain the tutorial's 65%, measured rather than guessed.
+#
+# ## Where the network comes from
+#
+# The CNN article, "Build an Image Classification Model using Convolutional Neural Networks in
+# PyTorch" (Analytics Vidhya, October 2019), does not describe its "simple neural network":
+# neither its layers nor how it was trained. It points back to the first part of the series,
+# "A Beginner-Friendly Guide to PyTorch and How it Works from Scratch" (Analytics Vidhya,
+# September 2019), for that. This book could not consult that first part when this chapter
+# was written, so it does not claim to repeat it. **The network and the recipe below are the
+# book's choices**: one hidden layer of 500 {term}`ReLU` units, trained with {term}`Adam` at
+# its usual {term}`learning rate` of 0.001 on {term}`mini-batches <mini-batch>` of 128 for 20
+# epochs — a plain, common setup for this data.
 
 # %%
 # %matplotlib inline
+import inspect
 import time
 
 import pandas as pd
+import torch
+from IPython.display import Code
 from myst_nb import glue
+from torch.nn import functional as F
+from torch.utils.data import DataLoader, TensorDataset
 
-from apparel_lib import (CLASSES, accuracy, build_model, count_parameters, get_recipe, load_data, make_splits,
-                         per_class_accuracy, predict, score_submission, submission_ids, train, write_submission)
+from apparel_lib import (CLASSES, PlainNet, accuracy, build_model, confusion_matrix,
+                         count_parameters, get_or_run, get_recipe, load_data,
+                         make_splits, per_class_accuracy, predict, run_spec,
+                         score_submission, submission_ids, train, write_submission)
 from apparel_lib import training_curves
 
 started = time.perf_counter()
 data = load_data(progress=False)
 splits = make_splits(data, seed=0)
-print(f"{len(splits.x_train):,} training, {len(splits.x_val):,} validation, {len(splits.x_test):,} test images")
+print(f"{len(splits.x_train):,} training, {len(splits.x_val):,} validation, "
+      f"{len(splits.x_test):,} test images")
 
 # %% [markdown]
 # ## The network
 #
-# `nn.Flatten` turns each 1×28×28 picture into a row of 784 values; the rest is two fully
-# connected (`Linear`) layers with a ReLU in between.
+# Here is the class as it is written in the book's library (the cell prints the library's own
+# source, so the page always shows the code that runs). `nn.Flatten` turns each 1×28×28
+# picture into a row of 784 values; the rest is two fully connected (`Linear`) layers with a
+# ReLU in between.
+
+# %%
+Code(inspect.getsource(PlainNet), language="python")
 
 # %%
 model = build_model("ann", seed=0)
@@ -44,14 +71,69 @@ print(f"{ann_params:,} parameters")
 
 # %% [markdown]
 # Almost all of those parameters sit in the first layer: one weight for every pair of (pixel,
-# hidden unit), which is the price of flattening seen in the previous chapter.
+# hidden unit), 784 × 500, plus 500 biases — the price of flattening seen in the previous
+# chapter.
+#
+# ## From scores to a loss
+#
+# The network ends in 10 raw scores $z_1, \dots, z_{10}$, the {term}`logits`, one per class.
+# {term}`Softmax` turns them into probabilities that are positive and add up to 1:
+#
+# $$
+# p_k = \mathrm{softmax}(z)_k = \frac{e^{z_k}}{\sum_{j=1}^{10} e^{z_j}} .
+# $$
+#
+# The {term}`cross-entropy` loss of one picture whose true class is $y$ is minus the log of
+# the probability given to that class, averaged over the pictures of a batch:
+#
+# $$
+# \mathrm{loss} = -\log p_y = -z_y + \log \sum_{j=1}^{10} e^{z_j} .
+# $$
+#
+# It is near 0 when the network is confident and right, and large when it is confident and
+# wrong. PyTorch's `F.cross_entropy` takes the logits and does both steps at once.
+#
+# ## A training loop, written out
+#
+# Training repeats one step: take a mini-batch, compute the loss, let PyTorch compute every
+# weight's gradient (`backward`), and move the weights a little against it (`step`). Here is
+# one epoch of that, with nothing hidden. It runs on the CPU so that its numbers are the same
+# on every run; on a machine with a GPU you would pick `"cuda"` where it is available.
+
+# %%
+device = torch.device("cpu")  # or: "cuda" if torch.cuda.is_available() else "cpu"
+torch.manual_seed(0)
+net = build_model("ann", seed=0).to(device)
+optimizer = torch.optim.Adam(net.parameters(), lr=0.001)
+loader = DataLoader(TensorDataset(splits.x_train, splits.y_train), batch_size=128,
+                    shuffle=True, generator=torch.Generator().manual_seed(0))
+net.train()                                   # training mode (matters for batch norm)
+for xb, yb in loader:                         # one epoch: every picture once
+    xb, yb = xb.to(device), yb.to(device)
+    optimizer.zero_grad()                     # forget the previous step's gradients
+    loss = F.cross_entropy(net(xb), yb)       # softmax + cross-entropy on the logits
+    loss.backward()                           # gradient of the loss for every weight
+    optimizer.step()                          # one small step downhill
+net.eval()                                    # evaluation mode
+with torch.no_grad():                         # no gradients needed to judge
+    predicted = net(splits.x_val.to(device)).argmax(dim=1).cpu()
+print(f"{len(loader)} steps; validation accuracy after one epoch: "
+      f"{(predicted == splits.y_val).float().mean():.4f}")
+
+# %% [markdown]
+# That is all there is to training. From here on the chapters call the library's `train()`,
+# which runs the same loop and adds what a book needs around it: a recipe object that names
+# the optimiser, learning rate, batch size, epochs and options such as a learning-rate
+# schedule or data augmentation; seeding that makes a run repeatable without disturbing the
+# caller's random state; the mean training loss and accuracy and the validation loss and
+# accuracy after every epoch (the *history*); a progress bar; a hook called after every epoch
+# (to stop early); and the tutorial's own way of evaluating, for the next chapter.
 #
 # ## The recipe
 #
-# The first part of the tutorial trained this network with the Adam optimiser at its usual
-# learning rate, on shuffled *mini-batches* of 128 pictures, for 20 passes (*epochs*) over the
-# training set. The library keeps such settings as data, so they can be printed, compared and
-# changed in one place:
+# The library keeps the settings above as data, so they can be printed, compared and changed
+# in one place. (It files them under the name `article`, next to the CNN's recipe from the
+# tutorial; for this network they are the book's choice, as said above.)
 
 # %%
 recipe = get_recipe("article", "ann")
@@ -60,81 +142,145 @@ recipe
 # %% [markdown]
 # ## Training
 #
-# Each step takes one mini-batch, computes the cross-entropy loss of the network's scores
-# against the true labels, and nudges every parameter downhill. After each epoch the library
-# records the mean training loss and accuracy, and the loss and accuracy on the validation
-# pictures, which the network never trains on.
+# After each epoch, `train()` records the mean training loss and accuracy over the epoch's
+# steps, and the loss and accuracy on the validation pictures, which the network never
+# trains on.
 
 # %%
 history = train(model, splits, recipe, seed=0)
 
 # %%
-training_curves(history, title="plain network, the tutorial's recipe")
+training_curves(history, title="plain network, the book's recipe")
 
 # %% [markdown]
 # The training loss keeps falling, while the validation loss levels off after the first few
-# epochs. From then on the gap between the two curves widens: the network keeps getting better
-# at the pictures it trains on, but hardly at new ones. That widening gap is the start of
-# *overfitting*.
+# epochs and then creeps up. From then on the gap between the two curves widens: the network
+# keeps getting better at the pictures it trains on, but not at new ones. That widening gap
+# is {term}`overfitting <overfitting>`.
 #
 # ## How good is it?
+#
+# Judged on the training and the validation pictures; the test set waits until the end.
 
 # %%
 ann_acc = {
     "train": accuracy(model, splits.x_train, splits.y_train),
     "validation": accuracy(model, splits.x_val, splits.y_val),
-    "test": accuracy(model, splits.x_test, splits.y_test),
 }
-assert 0.84 <= ann_acc["test"] <= 0.92, ann_acc
 pd.Series(ann_acc, name="accuracy").round(4)
 
 # %% tags=["remove-cell"]
+# A guard for the book's build: stop if the result is far from what the text describes.
+assert 0.85 <= ann_acc["validation"] <= 0.93, ann_acc
 glue("ann_params", ann_params, display=False)
-for split, value in ann_acc.items():
-    glue(f"ann_{'val' if split == 'validation' else split}_acc", value, display=False)
-
-# %% [markdown]
-# ## A submission, scored locally
-#
-# The practice problem wanted one row per test picture: its id and the predicted class number.
-# `write_submission` writes exactly that (atomically, so an interrupted write never leaves a
-# half-written file), and `score_submission` plays the problem's online checker: it validates
-# the file and compares it with the hidden test labels.
-
-# %%
-test_predictions = predict(model, splits.x_test)
-submission = write_submission("outputs/ann_submission.csv", submission_ids(), test_predictions.numpy())
-print("".join(open(submission).readlines()[:4]), end="")
-print(f"test accuracy of the submission: {score_submission(submission, data.test_labels):.4f}")
+glue("ann_train_acc", ann_acc["train"], display=False)
+glue("ann_val_acc", ann_acc["validation"], display=False)
 
 # %% [markdown]
 # ## Which garments are hard?
+#
+# Accuracy within each class, on the validation pictures:
 
 # %%
-per_class = per_class_accuracy(splits.y_test, test_predictions)
-pd.Series(per_class, index=CLASSES, name="test accuracy").sort_values().round(3)
+val_predictions = predict(model, splits.x_val)
+per_class = per_class_accuracy(splits.y_val, val_predictions)
+pd.Series(per_class, index=CLASSES, name="validation accuracy").sort_values().round(3)
 
 # %% [markdown]
-# Shoes, bags and trousers are nearly always right. Shirts are the hardest class by far, then
-# coats, pullovers and T-shirts: the body-and-sleeves family the first chapter pointed at.
+# And the pairs of classes it confuses most often (true class first):
+
+# %%
+cm = confusion_matrix(splits.y_val, val_predictions)
+pairs = pd.Series({f"{CLASSES[i]} → {CLASSES[j]}": cm[i, j]
+                   for i in range(10) for j in range(10) if i != j}, name="pictures")
+pairs.sort_values(ascending=False).head(6)
+
+# %% [markdown]
+# Shoes, bags and trousers are nearly always right. Shirts are the hardest class by far, and
+# the top confusions are all within the body-and-sleeves family the first chapter pointed at:
+# shirts, T-shirts, pullovers and coats.
 #
-# ## A note on the tutorial's numbers
+# ## What could explain the tutorial's 65%?
 #
-# The tutorial reported about 65% for this plain network and used that as the bar its CNN
-# cleared. Trained as above on the real data, the very same architecture does much better, as
-# the accuracies printed above show. Keep that number in mind in the next chapter: the question
-# "do convolutions beat flattening?" can only be answered fairly when both networks are trained
-# equally well.
+# The network above reaches {glue:text}`ann_val_acc:.1%` on the validation pictures — far
+# above the 65% the tutorial reported for its simple network. Since the CNN article does not
+# say how that network was trained, the gap cannot be settled from the text. What can be done
+# is to measure candidates. The CNN article trained *its* network in an unusual way: the whole
+# training set as one batch (so one step per epoch), 25 epochs, Adam at a learning rate of
+# 0.07. Here is the same plain network trained exactly that way, and with the usual rate of
+# 0.001 instead, three seeds each (the runs are stored, so they train once per machine):
+
+# %%
+candidates = {
+    "whole set as one batch, 25 steps, lr 0.07": 0.07,
+    "whole set as one batch, 25 steps, lr 0.001": 0.001,
+}
+rows, extra_seconds = [], 0.0
+for name, lr in candidates.items():
+    for seed in (0, 1, 2):
+        spec = run_spec("ann", "article", seed=seed, batch_size=None, epochs=25, lr=lr)
+        result = get_or_run(spec, progress=False)
+        extra_seconds += result.seconds
+        rows.append({"training": name, "seed": seed,
+                     "validation accuracy": result.val_acc})
+brief = pd.DataFrame(rows).pivot(index="training", columns="seed",
+                                 values="validation accuracy")
+brief["mean"] = brief.mean(axis=1)
+brief.round(4)
+
+# %% tags=["remove-cell"]
+fast = brief.loc["whole set as one batch, 25 steps, lr 0.07"]
+glue("brief_fast_val", float(fast["mean"]), display=False)
+glue("brief_fast_min", float(fast[[0, 1, 2]].min()), display=False)
+glue("brief_fast_max", float(fast[[0, 1, 2]].max()), display=False)
+usual = brief.loc["whole set as one batch, 25 steps, lr 0.001", "mean"]
+glue("brief_usual_val", float(usual), display=False)
+
+# %% [markdown]
+# Trained the CNN article's way — 25 full-batch steps at a rate of 0.07 — the very same plain
+# network lands at {glue:text}`brief_fast_val:.1%` on average over three seeds (from
+# {glue:text}`brief_fast_min:.1%` to {glue:text}`brief_fast_max:.1%`), close to the 65% the
+# tutorial reported. With the usual rate it gets to {glue:text}`brief_usual_val:.1%`, and with
+# the mini-batch recipe above to {glue:text}`ann_val_acc:.1%`. So a 65% plain network is what
+# this network gives when it is trained too briefly with too large a rate; the architecture
+# itself is good for almost 90%. This does not prove how the first part trained its network —
+# only that a result like 65% says more about the training than about flattening. The next
+# chapter's CNN gets exactly those 25 full-batch steps, and [chapter 5](05_fair_comparison.ipynb)
+# gives both kinds of network the same, sound training.
+#
+# ## The test set, once
+#
+# The practice problem wanted one row per test picture: its id and the predicted class
+# number. `write_submission` writes exactly that (atomically, so an interrupted write never
+# leaves a half-written file), and `score_submission` plays the problem's online checker: it
+# validates the file and compares it with the hidden test labels. **This is the only cell of
+# the chapter that looks at the test set**, and it does so once, for the final model.
+
+# %%
+test_predictions = predict(model, splits.x_test)
+submission = write_submission("outputs/ann_submission.csv", submission_ids(),
+                              test_predictions.numpy())
+print("".join(open(submission).readlines()[:4]), end="")
+ann_test_acc = score_submission(submission, data.test_labels)
+print(f"test accuracy of the submission: {ann_test_acc:.4f}")
+
+# %% tags=["remove-cell"]
+assert 0.84 <= ann_test_acc <= 0.92, ann_test_acc
+glue("ann_test_acc", ann_test_acc, display=False)
+
+# %% [markdown]
+# The test accuracy is close to the validation accuracy, as it should be for a model whose
+# settings were not tuned on the test pictures.
 #
 # ## Exercises
 #
 # 1. Train the same network with 50 hidden units instead of 500
-#    (`build_model("ann", hidden=50)`). How many parameters does it have, and how much accuracy
-#    does it lose?
+#    (`build_model("ann", hidden=50)`). How many parameters does it have, and how much
+#    validation accuracy does it lose?
 # 2. Train for 5 epochs instead of 20 (`recipe.replace(epochs=5)`). Compare the validation
 #    accuracy with the curve above.
-# 3. Which pairs of classes does the network confuse most often? Use
-#    `apparel_lib.confusion_matrix`.
+# 3. Change the training loop written out above so that it also prints the mean training loss
+#    of the epoch.
 #
 # <details>
 # <summary>Solution 1</summary>
@@ -146,8 +292,8 @@ pd.Series(per_class, index=CLASSES, name="test accuracy").sort_values().round(3)
 # print(accuracy(small, splits.x_val, splits.y_val))
 # ```
 #
-# A tenth of the parameters costs only a point or two of accuracy: most of the 500 units were
-# not needed.
+# 39,760 parameters, a tenth of the original. It loses only a point or two of validation
+# accuracy: most of the 500 units were not needed.
 # </details>
 #
 # <details>
@@ -159,22 +305,18 @@ pd.Series(per_class, index=CLASSES, name="test accuracy").sort_values().round(3)
 # print(h.val_acc)
 # ```
 #
-# Five epochs already reach most of the final validation accuracy; the later epochs mostly make
-# the training loss smaller.
+# Five epochs already reach most of the final validation accuracy (compare with the curve);
+# the later epochs mostly make the training loss smaller.
 # </details>
 #
 # <details>
 # <summary>Solution 3</summary>
 #
-# ```python
-# from apparel_lib import confusion_matrix
-# cm = confusion_matrix(splits.y_test, test_predictions)
-# pairs = [(cm[i, j], CLASSES[i], CLASSES[j]) for i in range(10) for j in range(10) if i != j]
-# sorted(pairs, reverse=True)[:5]
-# ```
-#
-# The top of the list is made of shirts, T-shirts, pullovers and coats mistaken for one another.
+# Add two lines: `total = 0.0` before the loop, and `total += loss.item() * len(yb)` after
+# `optimizer.step()`; after the loop, `print(total / len(splits.x_train))`. The loss of one
+# batch is a mean over its pictures, so it is weighted by the batch's size.
 # </details>
 
 # %% tags=["nbval-ignore-output", "remove-cell"]
 glue("ch3_seconds", round(time.perf_counter() - started), display=False)
+glue("ch3_extra_seconds", round(extra_seconds), display=False)

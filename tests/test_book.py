@@ -126,3 +126,33 @@ def test_glued_numbers_on_prose_pages(html: Path):
     assert any(re.fullmatch(r"\d{1,3}(?:,\d{3})*", p) for p in pasted), f"no parameter count on the landing page: {pasted}"
     teaching = re.findall(r"class=\"pasted-text\">([^<]*)<", pages["book/teaching.html"])
     assert len([p for p in teaching if re.fullmatch(r"\d+", p)]) >= 4, f"chapter timings (seconds) missing: {teaching}"
+
+
+def test_no_script_declares_a_global_twice(html: Path):
+    """Two inline scripts declaring the same `const` make the browser log an error (this is
+    how sphinx-thebe's THEBE_JS_URL used to appear twice on every page)."""
+    doubled = []
+    for page, text in _pages(html).items():
+        names = re.findall(r"<script>\s*const\s+(\w+)\s*=", text)
+        doubled += [f"{page}: {n}" for n in sorted(set(names)) if names.count(n) > 1]
+    assert not doubled, "globals declared twice:\n" + "\n".join(doubled)
+    assert not [p for p, t in _pages(html).items() if "THEBE_JS_URL" in t], "sphinx-thebe is back"
+
+
+def test_glossary_terms_are_linked_from_the_chapters(html: Path):
+    pages = _pages(html)
+    for chapter in CHAPTERS:
+        assert 'href="../book/glossary.html#term-' in pages[f"notebooks/{chapter}.html"], \
+            f"{chapter}: no link to the glossary"
+
+
+
+def test_widget_fonts_are_served_where_the_manager_looks(html: Path):
+    """require-paths.js points every @jupyter-widgets module (and the assets path) at the
+    vendored html-manager folder, which holds the icon fonts; without it the controls module
+    asks for them under <page folder>/@jupyter-widgets/, where nothing is served."""
+    script = (html / "_static" / "require-paths.js").read_text(encoding="utf-8")
+    for name in ("base", "controls", "html-manager"):
+        assert f'"{name}"' in script, f"require-paths.js does not map @jupyter-widgets/{name}"
+    assert "__jupyter_widgets_assets_path__" in script
+    assert list((html / "_static" / "html-manager" / "dist").glob("*.woff2"))

@@ -35,6 +35,16 @@ def test_examples_per_class_and_balance(data):
     assert len(plots.examples_per_class(data.train_images, data.train_labels, per_class=3).axes) == 30
     fig = plots.class_balance({"train": np.full(10, 6000), "test": np.full(10, 1000)})
     assert len(fig.axes[0].patches) == 20
+    fig.canvas.draw()
+    ax = fig.axes[0]
+    legend = ax.get_legend().get_window_extent()
+    assert legend.y0 >= ax.get_window_extent().y1 - 1, "the legend must sit above the bars"
+
+
+def test_wide_grids_are_capped_so_titles_stay_readable(data):
+    fig = plots.image_grid(data.train_images[:24], data.train_labels[:24], ncols=12)
+    assert fig.get_figwidth() <= plots.MAX_WIDTH + 1e-9
+    assert fig.axes[0].title.get_fontsize() >= 9
 
 
 def test_training_curves_plot_every_epoch():
@@ -52,3 +62,11 @@ def test_pixel_histogram_picture_and_row_parameter_growth(data):
     dense, conv = fig.axes[0].lines
     assert list(dense.get_ydata()) == [28 * 28 * 3 * 500 + 500, 224 * 224 * 3 * 500 + 500]
     assert list(conv.get_ydata()) == [112, 112]
+
+
+def test_map_grid_one_panel_per_map():
+    maps = [np.zeros((5, 5)), np.eye(5), -np.eye(3)]
+    fig = plots.map_grid(maps, ["zero", "eye", "minus"], ncols=2)
+    assert [ax.get_title() for ax in _panels(fig)] == ["zero", "eye", "minus"]
+    with pytest.raises(ValueError, match="one title per map"):
+        plots.map_grid(maps, ["a"])

@@ -16,7 +16,14 @@ from ..constants import CLASSES, IMAGE_SIZE
 from ..training.history import History
 from .spatial import conv_parameters, dense_parameters
 
-__all__ = ["image_grid", "examples_per_class", "class_balance", "pixel_histogram", "training_curves", "picture_and_row", "parameter_growth"]
+__all__ = ["image_grid", "examples_per_class", "class_balance", "pixel_histogram", "training_curves", "picture_and_row", "parameter_growth",
+           "map_grid"]
+
+
+# The book shows figures about 7.5 inches wide; wider figures are scaled down, text included.
+# Grids are capped at this width so that a 9-point title stays readable on the page.
+MAX_WIDTH = 9.0
+TITLE_SIZE = 9
 
 
 def _image(ax, image: np.ndarray, title: str | None = None) -> None:
@@ -25,7 +32,7 @@ def _image(ax, image: np.ndarray, title: str | None = None) -> None:
     ax.set_xticks([])
     ax.set_yticks([])
     if title:
-        ax.set_title(title, fontsize=8)
+        ax.set_title(title, fontsize=TITLE_SIZE)
 
 
 def image_grid(
@@ -37,9 +44,13 @@ def image_grid(
     classes: Sequence[str] = CLASSES,
     size: float = 1.3,
 ) -> Figure:
-    """Images in a grid, titled with their class (and the prediction, when given and different)."""
+    """Images in a grid, titled with their class (and the prediction, when given and different).
+
+    Each picture is ``size`` inches wide, less when ``ncols`` pictures would not fit the page.
+    """
     n = len(images)
     nrows = max(1, -(-n // ncols))
+    size = min(size, MAX_WIDTH / ncols)
     fig = Figure(figsize=(ncols * size, nrows * size * 1.15), layout="constrained")
     axes = fig.subplots(nrows, ncols, squeeze=False)
     for i, ax in enumerate(axes.flat):
@@ -52,6 +63,30 @@ def image_grid(
             if predictions is not None and int(predictions[i]) != int(labels[i]):
                 title = f"{title}\n→ {classes[int(predictions[i])]}"
         _image(ax, images[i], title)
+    return fig
+
+
+def map_grid(maps: Sequence[np.ndarray], titles: Sequence[str], *, ncols: int = 4, size: float = 2.0) -> Figure:
+    """2-D maps of any values (feature maps, kernels) in a grid, each on its own colour scale.
+
+    Blue is negative, red positive, white zero, so the sign of a response is easy to read.
+    """
+    if len(maps) != len(titles):
+        raise ValueError(f"{len(maps)} maps but {len(titles)} titles: give one title per map")
+    nrows = max(1, -(-len(maps) // ncols))
+    size = min(size, MAX_WIDTH / ncols)
+    fig = Figure(figsize=(ncols * size, nrows * size * 1.15), layout="constrained")
+    axes = fig.subplots(nrows, ncols, squeeze=False)
+    for i, ax in enumerate(axes.flat):
+        if i >= len(maps):
+            ax.axis("off")
+            continue
+        m = np.asarray(maps[i], dtype=float)
+        limit = float(np.abs(m).max()) or 1.0
+        ax.imshow(m, cmap="RdBu_r", vmin=-limit, vmax=limit)
+        ax.set_xticks([])
+        ax.set_yticks([])
+        ax.set_title(titles[i], fontsize=TITLE_SIZE)
     return fig
 
 
@@ -77,7 +112,8 @@ def class_balance(counts: dict[str, np.ndarray], classes: Sequence[str] = CLASSE
         ax.bar(x + k * width - 0.4 + width / 2, values, width, label=name)
     ax.set_xticks(x, classes, rotation=30, ha="right")
     ax.set_ylabel("images")
-    ax.legend()
+    # Above the axes, where it cannot cover a bar (equal classes make every bar the same height).
+    ax.legend(loc="lower center", bbox_to_anchor=(0.5, 1.0), ncols=len(counts), frameon=False)
     return fig
 
 

@@ -1,4 +1,4 @@
-"""The book's networks: a linear model, the first part's plain network and the tutorial's CNN.
+"""The book's networks: a linear model, the plain network and the tutorial's CNN.
 
 Each takes its options as keyword arguments with defaults; the registry (``registry``) builds
 them by name and records the options used.
@@ -27,7 +27,7 @@ class LinearNet(nn.Module):
 
 
 class PlainNet(nn.Module):
-    """The tutorial's first-part network: 784 flattened pixels -> ``hidden`` ReLU units -> 10 scores."""
+    """The plain network: 784 flattened pixels -> ``hidden`` ReLU units -> 10 scores."""
 
     def __init__(self, hidden: int = 500) -> None:
         super().__init__()
@@ -41,11 +41,11 @@ class PlainNet(nn.Module):
 
 
 class ArticleCNN(nn.Module):
-    """The tutorial's CNN, layer for layer: two conv blocks of ``filters`` channels, one linear layer.
+    """The tutorial's CNN, layer for layer: two conv blocks, one linear layer.
 
-    Each block is Conv2d(3x3, stride 1, padding 1) -> BatchNorm2d -> ReLU -> MaxPool2d(2), so a
-    28x28 image becomes ``filters`` maps of 7x7 that the linear layer turns into 10 scores.
-    The attribute names follow the tutorial (``cnn_layers``, ``linear_layers``).
+    Each block is Conv2d(3x3, stride 1, padding 1) -> BatchNorm2d -> ReLU ->
+    MaxPool2d(2), so a 28x28 image becomes ``filters`` maps of 7x7 that the linear
+    layer turns into 10 scores. Attribute names follow the tutorial.
     """
 
     def __init__(self, filters: int = 4) -> None:
@@ -61,7 +61,9 @@ class ArticleCNN(nn.Module):
             nn.MaxPool2d(kernel_size=2, stride=2),
         )
         side = IMAGE_SIZE // 4
-        self.linear_layers = nn.Sequential(nn.Linear(filters * side * side, NUM_CLASSES))
+        self.linear_layers = nn.Sequential(
+            nn.Linear(filters * side * side, NUM_CLASSES),
+        )
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         x = self.cnn_layers(x)

@@ -81,7 +81,8 @@ def train(
     # A full batch allocates gigabytes per step: keep freed memory for the next step (see memory.py).
     full_batch_on_cpu = recipe.batch_size is None and device.type == "cpu"
     with seeded(seed, device), deterministic(recipe.deterministic), reuse_freed_memory(full_batch_on_cpu):
-        bar = tqdm(range(recipe.epochs), desc=f"{getattr(model, 'name', 'model')} · {recipe.name}", unit="epoch", disable=not progress)
+        # A short label: in a notebook the bar is a widget whose text must fit on one line.
+        bar = tqdm(range(recipe.epochs), desc=recipe.name, unit="epoch", disable=not progress)
         for _ in bar:
             start = time.perf_counter()
             model.train()
@@ -110,7 +111,7 @@ def train(
             history.val_loss.append(val_loss)
             history.val_acc.append(val_acc)
             history.seconds.append(time.perf_counter() - start)
-            bar.set_postfix(loss=f"{history.train_loss[-1]:.3f}", val_acc=f"{val_acc:.3f}")
+            bar.set_postfix(loss=f"{history.train_loss[-1]:.3f}", val=f"{val_acc:.3f}")
             if on_epoch is not None and on_epoch(history):
                 break
     return history

@@ -11,7 +11,7 @@ experiments -> figures -> bench -> cli)::
     practice/    ids, layout, submission
     models/      registry, networks
     training/    recipes, devices, history, augment, loop, evaluate, batchnorm, checkpoint
-    experiments/ spec, runner, store
+    experiments/ spec, runner, store, analysis
     figures/     spatial, plots, widgets
     bench/       tutorial_way, measure, comparisons
     cli
@@ -99,6 +99,10 @@ _EXPORTS: dict[str, str] = {
     "run": "experiments.runner",
     "RunStore": "experiments.store",
     "get_or_run": "experiments.store",
+    "flip_accuracy": "experiments.analysis",
+    "permute_input_weights": "experiments.analysis",
+    "shift_accuracy": "experiments.analysis",
+    "summarize": "experiments.analysis",
     # figures
     "TRANSFORMS": "figures.spatial",
     "conv_parameters": "figures.spatial",
@@ -115,6 +119,9 @@ _EXPORTS: dict[str, str] = {
     "pixel_histogram": "figures.plots",
     "training_curves": "figures.plots",
     "map_grid": "figures.plots",
+    "accuracy_vs_parameters": "figures.plots",
+    "accuracy_vs_shift": "figures.plots",
+    "bars_with_spread": "figures.plots",
     "flatten_explorer": "figures.widgets",
 }
 

@@ -70,3 +70,31 @@ def test_map_grid_one_panel_per_map():
     assert [ax.get_title() for ax in _panels(fig)] == ["zero", "eye", "minus"]
     with pytest.raises(ValueError, match="one title per map"):
         plots.map_grid(maps, ["a"])
+
+
+def test_accuracy_vs_parameters_one_line_per_family_and_references():
+    import pandas as pd
+
+    table = pd.DataFrame({"family": ["a", "a", "b"], "parameters": [100, 10, 50],
+                          "val_acc": [0.8, 0.6, 0.7], "val_sd": [0.01, None, 0.02]})
+    fig = plots.accuracy_vs_parameters(table, references={"reported": 0.65})
+    ax = fig.axes[0]
+    assert ax.get_xscale() == "log"
+    data_lines = [c.lines[0] for c in ax.containers]
+    assert [list(line.get_xdata()) for line in data_lines] == [[10, 100], [50]]
+    assert [c.get_label() for c in ax.containers] == ["a", "b"]
+    assert any(list(line.get_ydata()) == [0.65, 0.65] for line in ax.lines)
+    fig.canvas.draw()
+
+
+def test_bars_with_spread_and_accuracy_vs_shift():
+    import pandas as pd
+
+    table = pd.DataFrame({"model": ["plain", "plain", "cnn", "cnn"], "data": ["orig", "shuf"] * 2,
+                          "val_acc": [0.8, 0.79, 0.85, 0.7], "val_sd": [0.01, 0.02, 0.01, 0.03]})
+    fig = plots.bars_with_spread(table, group="model", bar="data")
+    heights = [p.get_height() for p in fig.axes[0].patches]
+    assert heights == pytest.approx([0.8, 0.85, 0.79, 0.7])
+    curves = {"plain": pd.Series([0.9, 0.5], index=[0, 1]), "cnn": pd.Series([0.9, 0.8], index=[0, 1])}
+    ax = plots.accuracy_vs_shift(curves).axes[0]
+    assert [list(line.get_ydata()) for line in ax.lines] == [[0.9, 0.5], [0.9, 0.8]]

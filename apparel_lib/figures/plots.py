@@ -6,9 +6,10 @@ shows it exactly once (as the cell's value) and no global figure state is left b
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 import numpy as np
+import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
@@ -16,8 +17,19 @@ from ..constants import CLASSES, IMAGE_SIZE
 from ..training.history import History
 from .spatial import conv_parameters, dense_parameters
 
-__all__ = ["image_grid", "examples_per_class", "class_balance", "pixel_histogram", "training_curves", "picture_and_row", "parameter_growth",
-           "map_grid"]
+__all__ = [
+    "image_grid",
+    "examples_per_class",
+    "class_balance",
+    "pixel_histogram",
+    "training_curves",
+    "picture_and_row",
+    "parameter_growth",
+    "map_grid",
+    "accuracy_vs_parameters",
+    "bars_with_spread",
+    "accuracy_vs_shift",
+]
 
 
 # The book shows figures about 7.5 inches wide; wider figures are scaled down, text included.
@@ -174,5 +186,78 @@ def parameter_growth(sides: Sequence[int], *, channels: int = 3, hidden: int = 5
     ax.set_xlabel(f"image side in pixels ({channels} channels)")
     ax.set_ylabel("parameters (log scale)")
     ax.grid(alpha=0.3, which="both")
+    ax.legend()
+    return fig
+
+
+def accuracy_vs_parameters(
+    table: pd.DataFrame,
+    *,
+    family: str = "family",
+    x: str = "parameters",
+    y: str = "val_acc",
+    spread: str | None = "val_sd",
+    references: Mapping[str, float] | None = None,
+) -> Figure:
+    """Accuracy against the number of parameters (log axis), one line per ``family`` of models,
+    with error bars from ``spread`` where it is known and dashed lines at ``references``
+    (e.g. numbers a tutorial reported)."""
+    fig = Figure(figsize=(8, 4.2), layout="constrained")
+    ax = fig.subplots()
+    for (name, rows), marker in zip(table.groupby(family, sort=False), "osD^v<>"):
+        rows = rows.sort_values(x)
+        err = rows[spread].fillna(0) if spread is not None and spread in rows else None
+        ax.errorbar(rows[x], rows[y], yerr=err, marker=marker, capsize=3, label=str(name))
+    for (label, value), color in zip((references or {}).items(), ("tab:gray", "tab:red", "tab:purple")):
+        ax.axhline(value, linestyle="--", color=color, linewidth=1)
+        ax.annotate(label, (0.01, value), xycoords=("axes fraction", "data"), fontsize=8,
+                    color=color, va="bottom")
+    ax.set_xscale("log")
+    ax.set_xlabel("trainable parameters (log scale)")
+    ax.set_ylabel("validation accuracy" if y.startswith("val") else y)
+    ax.grid(alpha=0.3, which="both")
+    ax.legend(loc="lower right")
+    return fig
+
+
+def bars_with_spread(
+    table: pd.DataFrame,
+    *,
+    group: str,
+    bar: str,
+    y: str = "val_acc",
+    spread: str = "val_sd",
+    ylim: tuple[float, float] | None = None,
+) -> Figure:
+    """Grouped bars of the mean ``y`` with error bars of ``spread`` (one group per value of
+    ``group``, one bar per value of ``bar``), each labelled with its mean."""
+    groups = list(dict.fromkeys(table[group]))
+    bars = list(dict.fromkeys(table[bar]))
+    fig = Figure(figsize=(7, 3.6), layout="constrained")
+    ax = fig.subplots()
+    width = 0.8 / max(1, len(bars))
+    for k, name in enumerate(bars):
+        rows = table[table[bar] == name].set_index(group).reindex(groups)
+        pos = np.arange(len(groups)) + k * width - 0.4 + width / 2
+        drawn = ax.bar(pos, rows[y], width, yerr=rows[spread].fillna(0), capsize=4, label=str(name))
+        ax.bar_label(drawn, labels=[f"{v:.1%}" for v in rows[y]], fontsize=8, padding=2)
+    ax.set_xticks(np.arange(len(groups)), groups)
+    ax.set_ylabel("validation accuracy" if y.startswith("val") else y)
+    if ylim is not None:
+        ax.set_ylim(*ylim)
+    ax.legend(loc="lower right")
+    return fig
+
+
+def accuracy_vs_shift(curves: Mapping[str, pd.Series], *, ylabel: str = "validation accuracy") -> Figure:
+    """Accuracy against how far the pictures were moved, one line per named model."""
+    fig = Figure(figsize=(7, 3.6), layout="constrained")
+    ax = fig.subplots()
+    for (name, series), marker in zip(curves.items(), "osD^v<>"):
+        ax.plot(series.index, series.values, marker=marker, label=name)
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+    ax.set_xlabel("shift (pixels, mean of right, left, down, up)")
+    ax.set_ylabel(ylabel)
+    ax.grid(alpha=0.3)
     ax.legend()
     return fig

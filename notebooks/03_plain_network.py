@@ -220,7 +220,7 @@ for name, lr in candidates.items():
     for seed in (0, 1, 2):
         spec = run_spec("ann", "article", seed=seed, batch_size=None, epochs=25, lr=lr)
         result = get_or_run(spec, progress=False)
-        extra_seconds += result.seconds
+        extra_seconds += result.seconds if result.model is None else 0.0
         rows.append({"training": name, "seed": seed,
                      "validation accuracy": result.val_acc})
 brief = pd.DataFrame(rows).pivot(index="training", columns="seed",
@@ -318,5 +318,6 @@ glue("ann_test_acc", ann_test_acc, display=False)
 # </details>
 
 # %% tags=["nbval-ignore-output", "remove-cell"]
-glue("ch3_seconds", round(time.perf_counter() - started), display=False)
-glue("ch3_extra_seconds", round(extra_seconds), display=False)
+# a first run's time: this run's, plus the training it read back from the store
+seconds = time.perf_counter() - started + extra_seconds
+glue("ch3_seconds", round(seconds), display=False)

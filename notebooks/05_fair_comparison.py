@@ -9,9 +9,9 @@
 #
 # This chapter runs the comparison properly: every model gets the same training recipe,
 # the same training and validation pictures and the same seeds, and is measured the same
-# way (in evaluation mode). Models differ in size, so we do not compare one plain
-# network with one CNN: we compare *families* of models across sizes, and plot accuracy
-# against the number of parameters each one needs.
+# way (in {term}`evaluation mode`). Models differ in size, so we do not compare one
+# plain network with one CNN: we compare *families* of models across sizes, and plot
+# accuracy against the {term}`number of parameters <parameter count>` each one needs.
 #
 # **In this chapter you will learn**
 #

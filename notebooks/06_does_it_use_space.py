@@ -3,8 +3,9 @@
 #
 # The previous chapter showed that, for the same number of parameters, the CNN is more
 # accurate than the plain network. The usual explanation is that a CNN *uses the layout
-# of the picture*: its 3×3 kernels look at neighbouring pixels together, and the same
-# kernel is slid over every position. A plain network sees the 784 pixels as an
+# of the picture*: its 3×3 {term}`kernels <kernel>` look at neighbouring pixels together
+# ({term}`locality`), and the same kernel is slid over every position
+# ({term}`weight sharing`). A plain network sees the 784 pixels as an
 # unordered list. This chapter tests that explanation directly, with two experiments:
 #
 # - **shuffled pixels**: move every pixel to a new, fixed, random place — the same for

@@ -248,7 +248,8 @@ def open_in_lab(browser, lab: str, chapter: str, *, kernel: bool = False) -> Wat
     """The chapter open in JupyterLab; with ``kernel``, also wait until its kernel is idle."""
     base, token = lab.split("|")
     w = Watched(browser, allow=re.compile(rf"^({re.escape(base)}|ws://127\.0\.0\.1|data:|blob:|about:)"))
-    w.page.goto(f"{base}/lab/tree/{chapter}.ipynb?token={token}", wait_until="load")
+    # A workspace of its own, reset: only this notebook is open, whatever was opened before.
+    w.page.goto(f"{base}/lab/workspaces/{chapter}/tree/{chapter}.ipynb?reset&token={token}", wait_until="load")
     w.page.locator(".jp-Notebook .jp-Cell").first.wait_for(timeout=90_000)
     # JupyterLab may ask which kernel to start: accept the notebook's own (python3), preselected.
     dialog = w.page.locator(".jp-Dialog").filter(has_text="Select Kernel")
@@ -294,10 +295,12 @@ def test_lab_shows_each_chapters_stored_figures_and_tables(browser, lab, chapter
     tables = sum("<table" in "".join(o.get("data", {}).get("text/html", "")) for o in outputs)
     w = open_in_lab(browser, lab, chapter)
     page = w.page
+    notebook = page.locator(".jp-NotebookPanel").filter(visible=True)
+    assert notebook.count() == 1, f"{chapter}: {notebook.count()} notebooks visible"
     if figures:
-        page.locator(".jp-OutputArea-output img").nth(figures - 1).wait_for(timeout=90_000)
-    shown = page.locator(".jp-OutputArea-output img").evaluate_all("is => is.filter(i => i.naturalWidth > 0).length")
+        notebook.locator(".jp-OutputArea-output img").nth(figures - 1).wait_for(timeout=90_000)
+    shown = notebook.locator(".jp-OutputArea-output img").evaluate_all("is => is.filter(i => i.naturalWidth > 0).length")
     assert shown >= figures, f"{chapter}: {shown} of {figures} stored figures rendered"
-    assert page.locator(".jp-OutputArea-output table").count() >= tables
+    assert notebook.locator(".jp-OutputArea-output table").count() >= tables
     page.screenshot(path=SCREENSHOTS / f"lab-{chapter}.png")
     w.close()

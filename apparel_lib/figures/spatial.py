@@ -11,8 +11,9 @@ from collections.abc import Callable, Sequence
 
 import numpy as np
 import pandas as pd
+import torch
 
-from ..data.variants import pixel_permutation
+from ..data.variants import pixel_permutation, shift_images
 from ..errors import ApparelError
 
 __all__ = [
@@ -26,6 +27,11 @@ __all__ = [
 ]
 
 
+def _shift_right(image: np.ndarray, pixels: int = 3) -> np.ndarray:
+    """Moved right with the background filling in, as the rest of the book shifts pictures."""
+    return shift_images(torch.from_numpy(np.ascontiguousarray(image)), pixels, 0).numpy()
+
+
 def _shuffle(image: np.ndarray) -> np.ndarray:
     return np.asarray(image).reshape(-1)[pixel_permutation(0, np.asarray(image).size)].reshape(np.shape(image))
 
@@ -35,7 +41,7 @@ TRANSFORMS: dict[str, Callable[[np.ndarray], np.ndarray]] = {
     "flipped left-right": lambda im: np.fliplr(im).copy(),
     "flipped upside down": lambda im: np.flipud(im).copy(),
     "rotated 90°": lambda im: np.rot90(im).copy(),
-    "shifted 3 pixels right": lambda im: np.roll(im, 3, axis=1),
+    "shifted 3 pixels right": _shift_right,
     "pixels shuffled (seed 0)": _shuffle,
 }
 

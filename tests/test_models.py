@@ -8,10 +8,10 @@ from apparel_lib.models.registry import MODELS, build_model, count_parameters, m
 
 
 def test_registry_names():
-    assert set(MODELS) == {"linear", "ann", "article-cnn"}
+    assert set(MODELS) == {"linear", "ann", "article-cnn", "cnn", "best-cnn"}
 
 
-@pytest.mark.parametrize("name", ["linear", "ann", "article-cnn"])
+@pytest.mark.parametrize("name", ["linear", "ann", "article-cnn", "cnn", "best-cnn"])
 def test_output_shape(name):
     model = build_model(name)
     assert model(torch.rand(5, 1, 28, 28)).shape == (5, 10)
@@ -30,6 +30,27 @@ def test_article_cnn_layers_follow_the_tutorial():
     conv = model.cnn_layers[0]
     assert (conv.kernel_size, conv.stride, conv.padding, conv.out_channels) == ((3, 3), (1, 1), (1, 1), 4)
     assert model.linear_layers[0].in_features == 4 * 7 * 7
+
+
+def test_convnet_stages_build_the_described_network():
+    model = build_model("cnn", stages="4|4")
+    convs = [m for m in model.features if isinstance(m, torch.nn.Conv2d)]
+    assert [c.out_channels for c in convs] == [4, 4] and all(c.bias is None for c in convs)
+    # Without the conv biases that batch norm cancels, "4|4" is the tutorial's CNN: 2,174 - 8.
+    assert count_parameters(model) == 2_166
+    best = build_model("best-cnn")
+    assert [c.out_channels for c in best.features if isinstance(c, torch.nn.Conv2d)] == [32, 64, 64, 128]
+    assert count_parameters(best) == 141_418
+    deep = build_model("cnn", stages="8|16|32", dense_layers=2, hidden=20)
+    assert [m.out_features for m in deep.head if isinstance(m, torch.nn.Linear)] == [20, 20, 10]
+    assert deep(torch.rand(2, 1, 28, 28)).shape == (2, 10)
+
+
+@pytest.mark.parametrize("stages", ["", "32|", "a|b", "0|4", "4|4|4|4|4", None])
+def test_bad_stages_are_one_line_errors(stages):
+    with pytest.raises(ApparelError, match="e.g. '32|64,64|128'") as err:
+        build_model("cnn", stages=stages)
+    assert "\n" not in str(err.value)
 
 
 def test_options_change_the_architecture():

@@ -24,6 +24,8 @@ MODELS: dict[str, str | type] = {
     "linear": "apparel_lib.models.networks:LinearNet",
     "ann": "apparel_lib.models.networks:PlainNet",
     "article-cnn": "apparel_lib.models.networks:ArticleCNN",
+    "cnn": "apparel_lib.models.convnet:ConvNet",
+    "best-cnn": "apparel_lib.models.convnet:BestCNN",
 }
 """Registered names, each with its class or the ``module:Class`` path to import it from."""
 

@@ -9,7 +9,7 @@ from ..errors import ApparelError
 if TYPE_CHECKING:
     import torch
 
-__all__ = ["DEVICES", "pick_device"]
+__all__ = ["DEVICES", "pick_device", "native_bf16"]
 
 DEVICES: tuple[str, ...] = ("auto", "cpu", "cuda", "mps")
 """What ``--device`` accepts (``cuda:1`` picks one GPU of several)."""
@@ -34,3 +34,16 @@ def pick_device(device: str | torch.device | None = None) -> torch.device:
     if torch.backends.mps.is_available():
         return torch.device("mps")
     return torch.device("cpu")
+
+
+def native_bf16(device: torch.device) -> bool:
+    """Whether ``device`` computes bfloat16 in hardware: a CUDA GPU that says so, or a CPU with AVX512-BF16 or AMX."""
+    import torch
+
+    if device.type == "cuda":
+        return torch.cuda.is_bf16_supported()
+    if device.type == "cpu":
+        cpu = torch.cpu
+        checks = ("_is_avx512_bf16_supported", "_is_amx_tile_supported")
+        return any(getattr(cpu, name, lambda: False)() for name in checks)
+    return False

@@ -14,7 +14,7 @@ from tqdm.auto import tqdm
 from ..data.dataset import make_loader
 from ..seeding import deterministic, seeded
 from .augment import augment_batch
-from .devices import pick_device
+from .devices import native_bf16, pick_device
 from .evaluate import loss_and_accuracy, score_logits
 from .history import History
 from .memory import reuse_freed_memory
@@ -66,6 +66,9 @@ def train(
     """
     device = pick_device(device)
     model.to(device)
+    memory_format = torch.channels_last if recipe.channels_last else torch.contiguous_format
+    model.to(memory_format=memory_format)
+    bf16 = recipe.autocast_bf16 and native_bf16(device)
     x_val, y_val = splits.x_val.to(device), splits.y_val.to(device)
     # Mini-batches are shuffled afresh each epoch; a full batch is the training set in its own
     # order, as the tutorial fed it. (The order changes a full-batch step only through rounding,
@@ -95,8 +98,9 @@ def train(
                 if augmenting:
                     xb = augment_batch(xb, shift=recipe.augment_shift, flip=recipe.augment_flip, generator=augment_rng)
                 optimizer.zero_grad(set_to_none=True)
-                out = model(xb)
-                loss = F.cross_entropy(out, yb, label_smoothing=recipe.label_smoothing)
+                with torch.autocast(device.type, dtype=torch.bfloat16, enabled=bf16):
+                    out = model(xb.contiguous(memory_format=memory_format))
+                    loss = F.cross_entropy(out.float(), yb, label_smoothing=recipe.label_smoothing)
                 loss.backward()
                 optimizer.step()
                 if scheduler is not None:
@@ -114,4 +118,5 @@ def train(
             bar.set_postfix(loss=f"{history.train_loss[-1]:.3f}", val=f"{val_acc:.3f}")
             if on_epoch is not None and on_epoch(history):
                 break
+    model.to(memory_format=torch.contiguous_format)
     return history

@@ -23,6 +23,11 @@ class Recipe:
     (warm up to ``lr``, then anneal, stepped every batch). ``augment_shift`` moves each training
     picture by up to that many pixels in each direction (a fresh random shift per picture and
     epoch, background filled in); ``augment_flip`` mirrors half of them left-right.
+    ``autocast_bf16`` runs the training forward pass under bfloat16 autocast where the device
+    computes bfloat16 natively (a CUDA GPU, or a CPU with AVX512-BF16 or AMX) and in float32
+    elsewhere, where emulated bfloat16 would be slower; weights, optimiser and evaluation stay
+    float32. ``channels_last`` stores the model's maps channels-last, which CPU convolutions run
+    faster. Both change the rounding, so results differ slightly from a float32 run.
     ``deterministic`` asks PyTorch for deterministic algorithms (slower on a GPU).
     ``eval_in_train_mode`` reproduces the tutorial, which never calls ``model.eval()``: the
     validation loss of each epoch is computed before the step with the model in training mode,
@@ -42,6 +47,8 @@ class Recipe:
     label_smoothing: float = 0.0
     augment_shift: int = 0
     augment_flip: bool = False
+    autocast_bf16: bool = False
+    channels_last: bool = False
     deterministic: bool = False
     eval_in_train_mode: bool = False
 
@@ -87,6 +94,13 @@ RECIPES: dict[str, dict[str, Recipe]] = {
     # A sound modern default for any model: small shuffled mini-batches and Adam's usual rate.
     "minibatch": {
         ANY_MODEL: Recipe("minibatch", lr=0.002, batch_size=64, epochs=15),
+    },
+    # Chapter 7's recipe for best-cnn: few epochs, made to count (see the chapter's ablation).
+    "best": {
+        ANY_MODEL: Recipe(
+            "best", lr=0.004, batch_size=128, epochs=6, optimizer="adamw", weight_decay=0.01,
+            schedule="onecycle", label_smoothing=0.1, augment_flip=True, autocast_bf16=True, channels_last=True,
+        ),
     },
 }
 

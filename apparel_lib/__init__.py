@@ -9,9 +9,9 @@ experiments -> figures -> bench -> cli)::
     constants, errors, files, seeding   shared facts and helpers
     data/        idx, sources, dataset, variants
     practice/    ids, layout, submission
-    models/      registry, networks
+    models/      registry, networks, convnet, anatomy
     training/    recipes, devices, history, augment, loop, evaluate, batchnorm, checkpoint
-    experiments/ spec, runner, store, analysis
+    experiments/ spec, runner, store, analysis, ablation
     figures/     spatial, plots, widgets
     bench/       tutorial_way, measure, comparisons
     cli
@@ -65,6 +65,9 @@ _EXPORTS: dict[str, str] = {
     # models
     "MODELS": "models.registry",
     "build_model": "models.registry",
+    "ConvNet": "models.convnet",
+    "BestCNN": "models.convnet",
+    "parse_stages": "models.convnet",
     "count_parameters": "models.registry",
     "model_options": "models.registry",
     "register_model": "models.registry",
@@ -78,6 +81,8 @@ _EXPORTS: dict[str, str] = {
     "RECIPES": "training.recipes",
     "Recipe": "training.recipes",
     "get_recipe": "training.recipes",
+    "default_recipe": "training.recipes",
+    "native_bf16": "training.devices",
     "pick_device": "training.devices",
     "History": "training.history",
     "train": "training.loop",
@@ -89,6 +94,7 @@ _EXPORTS: dict[str, str] = {
     "misclassified": "training.evaluate",
     "per_class_accuracy": "training.evaluate",
     "predict": "training.evaluate",
+    "probabilities": "training.evaluate",
     "Checkpoint": "training.checkpoint",
     "load_checkpoint": "training.checkpoint",
     "save_checkpoint": "training.checkpoint",
@@ -103,6 +109,10 @@ _EXPORTS: dict[str, str] = {
     "permute_input_weights": "experiments.analysis",
     "shift_accuracy": "experiments.analysis",
     "summarize": "experiments.analysis",
+    "ABLATION": "experiments.ablation",
+    "AblationStep": "experiments.ablation",
+    "ablation_specs": "experiments.ablation",
+    "ablation_table": "experiments.ablation",
     # figures
     "TRANSFORMS": "figures.spatial",
     "conv_parameters": "figures.spatial",
@@ -121,6 +131,9 @@ _EXPORTS: dict[str, str] = {
     "map_grid": "figures.plots",
     "accuracy_vs_parameters": "figures.plots",
     "accuracy_vs_shift": "figures.plots",
+    "confusion_heatmap": "figures.plots",
+    "per_class_bars": "figures.plots",
+    "top_k_gallery": "figures.plots",
     "bars_with_spread": "figures.plots",
     "flatten_explorer": "figures.widgets",
 }

@@ -54,7 +54,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     train = sub.add_parser("train", help="train a model with a recipe and save a checkpoint")
     train.add_argument("--model", required=True, choices=list(MODELS), help="model name: %(choices)s")
-    train.add_argument("--recipe", required=True, choices=list(RECIPES), help="recipe name: %(choices)s")
+    train.add_argument("--recipe", choices=list(RECIPES), help="recipe name: %(choices)s (default: best for best-cnn, article for article-cnn, minibatch for the others)")
     train.add_argument("--out", required=True, type=Path, help="checkpoint file to write")
     train.add_argument("--epochs", type=int, help="override the recipe's number of epochs")
     train.add_argument("--device", metavar="DEVICE", help=f"{', '.join(DEVICES)} (default: auto, the best available)")
@@ -129,10 +129,10 @@ def _train(args: argparse.Namespace) -> None:
     from .training.devices import pick_device
     from .training.evaluate import accuracy
     from .training.loop import train
-    from .training.recipes import get_recipe
+    from .training.recipes import default_recipe, get_recipe
 
     model = build_model(args.model, seed=args.seed)
-    recipe = get_recipe(args.recipe, args.model)
+    recipe = get_recipe(args.recipe or default_recipe(args.model), args.model)
     if args.epochs is not None:
         if args.epochs < 1:
             raise ApparelError(f"--epochs must be at least 1, not {args.epochs}")

@@ -74,3 +74,16 @@ def test_confusion_matrix_per_class_and_misclassified():
 def test_per_class_accuracy_of_an_absent_class_is_nan():
     acc = per_class_accuracy(np.array([0, 0, 1]), np.array([0, 1, 0]), num_classes=3)
     assert acc[0] == 0.5 and acc[1] == 0.0 and np.isnan(acc[2])
+
+
+def test_probabilities_are_a_softmax_of_the_logits():
+    import torch
+    from apparel_lib.models.registry import build_model
+    from apparel_lib.training.evaluate import logits, predict, probabilities
+
+    model = build_model("cnn", stages="4|4", seed=0).eval()
+    x = torch.rand(6, 1, 28, 28)
+    p = probabilities(model, x)
+    assert torch.allclose(p.sum(1), torch.ones(6)) and (p >= 0).all()
+    assert torch.equal(p.argmax(1), predict(model, x))
+    assert torch.allclose(p.log().diff(dim=1), logits(model, x).diff(dim=1), atol=1e-5)

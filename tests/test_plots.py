@@ -9,6 +9,7 @@ import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 
 from apparel_lib.figures import plots  # noqa: E402
+from apparel_lib.figures.plots import confusion_heatmap, per_class_bars, top_k_gallery  # noqa: E402
 from apparel_lib.training.history import History  # noqa: E402
 
 
@@ -98,3 +99,32 @@ def test_bars_with_spread_and_accuracy_vs_shift():
     curves = {"plain": pd.Series([0.9, 0.5], index=[0, 1]), "cnn": pd.Series([0.9, 0.8], index=[0, 1])}
     ax = plots.accuracy_vs_shift(curves).axes[0]
     assert [list(line.get_ydata()) for line in ax.lines] == [[0.9, 0.5], [0.9, 0.8]]
+
+
+def test_confusion_heatmap_writes_every_nonzero_count():
+    counts = np.zeros((10, 10), dtype=int)
+    counts[np.arange(10), np.arange(10)] = 50
+    counts[6, 0], counts[0, 6] = 7, 3
+    fig = confusion_heatmap(counts)
+    texts = sorted(t.get_text() for t in fig.axes[0].texts)
+    assert texts == sorted(["50"] * 10 + ["7", "3"])
+
+
+def test_per_class_bars_one_bar_per_class_and_model():
+    fig = per_class_bars({"a": np.linspace(0.6, 0.95, 10), "b": np.full(10, 0.9)})
+    assert len(fig.axes[0].patches) == 20
+    assert fig.axes[0].get_ylim()[0] <= 0.6
+
+
+def test_top_k_gallery_marks_the_true_class_green():
+    images = np.zeros((3, 28, 28), dtype=np.uint8)
+    probs = np.full((3, 10), 0.01)
+    probs[:, 2] = 0.5
+    probs[:, 7] = 0.3
+    fig = top_k_gallery(images, [2, 7, 0], probs, k=3, ncols=2)
+    bars = [ax for ax in fig.axes if ax.patches]
+    assert len(bars) == 3
+    colours = [[p.get_facecolor()[:3] for p in ax.patches] for ax in bars]
+    green, red = (0.17254901960784313, 0.6274509803921569, 0.17254901960784313), (0.8392156862745098, 0.15294117647058825, 0.1568627450980392)
+    assert colours[0][0] == green and colours[1][0] == red and colours[1][1] == green
+    assert [lbl.get_text() for lbl in bars[0].get_yticklabels()][0] == "Pullover"

@@ -106,3 +106,17 @@ def test_the_hook_stops_training(tiny):
     h = train(build_model("ann"), tiny, get_recipe("minibatch", "ann").replace(epochs=5), progress=False,
               on_epoch=lambda history: calls.append(history.epochs) or history.epochs >= 2)
     assert calls == [1, 2] and h.epochs == 2
+
+
+def test_bf16_and_channels_last_train_and_hand_back_a_plain_model(tiny_splits):
+    from apparel_lib.models.registry import build_model
+    from apparel_lib.training.recipes import Recipe
+    from apparel_lib.training.devices import native_bf16
+
+    model = build_model("cnn", stages="4|8", seed=0)
+    recipe = Recipe("fast", lr=0.01, batch_size=100, epochs=2, autocast_bf16=True, channels_last=True)
+    history = train(model, tiny_splits, recipe, seed=0, progress=False)
+    assert history.epochs == 2 and history.train_loss[-1] < history.train_loss[0]
+    conv = model.features[0].weight
+    assert conv.dtype == torch.float32 and conv.is_contiguous()  # weights stay float32, layout plain
+    assert isinstance(native_bf16(torch.device("cpu")), bool) and not native_bf16(torch.device("meta"))

@@ -29,6 +29,9 @@ __all__ = [
     "accuracy_vs_parameters",
     "bars_with_spread",
     "accuracy_vs_shift",
+    "confusion_heatmap",
+    "per_class_bars",
+    "top_k_gallery",
 ]
 
 
@@ -260,4 +263,70 @@ def accuracy_vs_shift(curves: Mapping[str, pd.Series], *, ylabel: str = "validat
     ax.set_ylabel(ylabel)
     ax.grid(alpha=0.3)
     ax.legend()
+    return fig
+
+
+def confusion_heatmap(counts: np.ndarray, *, classes: Sequence[str] = CLASSES, title: str | None = None) -> Figure:
+    """A confusion matrix as a heatmap: rows are true classes, columns predictions, each cell its
+    count; the colour is the share of the true class, so rare mistakes stay visible (log scale)."""
+    counts = np.asarray(counts)
+    shares = counts / np.maximum(counts.sum(axis=1, keepdims=True), 1)
+    fig = Figure(figsize=(6.4, 5.4), layout="constrained")
+    ax = fig.subplots()
+    from matplotlib.colors import LogNorm
+
+    shown = ax.imshow(np.maximum(shares, 1e-3), cmap="Blues", norm=LogNorm(vmin=1e-3, vmax=1))
+    for i, j in np.ndindex(counts.shape):
+        if counts[i, j]:
+            ax.text(j, i, str(counts[i, j]), ha="center", va="center", fontsize=7,
+                    color="white" if shares[i, j] > 0.5 else "black")
+    ax.set_xticks(range(len(classes)), classes, rotation=45, ha="right", fontsize=8)
+    ax.set_yticks(range(len(classes)), classes, fontsize=8)
+    ax.set_xlabel("predicted")
+    ax.set_ylabel("true")
+    if title:
+        ax.set_title(title, fontsize=TITLE_SIZE + 1)
+    fig.colorbar(shown, ax=ax, label="share of the true class")
+    return fig
+
+
+def per_class_bars(accuracies: Mapping[str, Sequence[float]], *, classes: Sequence[str] = CLASSES) -> Figure:
+    """Per-class accuracy of several models side by side (one bar colour per model)."""
+    fig = Figure(figsize=(7.5, 3.4), layout="constrained")
+    ax = fig.subplots()
+    width = 0.8 / max(1, len(accuracies))
+    for k, (name, values) in enumerate(accuracies.items()):
+        ax.bar(np.arange(len(classes)) + k * width - 0.4 + width / 2, values, width, label=name)
+    ax.set_xticks(range(len(classes)), classes, rotation=30, ha="right", fontsize=8)
+    ax.set_ylabel("validation accuracy")
+    low = min(min(v) for v in accuracies.values())
+    ax.set_ylim(max(0.0, np.floor(low * 10) / 10 - 0.05), 1.0)
+    ax.legend(loc="lower left", fontsize=8)
+    return fig
+
+
+def top_k_gallery(
+    images: np.ndarray, labels: Sequence[int], probabilities: np.ndarray, *, k: int = 3,
+    ncols: int = 4, classes: Sequence[str] = CLASSES,
+) -> Figure:
+    """Each picture with its true class and the model's ``k`` most probable classes beside it."""
+    probabilities = np.asarray(probabilities)
+    n = len(images)
+    nrows = max(1, -(-n // ncols))
+    fig = Figure(figsize=(min(MAX_WIDTH, 2.25 * ncols), 1.45 * nrows), layout="constrained")
+    cells = fig.subplots(nrows, 2 * ncols, squeeze=False, width_ratios=[1, 1.25] * ncols)
+    for idx in range(nrows * ncols):
+        ax_img, ax_bar = cells[idx // ncols, 2 * (idx % ncols)], cells[idx // ncols, 2 * (idx % ncols) + 1]
+        if idx >= n:
+            ax_img.axis("off")
+            ax_bar.axis("off")
+            continue
+        _image(ax_img, images[idx], f"true: {classes[labels[idx]]}")
+        top = np.argsort(-probabilities[idx])[:k]
+        colours = ["tab:green" if c == labels[idx] else "tab:red" for c in top]
+        ax_bar.barh(range(k), probabilities[idx][top], color=colours)
+        ax_bar.set_yticks(range(k), [classes[c] for c in top], fontsize=7)
+        ax_bar.invert_yaxis()
+        ax_bar.set_xlim(0, 1)
+        ax_bar.tick_params(axis="x", labelsize=6)
     return fig

@@ -11,6 +11,7 @@ from ..constants import NUM_CLASSES
 
 __all__ = [
     "logits",
+    "probabilities",
     "predict",
     "accuracy",
     "loss_and_accuracy",
@@ -48,6 +49,11 @@ def logits(model: nn.Module, x: torch.Tensor, *, train_mode: bool = False, batch
             if name in saved:
                 buffer.copy_(saved[name])
     return torch.cat(chunks) if chunks else torch.empty(0, 0)
+
+
+def probabilities(model: nn.Module, x: torch.Tensor) -> torch.Tensor:
+    """Softmax class probabilities for every image in ``x`` (evaluation mode; rows sum to 1)."""
+    return torch.softmax(logits(model, x), dim=1)
 
 
 def predict(model: nn.Module, x: torch.Tensor, *, train_mode: bool = False) -> torch.Tensor:

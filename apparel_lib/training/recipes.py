@@ -8,7 +8,7 @@ from typing import Any
 
 from ..errors import ApparelError
 
-__all__ = ["Recipe", "RECIPES", "OPTIMIZERS", "SCHEDULES", "get_recipe"]
+__all__ = ["Recipe", "RECIPES", "OPTIMIZERS", "SCHEDULES", "get_recipe", "default_recipe"]
 
 OPTIMIZERS: tuple[str, ...] = ("adam", "adamw", "sgd")
 SCHEDULES: tuple[str, ...] = ("constant", "onecycle")
@@ -98,7 +98,7 @@ RECIPES: dict[str, dict[str, Recipe]] = {
     # Chapter 7's recipe for best-cnn: few epochs, made to count (see the chapter's ablation).
     "best": {
         ANY_MODEL: Recipe(
-            "best", lr=0.004, batch_size=128, epochs=6, optimizer="adamw", weight_decay=0.01,
+            "best", lr=0.006, batch_size=256, epochs=8, optimizer="adamw", weight_decay=0.01,
             schedule="onecycle", label_smoothing=0.1, augment_flip=True, autocast_bf16=True, channels_last=True,
         ),
     },
@@ -117,3 +117,12 @@ def get_recipe(name: str, model_name: str) -> Recipe:
             f"use it with {', '.join(by_model)} or pick another recipe"
         )
     return recipe
+
+
+DEFAULT_RECIPES: dict[str, str] = {"best-cnn": "best", "article-cnn": "article"}
+"""The recipe a model is trained with when none is named (``minibatch`` for the others)."""
+
+
+def default_recipe(model_name: str) -> str:
+    """The name of the recipe ``model_name`` is trained with when none is named."""
+    return DEFAULT_RECIPES.get(model_name, "minibatch")

@@ -1,0 +1,48 @@
+"""Chapter 7's ablation: cumulative steps that end exactly at best-cnn with the best recipe."""
+
+import pytest
+
+from apparel_lib.errors import ApparelError
+from apparel_lib.experiments.ablation import ABLATION, ablation_specs, ablation_table
+from apparel_lib.experiments.spec import run_spec
+from apparel_lib.experiments.runner import run
+from apparel_lib.data.variants import DataVariant
+
+
+def test_kept_steps_end_at_best_cnn_with_the_best_recipe():
+    specs = ablation_specs()
+    last_kept = [spec for (label, spec), step in zip(specs, ABLATION) if step.kept][-1]
+    best = run_spec("best-cnn", "best")
+    assert last_kept.recipe == best.recipe
+    assert last_kept.options == best.options
+
+
+def test_steps_are_cumulative_and_a_dropped_step_is_not_carried():
+    specs = [spec for _, spec in ablation_specs()]
+    assert specs[0].options["stages"] == "4|4" and specs[0].recipe.optimizer == "adam"
+    assert specs[3].options["stages"] == "32|64|128" and specs[3].recipe.autocast_bf16  # step 1 kept
+    dropped = specs[-1]
+    assert dropped.recipe.augment_shift == 2 and not dropped.recipe.augment_flip
+    assert dropped.options == specs[-2].options
+
+
+def test_seeds_subset_and_epochs():
+    specs = ablation_specs(seeds=(0, 1), train_subset=500, epochs=2)
+    assert len(specs) == 2 * len(ABLATION)
+    assert {s.seed for _, s in specs} == {0, 1}
+    assert all(s.data == DataVariant(train_subset=500) and s.recipe.epochs == 2 for _, s in specs)
+    with pytest.raises(ApparelError):
+        ablation_specs(seeds=())
+
+
+def test_table_has_one_row_per_step_in_order(tiny_splits, monkeypatch):
+    steps = ABLATION[:2]
+    specs = ablation_specs(seeds=(0, 1), epochs=1, steps=steps)
+    monkeypatch.setattr("apparel_lib.experiments.runner.standard_splits", lambda data=None: tiny_splits)
+    results = [(label, run(spec, progress=False)) for label, spec in specs]
+    table = ablation_table(results)
+    assert list(table.index) == [s.label for s in steps]
+    assert (table["seeds"] == 2).all()
+    assert (table["val_low"] <= table["val_acc"]).all() and (table["val_acc"] <= table["val_high"]).all()
+    with pytest.raises(ApparelError):
+        ablation_table([])

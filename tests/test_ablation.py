@@ -1,5 +1,6 @@
 """Chapter 7's ablation: cumulative steps that end exactly at best-cnn with the best recipe."""
 
+import pandas as pd
 import pytest
 
 from apparel_lib.errors import ApparelError
@@ -44,5 +45,24 @@ def test_table_has_one_row_per_step_in_order(tiny_splits, monkeypatch):
     assert list(table.index) == [s.label for s in steps]
     assert (table["seeds"] == 2).all()
     assert (table["val_low"] <= table["val_acc"]).all() and (table["val_acc"] <= table["val_high"]).all()
+    gain = table["val_acc"].iloc[1] - table["val_acc"].iloc[0]
+    assert table["gain"].iloc[1] == pytest.approx(gain) and pd.isna(table["gain"].iloc[0])
     with pytest.raises(ApparelError):
         ablation_table([])
+
+
+def test_gain_is_measured_from_the_last_kept_step_and_clear_needs_seeds():
+    from types import SimpleNamespace
+
+    steps = [ABLATION[0], ABLATION[1], ABLATION[-1]]  # the last is a dropped step
+
+    def result(acc, seed):
+        return SimpleNamespace(parameters=1, val_acc=acc, seconds=1.0, spec=SimpleNamespace(seed=seed))
+
+    accs = {steps[0].label: (0.80, 0.81), steps[1].label: (0.85, 0.86), steps[2].label: (0.84, 0.845)}
+    labelled = [(label, result(a, s)) for label, pair in accs.items() for s, a in enumerate(pair)]
+    table = ablation_table(labelled, steps)
+    assert table["gain"].round(4).tolist()[1:] == [0.05, -0.0125]
+    assert table["clear"].tolist() == [False, True, True]
+    one_seed = ablation_table([(label, result(pair[0], 0)) for label, pair in accs.items()], steps)
+    assert not one_seed["clear"].any()

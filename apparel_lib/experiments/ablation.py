@@ -74,15 +74,29 @@ def ablation_specs(
     return out
 
 
-def ablation_table(labelled: Sequence[tuple[str, RunResult]]) -> pd.DataFrame:
+def ablation_table(labelled: Sequence[tuple[str, RunResult]], steps: Sequence[AblationStep] = ABLATION) -> pd.DataFrame:
     """One row per step, in order: parameters, validation accuracy (mean, and lowest and highest
-    over the seeds), seeds, and mean training seconds."""
+    over the seeds), seeds, mean training seconds, and the ``gain`` in mean validation accuracy
+    over the last kept step before it; ``clear`` says whether that gain is larger than the
+    seed-to-seed range of either row (always False with one seed)."""
     if not labelled:
         raise ApparelError("no ablation results: pass the (label, result) pairs of ablation_specs, trained")
     rows = pd.DataFrame([{"change": label, "parameters": r.parameters, "val_acc": r.val_acc,
                           "seconds": r.seconds, "seed": r.spec.seed} for label, r in labelled])
-    return rows.groupby("change", sort=False).agg(
+    table = rows.groupby("change", sort=False).agg(
         parameters=("parameters", "first"), val_acc=("val_acc", "mean"), val_low=("val_acc", "min"),
         val_high=("val_acc", "max"), seeds=("seed", "nunique"), seconds=("seconds", "mean"),
     )
-
+    kept = {step.label: step.kept for step in steps}
+    gains, clear, before = [], [], None
+    for label, row in table.iterrows():
+        if before is None:
+            gains.append(float("nan"))
+            clear.append(False)
+        else:
+            gains.append(row["val_acc"] - before["val_acc"])
+            spread = max(row["val_high"] - row["val_low"], before["val_high"] - before["val_low"])
+            clear.append(bool(row["seeds"] > 1 and abs(gains[-1]) > spread))
+        if kept.get(label, True):
+            before = row
+    return table.assign(gain=gains, clear=clear)

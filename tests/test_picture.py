@@ -145,3 +145,11 @@ def test_shipped_examples_prepare_and_drop_in_folder_is_empty():
     for path in examples:
         assert prepare_picture(path).image.shape == (28, 28)
     assert (ROOT / "pictures" / "yours" / "README.md").is_file()
+
+
+def test_a_photo_is_turned_upright_by_its_exif_orientation(tmp_path):
+    image = Image.fromarray(garment(120, 80), mode="L")  # 80 wide, 120 high
+    exif = Image.Exif()
+    exif[0x0112] = 6  # stored sideways: turn 90 degrees clockwise to show it
+    image.save(tmp_path / "phone.jpg", exif=exif.tobytes())
+    assert read_picture(tmp_path / "phone.jpg").size == (120, 80)

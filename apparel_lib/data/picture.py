@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
-from PIL import Image, UnidentifiedImageError
+from PIL import Image, ImageOps, UnidentifiedImageError
 
 from ..constants import IMAGE_SIZE
 from ..errors import PictureError
@@ -44,7 +44,8 @@ INK = 0.15  # a pixel is part of the garment when it is this much (of the range)
 def read_picture(path: str | Path, *, max_pixels: int = MAX_PIXELS) -> Image.Image:
     """Open a PNG or JPEG and load it, or raise a one-line :class:`PictureError` saying why not.
 
-    Transparent pixels are laid over white, as a page would show them.
+    A photo is turned upright as its EXIF orientation says; transparent pixels are laid over
+    white, as a page would show them.
     """
     path = Path(path)
     if path.is_dir():
@@ -64,7 +65,7 @@ def read_picture(path: str | Path, *, max_pixels: int = MAX_PIXELS) -> Image.Ima
                         f"scale it down first"
                     )
                 image.load()
-                picture = image.copy()
+                picture = ImageOps.exif_transpose(image)  # phone photos: stand the picture upright
     except PictureError:
         raise
     except (UnidentifiedImageError, Image.DecompressionBombError, Image.DecompressionBombWarning) as err:

@@ -109,7 +109,7 @@ pd.DataFrame({"layer": list(layers), "module": list(layers.values()),
 # %%
 first = 0
 shown = [pictures[first, 0].numpy()]
-titles = [f"{CLASSES[int(y_val[picks[first]])]} (validation {picks[first]})"]
+titles = [CLASSES[int(y_val[picks[first]])]]
 for label, name in layers.items():
     for c in range(7 if label == "conv 1" else 8):
         shown.append(maps[name][first, c].numpy())
@@ -117,17 +117,20 @@ for label, name in layers.items():
 map_grid(shown, titles, ncols=8, size=1.1)
 
 # %% [markdown]
-# The first panel is the picture (on the same red scale as the maps), then eight
+# The first panel is the picture (on the same red scale as the maps), then the first
 # channels of each layer, one row per layer. The first row (`conv 1`, 28×28) still looks
 # like the sneaker: each channel is the picture seen through one kernel — some light up
-# its outline, some the sole, some the whole shoe. After one pooling, `conv 2` and
-# `conv 3` work on 14×14 maps: the shapes blur into blobs that mark regions such as the
-# toe, the heel or the opening. `conv 4` works on 7×7 maps, where a single value stands
-# for a quarter of the picture's width: these channels no longer show the shoe's outline
-# but say *whether and where* a part they respond to is present.
+# one side of its outline, some the texture inside it, some the background around it.
+# After one pooling, `conv 2` and `conv 3` work on 14×14 maps: the outline breaks up into
+# scattered responses to pieces of it — a stretch of the upper edge, the sole, a corner.
+# `conv 4` works on 7×7 maps, where one value stands for a 4×4 block of the picture and
+# sees most of it: the maps no longer show the shoe's shape, only *where* something a
+# channel responds to is present. Several of them respond along the bottom and the right
+# edge, where the sole and the toe meet the frame (and where the zero padding makes the
+# border look different from the inside).
 #
-# Deeper channels are also quieter. Over 500 validation pictures, the share of values a
-# ReLU lets through (above zero) shrinks from layer to layer:
+# How busy is each layer? Over 500 validation pictures, the share of values a ReLU lets
+# through (above zero):
 
 # %%
 many = capture_maps(model, x_val[:500], list(layers.values()))
@@ -139,8 +142,9 @@ active.round(3).to_frame()
 
 # %% [markdown]
 # In the first layer {glue:text}`active_conv1:.0%` of the values are above zero, in the
-# last {glue:text}`active_conv4:.0%`: a deep channel responds to a particular part, and
-# most pictures, and most places of a picture, do not have it.
+# second {glue:text}`active_conv2:.0%`, in the third {glue:text}`active_conv3:.0%` and in
+# the last {glue:text}`active_conv4:.0%`. The last layer is the quietest: a channel there
+# responds to something particular, and most places of most pictures do not have it.
 #
 # ## How much of the picture one unit sees
 #
@@ -216,28 +220,32 @@ attribution_figure(
     [f"{CLASSES[int(t)]} (right)" for t in target])
 
 # %% [markdown]
-# For the T-shirt the maps light up the short sleeves and the shoulders; for the dress,
-# its long outline; for the ankle boot, the shaft above the shoe. These are the parts
-# that tell each class from its look-alikes (shirt and pullover have long sleeves, a
-# sneaker has no shaft). Occlusion is blurred by its 4×4 patches; Integrated Gradients
-# is sharper but noisier, and it often marks the garment's *edges*, where a change of
-# brightness changes the first layer's edge detectors most.
+# Occlusion gives smooth regions, and they are the telling parts of the garment, not the
+# whole of it: in this run, the straps and armholes at the top of the top (a dress or a
+# shirt would cover them differently), the flared lower part of the dress, and the sole
+# and front of the ankle boot more than its plain side. Integrated Gradients works pixel
+# by pixel: its map is sharper but noisy, with neighbouring pixels often of opposite
+# sign; what it says is carried by regions, not by single pixels.
 #
 # The check promised above: the Integrated Gradients of each picture add up to the
-# change in probability between a black picture and the real one.
+# change in probability between a black picture and the real one, up to the error of
+# following the path in a finite number of steps.
 
 # %%
 with torch.no_grad():
     p_real = torch.softmax(model(x_right), 1)[range(3), target]
     p_black = torch.softmax(model(torch.zeros_like(x_right)), 1)[range(3), target]
-ig_sums = gradient_map(model, x_right, target).sum(dim=(1, 2))
-gap = float((ig_sums - (p_real - p_black)).abs().max())
-glue("ig_gap", gap, display=False)
-print(f"largest gap between the sum of the maps and the change in probability: {gap:.4f}")
+for steps in (32, 128):
+    ig_sums = gradient_map(model, x_right, target, steps=steps).sum(dim=(1, 2))
+    gap = float((ig_sums - (p_real - p_black)).abs().max())
+    glue(f"ig_gap{steps}", gap, display=False)
+    print(f"{steps:>3} steps: largest gap between the sum of a map "
+          f"and the change in probability {gap:.4f}")
 
 # %% [markdown]
-# The sums match the change to within {glue:text}`ig_gap:.4f`, the error of the 32-step
-# approximation of the path.
+# With the 32 steps used for the maps, the sums match the change to within
+# {glue:text}`ig_gap32:.4f`; with 128 steps, to within {glue:text}`ig_gap128:.4f`. The
+# maps are a decomposition of the decision, not just a picture of gradients.
 #
 # Now three pictures the network gets wrong. For each, the maps are shown for the class
 # it *chose* and, last, Integrated Gradients for the class it *should* have chosen.
@@ -254,13 +262,16 @@ attribution_figure(
     [f"{CLASSES[int(t)]}\n→ {CLASSES[int(c)]}" for t, c in zip(truth, chose)])
 
 # %% [markdown]
-# Each title gives the true class and, after the arrow, the network's choice. The maps
-# for the chosen class show what the network took as evidence: the parts of the picture
-# that the wrong class shares with the right one. The last column shows that evidence
-# for the true class was there too — some pixels are red — but it was weaker, and blue
-# regions mark where the picture argued against it. Wrong answers of this network are
-# rarely absurd: they fall between classes that share a silhouette, as chapter 7's
-# confusion matrix showed.
+# Each title gives the true class and, after the arrow, the network's choice. These are
+# the first three mistakes in the validation split, not chosen for effect. The occlusion
+# maps for the chosen class show what the network took as evidence, and it is the part
+# the two classes share or that points to the wrong one: a line down the middle of the
+# shirt, like a coat's opening; the body of the coat, cut like a shirt's; the long lower
+# part of the top, which would fit a dress. Blue regions are parts whose covering *raised* the wrong
+# class's probability — evidence against it that was not strong enough. Integrated
+# Gradients for the true class is as scattered as for the chosen one: the pixels speak
+# for both, which is what a look-alike is. The mistakes fall between classes that share
+# a silhouette, as chapter 7's confusion matrix showed.
 #
 # These maps explain one decision of one network; they are not ground truth. Occlusion
 # depends on the patch size and on what "covered" means (here: black); Integrated

@@ -155,9 +155,11 @@ grid = np.stack([p.image for p in prepared] + [x_val[i, 0].numpy() for i in same
 image_grid(grid, [expected[p.stem] for p in examples] * 2, ncols=len(examples))
 
 # %% [markdown]
-# The top row is ours, the bottom row the data set's. Ours are cleaner — drawn shapes,
-# flat colours — but they are the same kind of picture: centred, light on black, filling
-# the frame. The network's answers, as probabilities of the ten classes:
+# The top row is ours, the bottom row the data set's, both drawn the way the book draws
+# every data set picture (the value 1 as black ink on white). Ours are cleaner — drawn
+# shapes, flat colours, no folds or prints — but they are the same kind of picture:
+# centred, filling the frame, with values from 0 to 1. The network's answers, as
+# probabilities of the ten classes:
 
 # %%
 probs = class_probabilities(model, np.stack([p.image for p in prepared]))

@@ -103,8 +103,9 @@ layers = activation_layers(model)  # {"conv 1": "features.2", ...}
 picks = [int(np.flatnonzero(y_val.numpy() == c)[0]) for c in (7, 1, 8, 6)]
 pictures = x_val[picks]
 maps = capture_maps(model, pictures, list(layers.values()))
+shapes = [tuple(m.shape[1:]) for m in maps.values()]
 pd.DataFrame({"layer": list(layers), "module": list(layers.values()),
-              "maps (channels, height, width)": [tuple(m.shape[1:]) for m in maps.values()]})
+              "maps (channels, height, width)": shapes})
 
 # %%
 first = 0
@@ -210,7 +211,8 @@ feature_map_explorer(pictures[:, 0].numpy(),
 # %%
 right = np.flatnonzero((val_pred == y_val).numpy())
 wrong = np.flatnonzero((val_pred != y_val).numpy())
-chosen_right = [int(right[np.flatnonzero(y_val.numpy()[right] == c)[0]]) for c in (0, 3, 9)]
+labels_right = y_val.numpy()[right]
+chosen_right = [int(right[np.flatnonzero(labels_right == c)[0]]) for c in (0, 3, 9)]
 x_right = x_val[chosen_right]
 target = val_pred[chosen_right]
 attribution_figure(
@@ -267,8 +269,9 @@ attribution_figure(
 # maps for the chosen class show what the network took as evidence, and it is the part
 # the two classes share or that points to the wrong one: a line down the middle of the
 # shirt, like a coat's opening; the body of the coat, cut like a shirt's; the long lower
-# part of the top, which would fit a dress. Blue regions are parts whose covering *raised* the wrong
-# class's probability — evidence against it that was not strong enough. Integrated
+# part of the top, which would fit a dress. Blue regions are parts whose covering
+# *raised* the wrong class's probability — evidence against it that was not strong
+# enough. Integrated
 # Gradients for the true class is as scattered as for the chosen one: the pixels speak
 # for both, which is what a look-alike is. The mistakes fall between classes that share
 # a silhouette, as chapter 7's confusion matrix showed.
@@ -338,8 +341,8 @@ attribution_figure(
 #                    ["1", "2", "3"])
 # ```
 #
-# Larger patches blur the maps and can hide thin parts (the T-shirt's sleeve is about 4
-# pixels), but the regions that matter most stay in place. A gray patch adds brightness
+# Larger patches blur the maps and can hide thin parts (a top's strap is 2 or 3 pixels
+# wide), but the regions that matter most stay in place. A gray patch adds brightness
 # on the background, which the network has never seen, so some background pixels get
 # weight too: the choice of "covered" is part of the question.
 # </details>

@@ -32,8 +32,8 @@ from myst_nb import glue
 
 from apparel_lib import (CLASSES, ApparelError, class_probabilities, describe_top,
                          get_or_run, image_grid, load_checkpoint, load_data, logits,
-                         make_splits, picture_paths, picture_steps_figure, prepare_picture,
-                         probability_bars, run_spec, save_checkpoint)
+                         make_splits, picture_paths, picture_steps_figure,
+                         prepare_picture, probability_bars, run_spec, save_checkpoint)
 
 started = time.perf_counter()
 result = get_or_run(run_spec("best-cnn", "best"), progress=False)
@@ -136,7 +136,8 @@ glue("same_predictions", same, display=False)
 examples = picture_paths(PICTURES / "examples")
 print([p.name for p in examples])
 sneaker = prepare_picture(PICTURES / "examples" / "sneaker.jpg")
-print(f"inverted: {sneaker.inverted}, garment box (top, left, bottom, right): {sneaker.box}")
+print(f"inverted: {sneaker.inverted}, "
+      f"garment box (top, left, bottom, right): {sneaker.box}")
 picture_steps_figure(sneaker.steps, inverted=sneaker.inverted)
 
 # %% [markdown]
@@ -150,7 +151,8 @@ picture_steps_figure(sneaker.steps, inverted=sneaker.inverted)
 # %%
 prepared = [prepare_picture(p) for p in examples]
 expected = {"bag": 8, "pullover": 2, "sneaker": 7, "trouser": 1, "tshirt": 0}
-same_class = [int(np.flatnonzero(y_val.numpy() == expected[p.stem])[0]) for p in examples]
+same_class = [int(np.flatnonzero(y_val.numpy() == expected[p.stem])[0])
+              for p in examples]
 grid = np.stack([p.image for p in prepared] + [x_val[i, 0].numpy() for i in same_class])
 image_grid(grid, [expected[p.stem] for p in examples] * 2, ncols=len(examples))
 
@@ -179,15 +181,18 @@ probability_bars({p.name: row for p, row in zip(examples, probs)})
 # network trained on one kind of picture are *not* reliable on another kind: a
 # drawing far from the data set can still get a confident answer, right or wrong.
 #
-# What the preparation buys shows when it is skipped. Without inverting, our pictures
-# are dark garments on white, a kind of picture the network never saw:
+# What the preparation buys shows when a step is skipped. Four of the examples were
+# drawn dark on a light page; without the inversion step they would reach the network
+# dark on light, a kind of picture it never saw. Flipping the prepared pictures (1 minus
+# each value) shows what it makes of that, for all five:
 
 # %%
 raw_inputs = np.stack([1 - p.image for p in prepared])
 probs_raw = class_probabilities(model, raw_inputs)
 for p, row in zip(examples, probs_raw):
     print(f"{p.name:<13} {describe_top(row)}")
-wrong_raw = sum(int(row.argmax()) != expected[p.stem] for p, row in zip(examples, probs_raw))
+wrong_raw = sum(int(row.argmax()) != expected[p.stem]
+                for p, row in zip(examples, probs_raw))
 glue("wrong_without_invert", int(wrong_raw), display=False)
 
 # %% [markdown]
@@ -203,7 +208,8 @@ glue("wrong_without_invert", int(wrong_raw), display=False)
 # %%
 yours = picture_paths(PICTURES / "yours")
 if not yours:
-    print("pictures/yours/ is empty: drop PNG or JPEG files there and run this cell again")
+    print("pictures/yours/ is empty: "
+          "drop PNG or JPEG files there and run this cell again")
 for path in yours:
     try:
         mine = prepare_picture(path)
@@ -251,7 +257,8 @@ print(shown.stdout.replace(str(PICTURES), "pictures"))
 # %%
 failed = subprocess.run([sys.executable, "-m", "apparel_lib", "classify",
                          str(folder / "notes.jpg")], capture_output=True, text=True)
-print(f"exit status {failed.returncode}:", failed.stderr.replace(str(folder), "<folder>"))
+print(f"exit status {failed.returncode}:",
+      failed.stderr.replace(str(folder), "<folder>"))
 
 # %% [markdown]
 # ## Summary

@@ -166,9 +166,22 @@ def test_classify_bad_pictures_are_one_line_errors(tmp_path, small_checkpoint, c
     assert_one_line_failure(run("classify"), "required", code=2)
 
 
-@pytest.mark.slow
-def test_classify_with_the_stored_best_cnn():
-    """The default model is the stored best-cnn (trained first when the store lacks it)."""
-    result = run("classify", ROOT / "pictures" / "examples" / "tshirt.png")
-    assert result.returncode == 0, result.stderr
-    assert "tshirt.png: " in result.stdout and "%" in result.stdout and "best-cnn" in result.stderr
+def test_classify_uses_the_stored_best_cnn_by_default(monkeypatch, capsys):
+    """Without --checkpoint the command asks the results store for best-cnn with recipe best."""
+    from types import SimpleNamespace
+
+    from apparel_lib.cli import main
+    from apparel_lib.experiments import store
+    from apparel_lib.models.registry import build_model
+
+    asked = []
+
+    def fake_get_or_run(spec, **options):
+        asked.append(spec)
+        return SimpleNamespace(load_model=lambda: build_model(spec.model, seed=0).eval())
+
+    monkeypatch.setattr(store, "get_or_run", fake_get_or_run)
+    assert main(["classify", str(ROOT / "pictures" / "examples" / "tshirt.png")]) == 0
+    captured = capsys.readouterr()
+    assert [(s.model, s.recipe.name) for s in asked] == [("best-cnn", "best")]
+    assert "tshirt.png: " in captured.out and "%" in captured.out and "best-cnn" in captured.err

@@ -360,8 +360,11 @@ attribution_figure(
 # image_grid(x_val[top, 0].numpy(), y_val[top].numpy())
 # ```
 #
-# The pictures it responds to most are trousers, with perhaps a dress: the channel has
-# learned the gap between two long legs, a part that only a few classes have.
+# The answer is not "eight trousers". In this run the channel that is strongest on
+# trousers on average responds most of all to ankle boots as well as trousers: it
+# answers to something both have (perhaps long upright stretches, a leg or a boot's
+# shaft), not to "trouser" as such. A channel detects a part; the class is decided
+# later, by the linear layer that weighs all 128 channels together.
 # </details>
 
 # %% tags=["nbval-ignore-output", "remove-cell"]

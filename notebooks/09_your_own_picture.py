@@ -313,8 +313,8 @@ print(f"exit status {failed.returncode}:",
 # ```
 #
 # Without the crop the shoe fills only part of the 28×28 frame, smaller than any shoe in
-# the data set, so the network sees a smaller object than it learned; the answer gets
-# less confident or changes. Fashion-MNIST's garments fill their frames, so ours must.
+# the data set, so the network sees a smaller object than it learned; in this run the
+# answer changes from *Sneaker* to *Sandal*. Fashion-MNIST's garments fill their frames, so ours must.
 # </details>
 #
 # <details>
@@ -328,8 +328,8 @@ print(f"exit status {failed.returncode}:",
 # ```
 #
 # `best-cnn` was trained with random flips and small shifts, and its pooling layers
-# forgive small moves, so a 3-pixel shift usually keeps the class; chapter 6 found the
-# CNN far more tolerant of shifts than the plain network.
+# forgive small moves, so a 3-pixel shift keeps the class here, with less confidence;
+# chapter 6 found the CNN far more tolerant of shifts than the plain network.
 # </details>
 
 # %% tags=["nbval-ignore-output", "remove-cell"]

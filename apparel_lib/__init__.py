@@ -7,12 +7,12 @@ by concept, imports running one way (core -> data -> practice, models -> trainin
 experiments -> figures -> bench -> cli)::
 
     constants, errors, files, seeding   shared facts and helpers
-    data/        idx, sources, dataset, variants
+    data/        idx, sources, dataset, variants, picture
     practice/    ids, layout, submission
-    models/      registry, networks, convnet, anatomy
-    training/    recipes, devices, history, augment, loop, evaluate, batchnorm, checkpoint
+    models/      registry, networks, convnet, anatomy, attribution
+    training/    recipes, devices, history, augment, loop, evaluate, batchnorm, checkpoint, classify
     experiments/ spec, runner, store, analysis, ablation
-    figures/     spatial, plots, widgets
+    figures/     spatial, plots, widgets, inside
     bench/       tutorial_way, measure, comparisons
     cli
 
@@ -53,6 +53,7 @@ _EXPORTS: dict[str, str] = {
     "DataError": "errors",
     "StoreError": "errors",
     "SubmissionError": "errors",
+    "PictureError": "errors",
     # practice problem
     "Layout": "practice.layout",
     "export_layout": "practice.layout",
@@ -77,6 +78,11 @@ _EXPORTS: dict[str, str] = {
     "conv_output_size": "models.anatomy",
     "receptive_fields": "models.anatomy",
     "shape_trace": "models.anatomy",
+    "receptive_box": "models.anatomy",
+    "activation_layers": "models.anatomy",
+    "capture_maps": "models.anatomy",
+    "occlusion_map": "models.attribution",
+    "gradient_map": "models.attribution",
     # training
     "RECIPES": "training.recipes",
     "Recipe": "training.recipes",
@@ -98,6 +104,9 @@ _EXPORTS: dict[str, str] = {
     "Checkpoint": "training.checkpoint",
     "load_checkpoint": "training.checkpoint",
     "save_checkpoint": "training.checkpoint",
+    "class_probabilities": "training.classify",
+    "describe_top": "training.classify",
+    "top_classes": "training.classify",
     # experiments
     "RunSpec": "experiments.spec",
     "RunResult": "experiments.spec",
@@ -136,6 +145,16 @@ _EXPORTS: dict[str, str] = {
     "top_k_gallery": "figures.plots",
     "bars_with_spread": "figures.plots",
     "flatten_explorer": "figures.widgets",
+    "feature_map_explorer": "figures.widgets",
+    "receptive_field_figure": "figures.inside",
+    "attribution_figure": "figures.inside",
+    "picture_steps_figure": "figures.inside",
+    "probability_bars": "figures.inside",
+    # your own picture
+    "PreparedPicture": "data.picture",
+    "prepare_picture": "data.picture",
+    "picture_paths": "data.picture",
+    "read_picture": "data.picture",
 }
 
 __all__ = ["__version__", *sorted(_EXPORTS)]

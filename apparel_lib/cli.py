@@ -1,4 +1,4 @@
-"""Command line: ``python -m apparel_lib data info|export``, ``train``, ``predict``, ``score``, ``runs``.
+"""Command line: ``python -m apparel_lib data info|export``, ``train``, ``predict``, ``score``, ``classify``, ``runs``.
 
 Every failure is one line on stderr and a non-zero exit status, never a traceback
 (set ``APPAREL_DEBUG=1`` to see one when reporting a bug).
@@ -72,6 +72,13 @@ def build_parser() -> argparse.ArgumentParser:
     score = sub.add_parser("score", help="score a submission against the true test labels")
     score.add_argument("submission", type=Path)
     _data_arg(score)
+
+    classify = sub.add_parser("classify", help="classify your own pictures (PNG or JPEG, any size): the class and the top probabilities")
+    classify.add_argument("pictures", nargs="+", type=Path, metavar="PICTURE", help="picture files")
+    classify.add_argument("--checkpoint", type=Path, help="use this checkpoint (default: the stored run of --model with --recipe)")
+    classify.add_argument("--model", default="best-cnn", choices=list(MODELS), help="model of the stored run (default: %(default)s)")
+    classify.add_argument("--recipe", default="best", choices=list(RECIPES), help="recipe of the stored run (default: %(default)s)")
+    classify.add_argument("--top", type=int, default=3, help="how many classes to list (default: %(default)s)")
 
     bench = sub.add_parser("bench", help="time the tutorial's way against the library's and check the speed targets")
     bench.add_argument("parts", nargs="*", metavar="PART", help="layout, article, time93, throughput, book (default: all)")
@@ -183,6 +190,33 @@ def _score(args: argparse.Namespace) -> None:
     print(f"test accuracy {acc:.4f} ({round(acc * len(data.test_labels)):,} of {len(data.test_labels):,} correct)")
 
 
+def _classify(args: argparse.Namespace) -> None:
+    from .data.picture import prepare_picture
+    from .training.classify import class_probabilities, describe_top
+
+    if not 1 <= args.top <= 10:
+        raise ApparelError(f"--top must be between 1 and 10, not {args.top}")
+    prepared = [prepare_picture(path) for path in args.pictures]  # every picture checked before any model loads
+    if args.checkpoint is not None:
+        from .training.checkpoint import load_checkpoint
+
+        ckpt = load_checkpoint(args.checkpoint)
+        model, name, train_mode = ckpt.model, ckpt.model_name, ckpt.recipe.eval_in_train_mode
+    else:
+        from .experiments.spec import run_spec
+        from .experiments.store import get_or_run
+
+        spec = run_spec(args.model, args.recipe)
+        print(f"using the stored run {spec.describe()} (trained first if it is not stored yet)", file=sys.stderr)
+        result = get_or_run(spec, progress=False)
+        model, name, train_mode = result.load_model(), args.model, spec.recipe.eval_in_train_mode
+    if train_mode:
+        raise ApparelError(f"{name} is measured in training mode (the tutorial's way), which needs a batch of pictures: use a model trained with another recipe")
+    probabilities = class_probabilities(model, [p.image for p in prepared])
+    for p, probs in zip(prepared, probabilities):
+        print(f"{p.path}: {describe_top(probs, args.top)}")
+
+
 def _bench(args: argparse.Namespace) -> None:
     import json
 
@@ -234,6 +268,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "train": _train,
         "predict": _predict,
         "score": _score,
+        "classify": _classify,
         "runs": _runs,
         "bench": _bench,
     }[args.command]

@@ -6,7 +6,7 @@ catches them too.
 
 from __future__ import annotations
 
-__all__ = ["ApparelError", "DataError", "CheckpointError", "SubmissionError", "StoreError"]
+__all__ = ["ApparelError", "DataError", "CheckpointError", "SubmissionError", "StoreError", "PictureError"]
 
 
 class ApparelError(ValueError):
@@ -30,3 +30,7 @@ class SubmissionError(ApparelError):
 
 class StoreError(ApparelError):
     """A stored run that cannot be found, or a request the results store cannot serve."""
+
+
+class PictureError(ApparelError):
+    """A picture to classify that cannot be read: missing, a folder, empty, not an image, too big, blank."""

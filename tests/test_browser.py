@@ -163,11 +163,11 @@ def test_the_static_explorer_responds(browser, built_book, data):
     w.close()
 
 
-def test_a_broken_explorer_is_caught(browser, built_book, data, tmp_path):
-    """Proof that the check can fail: the same page with the browser-side links removed."""
+def without_links(built_book: Path, tmp_path: Path, chapter: str) -> Path:
+    """A copy of the built book whose ``chapter`` page has its browser-side links removed."""
     copy = tmp_path / "html"
     shutil.copytree(built_book, copy)
-    page = copy / "notebooks" / f"{EXPLORER_CHAPTER}.html"
+    page = copy / "notebooks" / f"{chapter}.html"
     text = page.read_text(encoding="utf-8")
     pattern = re.compile(r'(<script type="application/vnd.jupyter.widget-state\+json">)(.*?)(</script>)', re.S)
     match = pattern.search(text)
@@ -178,9 +178,61 @@ def test_a_broken_explorer_is_caught(browser, built_book, data, tmp_path):
     for key in links:
         del state["state"][key]
     page.write_text(text[: match.start(2)] + json.dumps(state) + text[match.end(2):], encoding="utf-8")
+    return copy
+
+
+def test_a_broken_explorer_is_caught(browser, built_book, data, tmp_path):
+    """Proof that the check can fail: the same page with the browser-side links removed."""
+    copy = without_links(built_book, tmp_path, EXPLORER_CHAPTER)
     w = open_book_page(browser, copy, f"notebooks/{EXPLORER_CHAPTER}.html")
     with pytest.raises(AssertionError, match="did not change the view"):
         check_explorer_responds(w.page, data)
+    w.close()
+
+
+MAP_CHAPTER = "08_what_it_sees"
+MAP_CAPTION = re.compile(r"(.+) · (conv \d) · channel (\d+) · strongest response (\d+\.\d{3})")
+
+
+def visible_map_caption(page) -> tuple[str, ...]:
+    texts = page.locator(".map-caption").filter(visible=True).all_inner_texts()
+    assert len(texts) == 1, f"expected one visible feature-map caption, found {texts}"
+    return MAP_CAPTION.fullmatch(texts[0].strip()).groups()
+
+
+def check_map_explorer_responds(page) -> None:
+    """Pick another picture, another layer and another channel: the visible view follows each."""
+    select = page.locator(".widget-dropdown select").first
+    select.wait_for(state="visible", timeout=30_000)
+    options = [o.replace("\xa0", " ") for o in select.evaluate("s => Array.from(s.options).map(o => o.text)")]
+    picture, layer, channel, _ = visible_map_caption(page)
+    assert (picture, layer, channel) == (options[0], "conv 1", "0")
+    select.select_option(index=1)
+    page.wait_for_timeout(300)
+    assert visible_map_caption(page)[0] == options[1], "changing the picture did not change the view"
+    page.locator(".widget-toggle-buttons button", has_text="conv 3").first.click()
+    page.wait_for_timeout(300)
+    assert visible_map_caption(page)[1] == "conv 3", "changing the layer did not change the view"
+    page.locator(".widget-slider .noUi-handle").first.focus()
+    page.keyboard.press("ArrowRight")
+    page.wait_for_timeout(300)
+    assert visible_map_caption(page)[:3] == (options[1], "conv 3", "1"), "moving the slider did not change the view"
+
+
+def test_the_static_feature_map_explorer_responds(browser, built_book):
+    w = open_book_page(browser, built_book, f"notebooks/{MAP_CHAPTER}.html")
+    check_map_explorer_responds(w.page)
+    w.page.locator(".map-caption").filter(visible=True).first.scroll_into_view_if_needed()
+    w.page.screenshot(path=SCREENSHOTS / f"book-{MAP_CHAPTER}-explorer.png")
+    assert not w.errors, w.errors
+    w.close()
+
+
+def test_a_broken_feature_map_explorer_is_caught(browser, built_book, tmp_path):
+    copy = without_links(built_book, tmp_path, MAP_CHAPTER)
+    w = open_book_page(browser, copy, f"notebooks/{MAP_CHAPTER}.html")
+    with pytest.raises(AssertionError, match="did not change the view"):
+        check_map_explorer_responds(w.page)
     w.close()
 
 

@@ -121,3 +121,67 @@ def test_runs_list_show_remove(tmp_path, monkeypatch, capsys, data):
     assert main(["runs", "remove"]) == 1 and "--all" in capsys.readouterr().err
     assert main(["runs", "remove", result.key]) == 0 and "removed 1 stored run " in capsys.readouterr().out
     assert RunStore().runs() == []
+
+
+@pytest.fixture(scope="module")
+def small_checkpoint(tmp_path_factory):
+    """A best-cnn checkpoint (untrained weights, seed 0): enough to check the command's plumbing."""
+    from apparel_lib.models.registry import build_model
+    from apparel_lib.training.checkpoint import save_checkpoint
+    from apparel_lib.training.history import History
+    from apparel_lib.training.recipes import get_recipe
+
+    path = tmp_path_factory.mktemp("ckpt") / "best.pt"
+    return save_checkpoint(path, build_model("best-cnn", seed=0), recipe=get_recipe("best", "best-cnn"), history=History(), fingerprint="test")
+
+
+def test_classify_prints_a_class_and_probabilities_per_picture(small_checkpoint):
+    examples = sorted((ROOT / "pictures" / "examples").iterdir())
+    result = run("classify", *examples, "--checkpoint", small_checkpoint, "--top", "2")
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.strip().splitlines()
+    assert len(lines) == len(examples) and result.stderr == ""
+    for path, line in zip(examples, lines):
+        # "pictures/examples/bag.png: Bag (31.2%); then Sneaker 20.0%"
+        assert line.startswith(f"{path}: ") and line.count("%") == 2 and "; then " in line
+
+
+def test_classify_bad_pictures_are_one_line_errors(tmp_path, small_checkpoint, capsys):
+    from apparel_lib.cli import main
+
+    (tmp_path / "empty.png").write_bytes(b"")
+    (tmp_path / "notes.jpg").write_text("not a picture")
+    cases = {tmp_path / "missing.png": "not found", tmp_path: "is a folder", tmp_path / "empty.png": "empty file",
+             tmp_path / "notes.jpg": "not a picture"}
+    bag = ROOT / "pictures" / "examples" / "bag.png"
+    for path, fragment in cases.items():
+        # every picture is checked before the model loads: a bad one among good ones stops the run
+        assert main(["classify", str(bag), str(path), "--checkpoint", str(small_checkpoint)]) == 1
+        captured = capsys.readouterr()
+        assert captured.out == "" and len(captured.err.strip().splitlines()) == 1
+        assert captured.err.startswith(f"error: {path}") or captured.err.startswith(f"error: picture {path}")
+        assert fragment in captured.err
+    assert main(["classify", str(bag), "--checkpoint", str(tmp_path / "no.pt")]) == 1
+    assert "not found" in capsys.readouterr().err
+    assert_one_line_failure(run("classify"), "required", code=2)
+
+
+def test_classify_uses_the_stored_best_cnn_by_default(monkeypatch, capsys):
+    """Without --checkpoint the command asks the results store for best-cnn with recipe best."""
+    from types import SimpleNamespace
+
+    from apparel_lib.cli import main
+    from apparel_lib.experiments import store
+    from apparel_lib.models.registry import build_model
+
+    asked = []
+
+    def fake_get_or_run(spec, **options):
+        asked.append(spec)
+        return SimpleNamespace(load_model=lambda: build_model(spec.model, seed=0).eval())
+
+    monkeypatch.setattr(store, "get_or_run", fake_get_or_run)
+    assert main(["classify", str(ROOT / "pictures" / "examples" / "tshirt.png")]) == 0
+    captured = capsys.readouterr()
+    assert [(s.model, s.recipe.name) for s in asked] == [("best-cnn", "best")]
+    assert "tshirt.png: " in captured.out and "%" in captured.out and "best-cnn" in captured.err

@@ -51,3 +51,46 @@ def test_pictures_are_small_pngs(explorer):
     _, _, views = _parts(explorer)
     total = sum(len(view.value) for stack in views.children for view in stack.children)
     assert total < 5 * 40_000  # under 40 KB an image, so a dozen images stay well under 1 MB
+
+
+# --- the feature-map explorer (chapter 8) -----------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def map_explorer():
+    rng = np.random.default_rng(0)
+    images = rng.random((3, 28, 28))
+    maps = {"conv 1": rng.random((3, 5, 28, 28)), "conv 2": rng.random((3, 5, 14, 14)), "conv 3": rng.random((3, 5, 7, 7))}
+    titles = ["Sneaker (right)", "Bag (right)", "Shirt → T-shirt/top"]
+    from apparel_lib.figures.widgets import feature_map_explorer
+
+    return feature_map_explorer(images, maps, titles, channels=4), maps, titles
+
+
+def test_map_explorer_controls_are_linked_in_the_browser(map_explorer):
+    box, maps, titles = map_explorer
+    (picture, channel), layer, views = box.children[0].children, box.children[1], box.children[2]
+    assert list(picture.options) == titles and list(layer.options) == list(maps) and channel.max == 3
+    assert len(views.children) == 3
+    assert all(len(s.children) == 3 and all(len(c.children) == 4 for c in s.children) for s in views.children)
+    links = {(link.source[0].model_id, link.source[1], link.target[0].model_id, link.target[1])
+             for link in _all_widgets() if type(link).__name__ == "Link"}
+    assert (picture.model_id, "index", views.model_id, "selected_index") in links
+    for per_layer in views.children:
+        assert (layer.model_id, "index", per_layer.model_id, "selected_index") in links
+        for per_channel in per_layer.children:
+            assert (channel.model_id, "value", per_channel.model_id, "selected_index") in links
+
+
+def test_map_explorer_views_show_the_right_map(map_explorer):
+    from apparel_lib.figures.widgets import map_caption
+
+    box, maps, titles = map_explorer
+    views = box.children[2]
+    for i, per_layer in enumerate(views.children):
+        for name, per_channel in zip(maps, per_layer.children):
+            for c, view in enumerate(per_channel.children):
+                caption = map_caption(titles[i], name, c, float(maps[name][i, c].max()))
+                assert f"<span class='map-caption'>{caption}</span>" in view.value
+    total = sum(len(v.value) for s in views.children for c in s.children for v in c.children)
+    assert total < 3 * 3 * 4 * 8_000  # a few KB a view: 4 pictures x 4 layers x 8 channels stay near 1 MB

@@ -18,7 +18,7 @@ from PIL import Image
 from ..constants import CLASSES
 from .spatial import TRANSFORMS, flatten, row_similarity, transform
 
-__all__ = ["flatten_explorer", "to_png", "similarity_text"]
+__all__ = ["flatten_explorer", "feature_map_explorer", "map_caption", "to_png", "similarity_text"]
 
 PICTURE_SCALE = 4  # a 28x28 picture is shown 112x112
 ROW_HEIGHT = 14  # the 784-pixel row is shown 784 x 14
@@ -92,3 +92,57 @@ def flatten_explorer(
     views = widgets.Stack(per_image, selected_index=0)
     widgets.jslink((slider, "value"), (views, "selected_index"))
     return widgets.VBox([widgets.HBox([slider, dropdown]), views])
+
+
+MAP_SIDE = 112  # every feature map is shown 112 pixels wide, whatever its size
+
+
+def map_caption(title: str, layer: str, channel: int, value: float) -> str:
+    """The feature-map explorer's caption: which picture, layer and channel, and its strongest response."""
+    return f"{title} · {layer} · channel {channel} · strongest response {value:.3f}"
+
+
+def _map_view(image: np.ndarray, fmap: np.ndarray, caption: str) -> widgets.HTML:
+    """One picture and one feature map side by side (the map scaled to its own maximum), with a caption."""
+    side = fmap.shape[0]
+    top = float(fmap.max())
+    shown = np.clip(fmap / top, 0, 1) if top > 0 else np.zeros_like(fmap)
+    pic = base64.b64encode(to_png(np.asarray(image), scale=(PICTURE_SCALE, PICTURE_SCALE))).decode()
+    png = base64.b64encode(to_png(shown, scale=(MAP_SIDE // side, MAP_SIDE // side))).decode()
+    return widgets.HTML(
+        f"<div class='map-view'><img src='data:image/png;base64,{pic}' alt='picture'> "
+        f"<img src='data:image/png;base64,{png}' alt='feature map' style='margin-left:12px'><br>"
+        f"<span class='map-caption'>{caption}</span></div>"
+    )
+
+
+def feature_map_explorer(
+    images: np.ndarray, maps: dict[str, np.ndarray], titles: Sequence[str], *, channels: int = 8
+) -> widgets.VBox:
+    """Pick a picture, a layer and a channel; see the picture and that channel's feature map.
+
+    ``maps`` holds, per layer name, the maps of all ``images`` (shape ``(N, C, H, W)``, from
+    :func:`capture_maps`); the first ``channels`` channels of each layer are offered. Every view
+    is precomputed (a few KB each) and switched in the browser, so it works without a kernel.
+    """
+    layers = list(maps)
+    picture = widgets.Dropdown(options=list(titles), index=0, description="picture")
+    layer = widgets.ToggleButtons(options=layers, index=0, description="layer")
+    channel = widgets.IntSlider(value=0, min=0, max=channels - 1, description="channel")
+    per_picture = []
+    for i, title in enumerate(titles):
+        per_layer = []
+        for name in layers:
+            views = []
+            for c in range(channels):
+                fmap = np.asarray(maps[name][i, c], dtype=np.float64)
+                views.append(_map_view(images[i], fmap, map_caption(title, name, c, float(fmap.max()))))
+            stack = widgets.Stack(views, selected_index=0)
+            widgets.jslink((channel, "value"), (stack, "selected_index"))
+            per_layer.append(stack)
+        stack = widgets.Stack(per_layer, selected_index=0)
+        widgets.jslink((layer, "index"), (stack, "selected_index"))
+        per_picture.append(stack)
+    views = widgets.Stack(per_picture, selected_index=0)
+    widgets.jslink((picture, "index"), (views, "selected_index"))
+    return widgets.VBox([widgets.HBox([picture, channel]), layer, views])

@@ -1,4 +1,4 @@
-"""Looking inside a network: the shape after every layer and how far each layer sees."""
+"""Looking inside a network: the shape after every layer, how far each layer sees, and its feature maps."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from torch import nn
 
 from ..errors import ApparelError
 
-__all__ = ["conv_output_size", "shape_trace", "receptive_fields"]
+__all__ = ["conv_output_size", "shape_trace", "receptive_fields", "receptive_box", "activation_layers", "capture_maps"]
 
 
 def _pair(value: int | tuple[int, ...]) -> int:
@@ -59,16 +59,84 @@ def receptive_fields(model: nn.Module) -> list[dict[str, Any]]:
     """How many input pixels (per side) one output value of each conv/pool layer depends on.
 
     Walks the convolution and pooling layers in order: a k-wide window adds (k - 1) times the
-    current jump (the input pixels between neighbouring outputs); a stride multiplies the jump.
+    current jump (the input pixels between neighbouring outputs); a stride multiplies the jump;
+    padding p moves the first window p jumps before the picture's edge (``start``: the input
+    pixel where output 0's window begins, negative when it hangs over the edge).
     """
-    field, jump, rows = 1, 1, []
+    field, jump, start, rows = 1, 1, 0, []
     for name, m in model.named_modules():
         if isinstance(m, (nn.Conv2d, nn.MaxPool2d, nn.AvgPool2d)):
-            k, s = _pair(m.kernel_size), _pair(m.stride)
+            k, s, p = _pair(m.kernel_size), _pair(m.stride), _pair(m.padding)
+            start -= p * jump
             field += (k - 1) * jump
             jump *= s
             rows.append({"layer": name, "type": type(m).__name__, "kernel": k, "stride": s,
-                         "receptive field": field, "jump": jump})
+                         "receptive field": field, "jump": jump, "start": start})
     if not rows:
         raise ApparelError("the model has no convolution or pooling layer")
     return rows
+
+
+def receptive_box(model: nn.Module, layer: str, row: int, col: int, *, side: int = 28) -> tuple[int, int, int, int]:
+    """The input pixels output ``(row, col)`` of conv/pool ``layer`` depends on, as ``(top, left,
+    bottom, right)`` (bottom and right exclusive), clipped to a ``side`` x ``side`` picture.
+
+    Layers that keep the size (batch norm, ReLU) see what the layer before them sees: name that one.
+    """
+    rows = {r["layer"]: r for r in receptive_fields(model)}
+    if layer not in rows:
+        raise ApparelError(f"{layer!r} is not a convolution or pooling layer of the model: use one of {', '.join(rows)}")
+    r = rows[layer]
+    top, left = r["start"] + row * r["jump"], r["start"] + col * r["jump"]
+    bottom, right = top + r["receptive field"], left + r["receptive field"]
+    return max(top, 0), max(left, 0), min(bottom, side), min(right, side)
+
+
+def activation_layers(model: nn.Module) -> dict[str, str]:
+    """The activation after each convolution, named for the reader: ``{"conv 1": "features.2", ...}``.
+
+    Each activation is the one that follows a convolution (through batch norm, if any), in order.
+    """
+    found: dict[str, str] = {}
+    waiting = False
+    for name, m in model.named_modules():
+        if isinstance(m, nn.Conv2d):
+            waiting = True
+        elif waiting and isinstance(m, (nn.ReLU, nn.GELU, nn.SiLU, nn.LeakyReLU, nn.ELU, nn.Tanh)):
+            found[f"conv {len(found) + 1}"] = name
+            waiting = False
+    if not found:
+        raise ApparelError("the model has no convolution followed by an activation")
+    return found
+
+
+@torch.no_grad()
+def capture_maps(model: nn.Module, x: torch.Tensor, layers: list[str] | None = None) -> dict[str, torch.Tensor]:
+    """The outputs of the named sub-modules (default: :func:`activation_layers`) for input ``x``.
+
+    Forward hooks COPY each output (``detach().clone()``) the moment it is made: an in-place
+    activation that runs later (``ReLU(inplace=True)`` after a conv or batch norm) would otherwise
+    rewrite the stored tensor. The model runs once in evaluation mode (its mode is restored).
+    """
+    modules = dict(model.named_modules())
+    names = list(activation_layers(model).values()) if layers is None else list(layers)
+    unknown = [n for n in names if n not in modules]
+    if unknown:
+        raise ApparelError(f"the model has no layer {unknown[0]!r}: use names from model.named_modules()")
+    maps: dict[str, torch.Tensor] = {}
+
+    def hook(name: str):
+        def keep(module: nn.Module, inputs: tuple, output: torch.Tensor) -> None:
+            maps[name] = output.detach().clone()
+        return keep
+
+    handles = [modules[n].register_forward_hook(hook(n)) for n in names]
+    was_training = model.training
+    try:
+        model.eval()
+        model(x)
+    finally:
+        model.train(was_training)
+        for h in handles:
+            h.remove()
+    return {n: maps[n] for n in names}

@@ -1,0 +1,372 @@
+# %% [markdown]
+# # What the network sees
+#
+# Chapter 7 built `best-cnn`, a CNN that gets most Fashion-MNIST pictures right. A
+# network that works is not yet a network we understand. This chapter opens it: we look
+# at the weights it learned, at what each layer makes of a picture, at how much of the
+# picture each layer can see, and at which pixels a single decision depended on.
+#
+# Everything here runs on the trained model from the results store (chapter 7 trained it;
+# if you skipped that chapter, the first cell trains it now, in a few minutes) and on the
+# {term}`validation split`. The test set stays untouched.
+#
+# **In this chapter you will learn**
+#
+# - what the first layer's 3×3 {term}`kernels <kernel>` look like, and why many of them
+#   are edge detectors;
+# - how a picture is transformed, layer by layer, into {term}`feature maps <feature map>`,
+#   and how to capture them with forward hooks that are not fooled by in-place ReLUs;
+# - how the {term}`receptive field` grows from 3 pixels to most of the picture;
+# - how to ask which pixels mattered for a decision, with occlusion and Integrated
+#   Gradients from Captum, for right and for wrong answers.
+
+# %%
+# %matplotlib inline
+import time
+
+import numpy as np
+import pandas as pd
+import torch
+from myst_nb import glue
+
+from apparel_lib import (CLASSES, activation_layers, attribution_figure, capture_maps,
+                         feature_map_explorer, get_or_run, gradient_map, load_data,
+                         make_splits, map_grid, occlusion_map, predict, receptive_box,
+                         receptive_field_figure, receptive_fields, run_spec)
+
+started = time.perf_counter()
+result = get_or_run(run_spec("best-cnn", "best"), progress=False)
+model = result.load_model()
+splits = make_splits(load_data(progress=False), seed=0)
+x_val, y_val = splits.x_val, splits.y_val
+val_pred = predict(model, x_val)
+print(result.spec.describe())
+print(f"validation accuracy {result.val_acc:.4f}, {result.parameters:,} parameters")
+glue("ch8_val_acc", result.val_acc, display=False)
+
+# %% [markdown]
+# That is the model chapter 7 trained, read back from the store. It gets
+# {glue:text}`ch8_val_acc:.1%` of the validation pictures right. Its layers are printed
+# below: four convolutions, each followed by {term}`batch normalization` and a
+# {term}`ReLU`, with a {term}`max pooling` after the first, the third and the fourth.
+
+# %%
+print(model.features)
+
+# %% [markdown]
+# ## The first layer's kernels
+#
+# The first convolution has 32 kernels of 3×3 weights, one per output
+# {term}`channel`. Each is drawn below as a tiny picture: red weights add brightness
+# under them to the response, blue weights subtract it.
+
+# %%
+kernels = model.features[0].weight.detach()[:, 0].numpy()
+map_grid(list(kernels), [f"kernel {i}" for i in range(len(kernels))], ncols=8, size=1.1)
+
+# %% [markdown]
+# Many kernels have a red side and a blue side. Slid over a picture, such a kernel
+# responds where brightness *changes* in its direction — at an edge — and stays near zero
+# over flat areas, whether they are background or fabric. We can count them: a kernel
+# whose weights nearly cancel out (their sum is small next to the sum of their sizes)
+# ignores flat brightness and sees only change.
+
+# %%
+balance = np.abs(kernels.sum(axis=(1, 2))) / np.abs(kernels).sum(axis=(1, 2))
+edge_like = int((balance < 0.3).sum())
+print(f"{edge_like} of {len(kernels)} kernels have weights that nearly cancel "
+      f"(|sum| < 0.3 x sum of |weights|)")
+glue("edge_kernels", edge_like, display=False)
+glue("all_kernels", len(kernels), display=False)
+
+# %% [markdown]
+# {glue:text}`edge_kernels` of the {glue:text}`all_kernels` kernels are of this
+# edge-detecting kind; the others respond to brightness itself (mostly positive or
+# mostly negative weights), so the next layer learns where the garment is as well as
+# where its outlines run.
+#
+# ## Feature maps, layer by layer
+#
+# To see what the layers make of a picture we record their outputs while the picture
+# passes through. `capture_maps` does this with *forward hooks*: functions PyTorch calls
+# with each layer's output. There is a trap: the model's ReLUs are *in place*
+# (`ReLU(inplace=True)`), they overwrite the tensor the batch norm just produced instead
+# of making a new one. A hook that keeps a reference to a layer's output without copying
+# it would later find that tensor rectified. `capture_maps` copies every output
+# (`detach().clone()`) the moment it is made; the library's tests show the difference.
+#
+# We record the output of the ReLU after each convolution, for four validation pictures
+# of different classes.
+
+# %%
+layers = activation_layers(model)  # {"conv 1": "features.2", ...}
+picks = [int(np.flatnonzero(y_val.numpy() == c)[0]) for c in (7, 1, 8, 6)]
+pictures = x_val[picks]
+maps = capture_maps(model, pictures, list(layers.values()))
+shapes = [tuple(m.shape[1:]) for m in maps.values()]
+pd.DataFrame({"layer": list(layers), "module": list(layers.values()),
+              "maps (channels, height, width)": shapes})
+
+# %%
+first = 0
+shown = [pictures[first, 0].numpy()]
+titles = [CLASSES[int(y_val[picks[first]])]]
+for label, name in layers.items():
+    for c in range(7 if label == "conv 1" else 8):
+        shown.append(maps[name][first, c].numpy())
+        titles.append(f"{label} ch {c}")
+map_grid(shown, titles, ncols=8, size=1.1)
+
+# %% [markdown]
+# The first panel is the picture (on the same red scale as the maps), then the first
+# channels of each layer, one row per layer. The first row (`conv 1`, 28×28) still looks
+# like the sneaker: each channel is the picture seen through one kernel — some light up
+# one side of its outline, some the texture inside it, some the background around it.
+# After one pooling, `conv 2` and `conv 3` work on 14×14 maps: the outline breaks up into
+# scattered responses to pieces of it — a stretch of the upper edge, the sole, a corner.
+# `conv 4` works on 7×7 maps, where one value stands for a 4×4 block of the picture and
+# sees most of it: the maps no longer show the shoe's shape, only *where* something a
+# channel responds to is present. Several of them respond along the bottom and the right
+# edge, where the sole and the toe meet the frame (and where the zero padding makes the
+# border look different from the inside).
+#
+# How busy is each layer? Over 500 validation pictures, the share of values a ReLU lets
+# through (above zero):
+
+# %%
+many = capture_maps(model, x_val[:500], list(layers.values()))
+active = pd.Series({label: float((many[name] > 0).float().mean())
+                    for label, name in layers.items()}, name="share of values above 0")
+for label, share in active.items():
+    glue(f"active_{label.replace(' ', '')}", share, display=False)
+active.round(3).to_frame()
+
+# %% [markdown]
+# In the first layer {glue:text}`active_conv1:.0%` of the values are above zero, in the
+# second {glue:text}`active_conv2:.0%`, in the third {glue:text}`active_conv3:.0%` and in
+# the last {glue:text}`active_conv4:.0%`. The last layer is the quietest: a channel there
+# responds to something particular, and most places of most pictures do not have it.
+#
+# ## How much of the picture one unit sees
+#
+# A value in `conv 1` depends on 3×3 pixels. A value in `conv 2` depends on 3×3 values
+# of the pooled `conv 1` maps, which together cover more of the picture; every layer
+# widens the view. The table lists, for every convolution and pooling layer, the side of
+# its {term}`receptive field` and the *jump*: how many input pixels apart two
+# neighbouring units of that layer look.
+
+# %%
+fields = pd.DataFrame(receptive_fields(model)).set_index("layer")
+fields
+
+# %%
+convs = [name for name in fields.index if fields.loc[name, "type"] == "Conv2d"]
+centre = {label: maps[name].shape[-1] // 2 for label, name in layers.items()}
+boxes = {label: receptive_box(model, conv, centre[label], centre[label])
+         for label, conv in zip(layers, convs)}
+glue("field_last", int(fields.loc[convs[-1], "receptive field"]), display=False)
+receptive_field_figure(pictures[first, 0].numpy(), boxes)
+
+# %% [markdown]
+# The orange squares are the pixels the unit in the middle of each layer's maps depends
+# on. A first-layer unit sees a 3×3 patch, enough for an edge; a `conv 4` unit sees
+# {glue:text}`field_last`×{glue:text}`field_last` pixels, most of the 28×28 picture —
+# enough to tell a sole from a heel. (Near the border part of a unit's field lies on the
+# zero padding, so its box on the picture is smaller.) The receptive field is an upper
+# bound: the pixels near its centre usually count far more than those at its edges.
+#
+# ## Explore the feature maps
+#
+# Pick a picture, a layer and a channel. The picture is on the left and the channel's
+# map on the right, dark where the channel responds most (each map is scaled to its own
+# strongest response, written underneath). All views are computed in advance, so the
+# explorer works in the book's web pages as well as in Jupyter.
+
+# %%
+explorer_titles = [f"{CLASSES[int(y_val[i])]} (validation {i})" for i in picks]
+feature_map_explorer(pictures[:, 0].numpy(),
+                     {label: maps[name].numpy() for label, name in layers.items()},
+                     explorer_titles, channels=8)
+
+# %% [markdown]
+# ## Which pixels mattered
+#
+# Feature maps show what the network computes, not what its *decision* rests on. For
+# that we ask, for one picture and one class, how much each pixel contributed to the
+# class's {term}`softmax` probability — an {term}`attribution`. We use Captum, PyTorch's interpretability
+# library, and two ways of asking:
+#
+# - **{term}`occlusion`**: black out a 4×4 patch (black is the data set's background), see how
+#   much the probability drops, and repeat for every patch position, two pixels apart. A
+#   pixel's value is the average drop of the patches that cover it. It asks the network
+#   directly, but only about patches, and it is slow for large pictures;
+# - **{term}`Integrated Gradients`**: follow a straight path from a black picture to the real one
+#   and add up, pixel by pixel, the gradient of the probability times the step taken. The
+#   values of all pixels add up to the probability of the real picture minus that of a
+#   black one, which we check below.
+#
+# Red marks pixels that raised the probability, blue pixels that lowered it. First, three
+# validation pictures the network gets right, each explained for its (correct) class:
+
+# %%
+right = np.flatnonzero((val_pred == y_val).numpy())
+wrong = np.flatnonzero((val_pred != y_val).numpy())
+labels_right = y_val.numpy()[right]
+chosen_right = [int(right[np.flatnonzero(labels_right == c)[0]]) for c in (0, 3, 9)]
+x_right = x_val[chosen_right]
+target = val_pred[chosen_right]
+attribution_figure(
+    x_right[:, 0].numpy(),
+    {"occlusion": occlusion_map(model, x_right, target).numpy(),
+     "Integrated Gradients": gradient_map(model, x_right, target).numpy()},
+    [f"{CLASSES[int(t)]} (right)" for t in target])
+
+# %% [markdown]
+# Occlusion gives smooth regions, and they are the telling parts of the garment, not the
+# whole of it: in this run, the straps and armholes at the top of the top (a dress or a
+# shirt would cover them differently), the flared lower part of the dress, and the sole
+# and front of the ankle boot more than its plain side. Integrated Gradients works pixel
+# by pixel: its map is sharper but noisy, with neighbouring pixels often of opposite
+# sign; what it says is carried by regions, not by single pixels.
+#
+# The check promised above: the Integrated Gradients of each picture add up to the
+# change in probability between a black picture and the real one, up to the error of
+# following the path in a finite number of steps.
+
+# %%
+with torch.no_grad():
+    p_real = torch.softmax(model(x_right), 1)[range(3), target]
+    p_black = torch.softmax(model(torch.zeros_like(x_right)), 1)[range(3), target]
+for steps in (32, 128):
+    ig_sums = gradient_map(model, x_right, target, steps=steps).sum(dim=(1, 2))
+    gap = float((ig_sums - (p_real - p_black)).abs().max())
+    glue(f"ig_gap{steps}", gap, display=False)
+    print(f"{steps:>3} steps: largest gap between the sum of a map "
+          f"and the change in probability {gap:.4f}")
+
+# %% [markdown]
+# With the 32 steps used for the maps, the sums match the change to within
+# {glue:text}`ig_gap32:.4f`; with 128 steps, to within {glue:text}`ig_gap128:.4f`. The
+# maps are a decomposition of the decision, not just a picture of gradients.
+#
+# Now three pictures the network gets wrong. For each, the maps are shown for the class
+# it *chose* and, last, Integrated Gradients for the class it *should* have chosen.
+
+# %%
+chosen_wrong = [int(i) for i in wrong[:3]]
+x_wrong = x_val[chosen_wrong]
+chose, truth = val_pred[chosen_wrong], y_val[chosen_wrong]
+attribution_figure(
+    x_wrong[:, 0].numpy(),
+    {"occlusion (chosen)": occlusion_map(model, x_wrong, chose).numpy(),
+     "IG (chosen)": gradient_map(model, x_wrong, chose).numpy(),
+     "IG (true class)": gradient_map(model, x_wrong, truth).numpy()},
+    [f"{CLASSES[int(t)]}\n→ {CLASSES[int(c)]}" for t, c in zip(truth, chose)])
+
+# %% [markdown]
+# Each title gives the true class and, after the arrow, the network's choice. These are
+# the first three mistakes in the validation split, not chosen for effect. The occlusion
+# maps for the chosen class show what the network took as evidence, and it is the part
+# the two classes share or that points to the wrong one: a line down the middle of the
+# shirt, like a coat's opening; the body of the coat, cut like a shirt's; the long lower
+# part of the top, which would fit a dress. Blue regions are parts whose covering
+# *raised* the wrong class's probability — evidence against it that was not strong
+# enough. Integrated
+# Gradients for the true class is as scattered as for the chosen one: the pixels speak
+# for both, which is what a look-alike is. The mistakes fall between classes that share
+# a silhouette, as chapter 7's confusion matrix showed.
+#
+# These maps explain one decision of one network; they are not ground truth. Occlusion
+# depends on the patch size and on what "covered" means (here: black); Integrated
+# Gradients depends on the starting picture (here: black as well). Try other choices in
+# the exercises and see which conclusions survive.
+#
+# ## Summary
+#
+# - The first layer learns small edge and brightness detectors; most of its kernels
+#   respond to a change of brightness in one direction.
+# - Layer by layer, the maps get smaller and sparser, and each value sees more of the
+#   picture: from 3×3 pixels to most of the picture in the last convolution.
+# - Forward hooks must copy what they record when a model uses in-place activations.
+# - Occlusion and Integrated Gradients (with Captum) point at the parts that separate a
+#   class from its look-alikes, and show for wrong answers which shared parts misled the
+#   network.
+#
+# ## Exercises
+#
+# 1. Capture the maps *without* copying: register a forward hook on the batch norm after
+#    the first convolution that stores `output` itself. Compare its smallest value with
+#    the one from `capture_maps`. Why do they differ?
+# 2. Run occlusion with 8×8 patches and with a gray patch (`baselines=0.5` in Captum's
+#    `Occlusion`) on the three right pictures. Which conclusions about the parts still
+#    hold?
+# 3. For the last convolution, find the channel that responds most to trousers on
+#    average over the validation trousers, and show the eight validation pictures (of any
+#    class) it responds to most.
+#
+# <details>
+# <summary>Solution 1</summary>
+#
+# ```python
+# kept = {}
+# bn = model.features[1]
+# handle = bn.register_forward_hook(lambda m, i, out: kept.update(bn=out))
+# with torch.no_grad():
+#     model(pictures)
+# handle.remove()
+# copied = capture_maps(model, pictures, ["features.1"])["features.1"]
+# print(float(kept["bn"].min()), float(copied.min()))
+# ```
+#
+# The stored tensor's smallest value is 0: the in-place ReLU that runs right after the
+# batch norm rewrote the very tensor the hook kept. The copy keeps the batch norm's
+# negative values.
+# </details>
+#
+# <details>
+# <summary>Solution 2</summary>
+#
+# ```python
+# from captum.attr import Occlusion
+# from apparel_lib.models.attribution import ProbabilityOf
+#
+# occ = Occlusion(ProbabilityOf(model))
+# with torch.no_grad():
+#     big = occ.attribute(x_right, target=target, sliding_window_shapes=(1, 8, 8),
+#                         strides=(1, 2, 2), baselines=0.0)
+#     gray = occ.attribute(x_right, target=target, sliding_window_shapes=(1, 4, 4),
+#                          strides=(1, 2, 2), baselines=0.5)
+# attribution_figure(x_right[:, 0].numpy(),
+#                    {"8x8": big[:, 0].numpy(), "gray 4x4": gray[:, 0].numpy()},
+#                    ["1", "2", "3"])
+# ```
+#
+# Larger patches blur the maps and can hide thin parts (a top's strap is 2 or 3 pixels
+# wide), but the regions that matter most stay in place. A gray patch adds brightness
+# on the background, which the network has never seen, so some background pixels get
+# weight too: the choice of "covered" is part of the question.
+# </details>
+#
+# <details>
+# <summary>Solution 3</summary>
+#
+# ```python
+# from apparel_lib import image_grid
+#
+# last = capture_maps(model, x_val, [layers["conv 4"]])[layers["conv 4"]]
+# strength = last.amax(dim=(2, 3))                     # (pictures, channels)
+# channel = int(strength[y_val == 1].mean(0).argmax())
+# top = strength[:, channel].argsort(descending=True)[:8]
+# image_grid(x_val[top, 0].numpy(), y_val[top].numpy())
+# ```
+#
+# The answer is not "eight trousers". In this run the channel that is strongest on
+# trousers on average responds most of all to ankle boots as well as trousers: it
+# answers to something both have (perhaps long upright stretches, a leg or a boot's
+# shaft), not to "trouser" as such. A channel detects a part; the class is decided
+# later, by the linear layer that weighs all 128 channels together.
+# </details>
+
+# %% tags=["nbval-ignore-output", "remove-cell"]
+# Seconds for this chapter after chapter 7 (which trains best-cnn and counts that time).
+glue("ch8_seconds", round(time.perf_counter() - started), display=False)

@@ -11,7 +11,7 @@ experiments -> figures -> bench -> cli)::
     practice/    ids, layout, submission
     models/      registry, networks
     training/    recipes, devices, history, augment, loop, evaluate, batchnorm, checkpoint
-    experiments/ spec, runner, store, analysis
+    experiments/ spec, runner, store, analysis, sweep
     figures/     spatial, plots, widgets
     bench/       tutorial_way, measure, comparisons
     cli
@@ -103,6 +103,12 @@ _EXPORTS: dict[str, str] = {
     "permute_input_weights": "experiments.analysis",
     "shift_accuracy": "experiments.analysis",
     "summarize": "experiments.analysis",
+    "SearchSpace": "experiments.sweep",
+    "open_storage": "experiments.sweep",
+    "open_study": "experiments.sweep",
+    "run_study": "experiments.sweep",
+    "study_summary": "experiments.sweep",
+    "trial_table": "experiments.sweep",
     # figures
     "TRANSFORMS": "figures.spatial",
     "conv_parameters": "figures.spatial",

@@ -231,6 +231,10 @@ def _sweep(args: argparse.Namespace) -> None:
                       space=SearchSpace(epochs=(1, args.epochs)), device=args.device)
     print(f"this worker finished {added} trial{'s' * (added != 1)} in {time.perf_counter() - start:.0f} s")
     print(study_summary(study))
+    from .experiments.sweep import default_journal
+
+    where = args.storage or default_journal()
+    print(f"watch it: optuna-dashboard {where}")
 
 
 def _runs(args: argparse.Namespace) -> None:

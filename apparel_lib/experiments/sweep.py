@@ -14,6 +14,7 @@ so that a worker killed mid-trial leaves a failed trial rather than one running 
 from __future__ import annotations
 
 import re
+import time
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
@@ -117,7 +118,8 @@ class Objective:
 
     After every epoch the validation accuracy is reported to Optuna, which may prune the trial
     there. Kept as user attributes: ``spec`` (described), ``key`` (in the results store),
-    ``parameters``, ``seconds`` (training), ``val_acc`` (evaluation mode) and ``epochs`` run.
+    ``parameters``, ``seconds`` (training), ``val_acc`` (evaluation mode), ``epochs`` run and
+    ``from_store`` (read from the results store rather than trained).
     With ``n_trials``, a trial that starts when ``n_trials`` others are already running or
     finished stops the study and ends failed as a :class:`SurplusTrial`, so that several workers
     together finish exactly ``n_trials``.
@@ -173,6 +175,7 @@ class Objective:
                     getattr(replay, name).append(getattr(result.history, name)[i])
                 on_epoch(replay)
         trial.set_user_attr("key", result.key)
+        trial.set_user_attr("from_store", reported == 0 or result.model is None)
         trial.set_user_attr("seconds", result.seconds)
         trial.set_user_attr("epochs", result.history.epochs)
         trial.set_user_attr("val_acc", result.val_acc)
@@ -216,19 +219,28 @@ def open_storage(storage: str | Path | None = None, *, heartbeat: int = HEARTBEA
     url = _with_driver(text)
     if url.startswith("postgresql"):
         engine["connect_args"] = {"connect_timeout": 10}
-    try:
-        with warnings.catch_warnings():  # heartbeats are marked experimental
-            warnings.simplefilter("ignore", optuna.exceptions.ExperimentalWarning)
-            return optuna.storages.RDBStorage(
-                url, engine_kwargs=engine, heartbeat_interval=heartbeat, grace_period=2 * heartbeat,
-            )
-    except Exception as err:  # noqa: BLE001 - sqlalchemy, a driver or the server: one line says which
-        reason = " ".join(str(err).split("\n")[0].split()) or type(err).__name__
-        raise ApparelError(
-            f"cannot open the study storage {_hide_password(text)} ({type(err).__name__}: {reason[:200]}); "
-            f"check the URL, e.g. postgresql://user:password@host:5432/database or sqlite:///studies.db, "
-            f"and that the database is running"
-        ) from None
+    import sqlalchemy.exc
+
+    for attempt in range(3):
+        try:
+            with warnings.catch_warnings():  # heartbeats are marked experimental
+                warnings.simplefilter("ignore", optuna.exceptions.ExperimentalWarning)
+                return optuna.storages.RDBStorage(
+                    url, engine_kwargs=engine, heartbeat_interval=heartbeat, grace_period=2 * heartbeat,
+                )
+        except Exception as err:  # noqa: BLE001 - sqlalchemy, a driver or the server: one line says which
+            if isinstance(err, (sqlalchemy.exc.IntegrityError, sqlalchemy.exc.ProgrammingError)) and attempt < 2:
+                # Workers starting together on an empty database race to create its tables: the
+                # loser finds them half made. A moment later they are there.
+                time.sleep(1 + attempt)
+                continue
+            reason = " ".join(str(err).split("\n")[0].split()) or type(err).__name__
+            raise ApparelError(
+                f"cannot open the study storage {_hide_password(text)} ({type(err).__name__}: {reason[:200]}); "
+                f"check the URL, e.g. postgresql://user:password@host:5432/database or sqlite:///studies.db, "
+                f"and that the database is running"
+            ) from None
+    raise AssertionError("not reached")
 
 
 def open_study(
@@ -273,7 +285,7 @@ def run_study(
     """One worker: add ``n_trials`` trials to ``study``, or work until it has ``total`` finished
     trials in all (counting other workers' and earlier runs'; several workers started with the
     same ``total`` finish exactly that many together), or until ``timeout`` seconds pass.
-    Return how many trials finished (complete or pruned) while it ran.
+    Return how many trials it finished (complete or pruned).
 
     Each trial trains on ``subset`` training pictures (all when None) with weight seed ``seed``.
     """
@@ -287,12 +299,17 @@ def run_study(
     from ..training.devices import pick_device
 
     device = str(pick_device(device))  # a one-line error for a device that is not there, before any trial
-    before = {t.number for t in finished(study)}
-    if total is None or len(before) < total:
+    mine: list[int] = []
+
+    def count(study: optuna.Study, trial: optuna.trial.FrozenTrial) -> None:
+        if trial.state in FINISHED:
+            mine.append(trial.number)
+
+    if total is None or len(finished(study)) < total:
         objective = Objective(space, subset=subset, seed=seed, device=device, store=store, n_trials=total)
-        callbacks = [optuna.study.MaxTrialsCallback(total, states=FINISHED)] if total is not None else []
+        callbacks = [count] + ([optuna.study.MaxTrialsCallback(total, states=FINISHED)] if total is not None else [])
         study.optimize(objective, n_trials=n_trials, timeout=timeout, catch=(SurplusTrial,), callbacks=callbacks)
-    return len({t.number for t in finished(study)} - before)
+    return len(mine)
 
 
 def trial_table(study: optuna.Study) -> pd.DataFrame:

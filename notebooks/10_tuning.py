@@ -295,6 +295,7 @@ glue("ch10_best_cnn_test", float(reference.test_acc), display=False)
 # Seconds for a first run, with an empty results store: this run's own time plus the
 # training time recorded for every run it read from the store instead of training it
 # (best-cnn counts only if this notebook had to train it).
-reused = sum(t.user_attrs["seconds"] for t in study.trials if t.user_attrs.get("from_store"))
+reused = sum(t.user_attrs["seconds"] for t in study.trials
+             if t.user_attrs.get("from_store"))
 reused += tuned.seconds if tuned.model is None else 0
 glue("ch10_seconds", round(time.perf_counter() - started + reused), display=False)

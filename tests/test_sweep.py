@@ -239,6 +239,18 @@ def two_workers(study: str, n: int, env: dict, *storage) -> None:
 
 
 @pytest.mark.slow
+def test_running_the_command_again_adds_to_the_same_study(tmp_path):
+    env = {"APPAREL_CACHE": str(tmp_path)}
+    for expected in (2, 4):
+        code, out, err = finish(cli(*SWEEP, "--study", "demo", "--trials", 2, env=env))
+        assert code == 0 and err == "", err
+        assert out.startswith("this worker finished 2 trials") and f"study 'demo': " in out
+        assert f"optuna-dashboard {tmp_path / 'optuna' / 'studies.journal'}" in out
+        states = trial_states("demo", open_storage(tmp_path / "optuna" / "studies.journal"))
+        assert len([s for s in states if s in FINISHED]) == expected
+
+
+@pytest.mark.slow
 def test_two_workers_on_the_default_journal_finish_exactly_n(tmp_path):
     env = {"APPAREL_CACHE": str(tmp_path)}
     two_workers("pair", 4, env)

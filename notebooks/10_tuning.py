@@ -102,13 +102,16 @@ glue("ch10_best_number", best.number, display=False)
 glue("ch10_best_val", float(best.value), display=False)
 glue("ch10_best_params", int(best.user_attrs["parameters"]), display=False)
 glue("ch10_worst_val", float(trials["val_acc"].min()), display=False)
+glue("ch10_best_from", "one of the five random trials at the start" if best.number < 5
+     else "one of TPE's proposals", display=False)
 
 # %% [markdown]
 # Of the {glue:text}`ch10_trials:d` trials, {glue:text}`ch10_complete:d` ran to the end
 # and {glue:text}`ch10_pruned:d` were pruned (their `epochs_run` is below their `epochs`).
 # The best, trial {glue:text}`ch10_best_number:d`, reached a validation accuracy of
-# {glue:text}`ch10_best_val:.2%` with {glue:text}`ch10_best_params:,d` parameters; the
-# worst measured trial stayed at {glue:text}`ch10_worst_val:.2%`. The same knobs can
+# {glue:text}`ch10_best_val:.2%` with {glue:text}`ch10_best_params:,d` parameters; it was
+# {glue:text}`ch10_best_from`. The worst measured trial stayed at
+# {glue:text}`ch10_worst_val:.2%`. The same knobs can
 # make a network that barely learns or a decent one, which is why they are worth
 # searching rather than guessing.
 #
@@ -161,7 +164,8 @@ glue("ch10_top_share", float(importances.iloc[0]), display=False)
 # itself, one knob at a time:
 
 # %%
-oplot.plot_slice(study, params=[importances.index[0], importances.index[1]])
+axes = oplot.plot_slice(study, params=list(importances.index[:2]))
+axes[0].figure.set_size_inches(10, 4)
 plt.show()
 
 # %% [markdown]

@@ -289,10 +289,13 @@ glue("ch10_best_cnn_test", float(reference.test_acc), display=False)
 # ```
 #
 # Each worker prints how many trials it finished and the study's summary, which both
-# see. On a 2-core laptop the pair is not twice as fast: PyTorch already uses both cores
-# for one training, so two trainings share them. Two workers pay off when each has
-# cores (or a GPU) of its own, which is what a class sharing one study over PostgreSQL
-# provides.
+# see. On a 2-core laptop the pair is not faster, and can be slower: PyTorch already
+# uses both cores for one training, so two trainings fight over them (on this book's
+# 2-core machine, the pair took longer than one worker alone for the same trials). Two
+# workers pay off when each has cores (or a GPU) of its own, which is what a class
+# sharing one study over PostgreSQL provides. One of the pair's trials may show as
+# failed: it started when the other worker already had the last trial running, found
+# the total reached, and stopped without training.
 # </details>
 
 # %% tags=["nbval-ignore-output", "remove-cell"]

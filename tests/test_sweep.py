@@ -21,7 +21,7 @@ from optuna.trial import TrialState
 from apparel_lib.errors import ApparelError
 from apparel_lib.experiments.store import RunStore
 from apparel_lib.experiments.sweep import (
-    FINISHED, Objective, SearchSpace, default_journal, open_storage, open_study, run_study, study_summary, trial_table,
+    FINISHED, SearchSpace, default_journal, open_storage, open_study, run_study, study_summary, trial_table,
 )
 
 ROOT = Path(__file__).resolve().parents[1]

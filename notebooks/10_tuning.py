@@ -221,7 +221,7 @@ glue("ch10_best_cnn_seconds", round(reference.seconds), display=False)
 # {glue:text}`ch10_best_cnn_seconds:d` seconds, {glue:text}`ch10_gap:.1f` points
 # ahead. Each is one seed; for scale, chapter 5 measured the spread across three seeds of
 # the tutorial's CNN at {glue:text}`/notebooks/05_fair_comparison.ipynb::cnn4_sd:.1f`
-# points, so a gap of several points is not luck of the seed.
+# points, so a gap many times that size is not luck of the seed.
 #
 # A small study does not beat a careful design here, and the reasons are instructive:
 # the study searched only the tutorial's knobs with a plain recipe, so it could not find

@@ -11,7 +11,7 @@ experiments -> figures -> bench -> cli)::
     practice/    ids, layout, submission
     models/      registry, networks, convnet, anatomy, attribution
     training/    recipes, devices, history, augment, loop, evaluate, batchnorm, checkpoint, classify
-    experiments/ spec, runner, store, analysis, ablation
+    experiments/ spec, runner, store, analysis, ablation, sweep
     figures/     spatial, plots, widgets, inside
     bench/       tutorial_way, measure, comparisons
     cli
@@ -122,6 +122,12 @@ _EXPORTS: dict[str, str] = {
     "AblationStep": "experiments.ablation",
     "ablation_specs": "experiments.ablation",
     "ablation_table": "experiments.ablation",
+    "SearchSpace": "experiments.sweep",
+    "open_storage": "experiments.sweep",
+    "open_study": "experiments.sweep",
+    "run_study": "experiments.sweep",
+    "study_summary": "experiments.sweep",
+    "trial_table": "experiments.sweep",
     # figures
     "TRANSFORMS": "figures.spatial",
     "conv_parameters": "figures.spatial",

@@ -1,4 +1,4 @@
-"""Command line: ``python -m apparel_lib data info|export``, ``train``, ``predict``, ``score``, ``classify``, ``runs``.
+"""Command line: ``python -m apparel_lib data info|export``, ``train``, ``predict``, ``score``, ``classify``, ``runs``, ``sweep``.
 
 Every failure is one line on stderr and a non-zero exit status, never a traceback
 (set ``APPAREL_DEBUG=1`` to see one when reporting a bug).
@@ -85,6 +85,18 @@ def build_parser() -> argparse.ArgumentParser:
     bench.add_argument("--repeat", type=int, default=1, help="runs of each side, alternating (medians are reported)")
     bench.add_argument("--json", type=Path, metavar="FILE", help="also write the figures as JSON")
     bench.add_argument("--quick", action="store_true", help="tiny sizes: checks that the benchmark runs, measures nothing")
+
+    sweep = sub.add_parser("sweep", help="tune the CNN's knobs with Optuna: add trials to a study that many workers can share")
+    sweep.add_argument("--study", required=True, metavar="NAME", help="the study's name; running again (or elsewhere on the same storage) adds to it")
+    sweep.add_argument("--trials", type=int, metavar="N", help="add N trials to the study (running the command again adds N more)")
+    sweep.add_argument("--total", type=int, metavar="N", help="work until the study has N finished trials in all, counting other workers' (several workers started with --total N finish exactly N)")
+    sweep.add_argument("--timeout", type=float, metavar="S", help="start no new trial after S seconds")
+    sweep.add_argument("--storage", metavar="URL", help="postgresql://user:password@host:5432/db, sqlite:///file.db, or a journal file (default: a journal file in the cache folder)")
+    sweep.add_argument("--subset", type=int, metavar="N", help="train each trial on N training pictures (default: all 54,000); validation stays whole")
+    sweep.add_argument("--epochs", type=int, default=3, metavar="N", help="the most epochs a trial may train (default: %(default)s)")
+    sweep.add_argument("--device", metavar="DEVICE", help=f"{', '.join(DEVICES)} (default: auto, the best available)")
+    sweep.add_argument("--seed", type=int, help="seed of the sampler (default: none, so that workers explore different points)")
+    sweep.add_argument("--heartbeat", type=int, default=30, metavar="S", help="with a database: seconds between a worker's heartbeats; a trial silent twice that long is marked failed (default: %(default)s)")
 
     runs = sub.add_parser("runs", help="list, show or remove the runs kept in the results store")
     runs_sub = runs.add_subparsers(dest="runs_command", required=True, parser_class=_Parser)
@@ -231,6 +243,34 @@ def _bench(args: argparse.Namespace) -> None:
         print(f"wrote {args.json}")
 
 
+def _sweep(args: argparse.Namespace) -> None:
+    import time
+
+    from .experiments.sweep import SearchSpace, open_storage, open_study, run_study, study_summary
+
+    import optuna
+
+    if args.epochs < 1:
+        raise ApparelError(f"--epochs must be at least 1, not {args.epochs}")
+    if args.heartbeat < 1:
+        raise ApparelError(f"--heartbeat must be at least 1 second, not {args.heartbeat}")
+    optuna.logging.set_verbosity(optuna.logging.ERROR)
+    storage = open_storage(args.storage, heartbeat=args.heartbeat)
+    sampler = optuna.samplers.TPESampler(seed=args.seed)
+    study = open_study(args.study, storage, sampler=sampler)
+    start = time.perf_counter()
+    if args.trials is None and args.total is None:
+        raise ApparelError("say how many trials: --trials N adds N to the study, --total N works until it has N in all")
+    added = run_study(study, args.trials, total=args.total, timeout=args.timeout, subset=args.subset,
+                      space=SearchSpace(epochs=(1, args.epochs)), device=args.device)
+    print(f"this worker finished {added} trial{'s' * (added != 1)} in {time.perf_counter() - start:.0f} s")
+    print(study_summary(study))
+    from .experiments.sweep import default_journal
+
+    where = args.storage or default_journal()
+    print(f"watch it: optuna-dashboard {where}")
+
+
 def _runs(args: argparse.Namespace) -> None:
     from .experiments.store import RunStore
 
@@ -271,6 +311,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "classify": _classify,
         "runs": _runs,
         "bench": _bench,
+        "sweep": _sweep,
     }[args.command]
     try:
         handler(args)

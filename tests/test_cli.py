@@ -83,7 +83,7 @@ def test_export_refuses_a_non_empty_folder(tmp_path):
 def test_help_answers_without_importing_torch():
     code = "import sys, runpy; sys.argv = ['apparel_lib', '--help']\n" \
            "try:\n    runpy.run_module('apparel_lib', run_name='__main__')\nexcept SystemExit:\n    pass\n" \
-           "heavy = sorted(m for m in ('torch', 'pandas', 'skimage', 'matplotlib') if m in sys.modules)\n" \
+           "heavy = sorted(m for m in ('torch', 'pandas', 'skimage', 'matplotlib', 'optuna', 'captum', 'PIL') if m in sys.modules)\n" \
            "print('heavy:', heavy)"
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=60)
     assert "usage: apparel_lib" in result.stdout and "runs" in result.stdout

@@ -268,8 +268,8 @@ attribution_figure(
 # the first three mistakes in the validation split, not chosen for effect. The occlusion
 # maps for the chosen class show what the network took as evidence, and it is the part
 # the two classes share or that points to the wrong one: a line down the middle of the
-# shirt, like a coat's opening; the body of the coat, cut like a shirt's; the long lower
-# part of the top, which would fit a dress. Blue regions are parts whose covering
+# shirt, like a coat's opening; the coat's body and its flared hem, like a dress's; the
+# long lower part of the top, which would fit a dress. Blue regions are parts whose covering
 # *raised* the wrong class's probability — evidence against it that was not strong
 # enough. Integrated
 # Gradients for the true class is as scattered as for the chosen one: the pixels speak

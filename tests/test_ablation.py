@@ -28,10 +28,10 @@ def test_steps_are_cumulative_and_a_dropped_step_is_not_carried():
 
 
 def test_seeds_subset_and_epochs():
-    specs = ablation_specs(seeds=(0, 1), train_subset=500, epochs=2)
+    specs = ablation_specs(seeds=(0, 1), train_subset=500, val_subset=200, epochs=2)
     assert len(specs) == 2 * len(ABLATION)
     assert {s.seed for _, s in specs} == {0, 1}
-    assert all(s.data == DataVariant(train_subset=500) and s.recipe.epochs == 2 for _, s in specs)
+    assert all(s.data == DataVariant(train_subset=500, val_subset=200) and s.recipe.epochs == 2 for _, s in specs)
     with pytest.raises(ApparelError):
         ablation_specs(seeds=())
 

@@ -164,9 +164,12 @@ def test_bad_numbers_are_one_line_errors():
 
 
 @pytest.mark.gpu
-def test_a_short_study_on_cuda(tmp_path):
+def test_a_short_study_on_cuda(tmp_path, data, monkeypatch):
     if not torch.cuda.is_available():
         pytest.skip("no CUDA GPU here")
+    # The trials load the data through the store: hand them the session's copy, found with the
+    # user's settings (a GPU machine may have the files only under APPAREL_DATA).
+    monkeypatch.setattr("apparel_lib.experiments.store._default_data", lambda: data)
     store = RunStore(tmp_path / "runs")
     study = memory_study()
     assert run_study(study, 3, subset=2000, space=SearchSpace(epochs=(1, 2)), store=store, device="cuda") == 3

@@ -42,6 +42,10 @@ def test_apply_variant(tiny_splits):
     share = torch.bincount(tiny_splits.y_train, minlength=10) * 100 / len(tiny_splits.y_train)
     assert (torch.bincount(small.y_train, minlength=10) - share).abs().max() < 1
     assert torch.equal(small.x_val, tiny_splits.x_val)
+    quick = apply_variant(tiny_splits, DataVariant(val_subset=100))
+    assert len(quick.y_val) == len(quick.x_val) == len(quick.val_index) == 100
+    assert set(quick.val_index) <= set(tiny_splits.val_index)
+    assert torch.equal(quick.x_train, tiny_splits.x_train) and torch.equal(quick.x_test, tiny_splits.x_test)
 
 
 def test_variant_is_plain_data():
@@ -51,6 +55,12 @@ def test_variant_is_plain_data():
     assert DataVariant().describe() == "standard"
     with pytest.raises(ValueError, match="train_subset"):
         DataVariant(train_subset=3)
+    with pytest.raises(ValueError, match="val_subset"):
+        DataVariant(val_subset=3)
+    # A field added later stays out of the dict (and so out of stored runs' keys) when unset.
+    assert "val_subset" not in DataVariant().to_dict()
+    q = DataVariant(val_subset=2000)
+    assert DataVariant.from_dict(q.to_dict()) == q and q.describe() == "2,000 validation pictures"
 
 
 def test_augment_is_seeded_and_keeps_shapes():

@@ -53,13 +53,16 @@ class DataVariant:
 
     ``permutation_seed``: shuffle the 784 pixel positions with :func:`pixel_permutation`.
     ``shift``: move every picture by ``(dx, dy)`` pixels, see :func:`shift_images`.
-    ``train_subset``: train on about this many pictures (the same share of every class, seeded);
-    validation and test stay whole.
+    ``train_subset``: train on exactly this many pictures (the same share of every class, seeded).
+    ``val_subset``: validate on this many of the validation pictures, chosen the same way (for
+    quick comparisons whose per-epoch validation would otherwise cost more than training); the
+    test set always stays whole.
     """
 
     permutation_seed: int | None = None
     shift: tuple[int, int] = (0, 0)
     train_subset: int | None = None
+    val_subset: int | None = None
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "shift", tuple(int(v) for v in self.shift))
@@ -67,6 +70,8 @@ class DataVariant:
             raise DataError(f"shift must be two numbers (dx, dy), not {self.shift!r}")
         if self.train_subset is not None and self.train_subset < NUM_CLASSES:
             raise DataError(f"train_subset must be at least {NUM_CLASSES} pictures (one per class), not {self.train_subset}")
+        if self.val_subset is not None and self.val_subset < NUM_CLASSES:
+            raise DataError(f"val_subset must be at least {NUM_CLASSES} pictures (one per class), not {self.val_subset}")
 
     @property
     def is_standard(self) -> bool:
@@ -81,10 +86,15 @@ class DataVariant:
             parts.append(f"shifted by {self.shift}")
         if self.train_subset is not None:
             parts.append(f"{self.train_subset:,} training pictures")
+        if self.val_subset is not None:
+            parts.append(f"{self.val_subset:,} validation pictures")
         return ", ".join(parts) or "standard"
 
     def to_dict(self) -> dict[str, Any]:
-        return {**dataclasses.asdict(self), "shift": list(self.shift)}
+        values = {**dataclasses.asdict(self), "shift": list(self.shift)}
+        if values["val_subset"] is None:  # runs stored before this field existed keep their keys
+            del values["val_subset"]
+        return values
 
     @classmethod
     def from_dict(cls, values: dict[str, Any]) -> DataVariant:
@@ -110,6 +120,10 @@ def apply_variant(splits: Splits, variant: DataVariant) -> Splits:
     if variant.train_subset is not None and variant.train_subset < len(y_train):
         keep = stratified_subset(y_train.numpy(), variant.train_subset)
         x_train, y_train, train_index = x_train[keep], y_train[keep], train_index[keep]
+    x_val, y_val, val_index = splits.x_val, splits.y_val, splits.val_index
+    if variant.val_subset is not None and variant.val_subset < len(y_val):
+        keep = stratified_subset(y_val.numpy(), variant.val_subset)
+        x_val, y_val, val_index = x_val[keep], y_val[keep], val_index[keep]
 
     def change(x: torch.Tensor) -> torch.Tensor:
         if variant.shift != (0, 0):
@@ -122,7 +136,9 @@ def apply_variant(splits: Splits, variant: DataVariant) -> Splits:
         splits,
         x_train=change(x_train),
         y_train=y_train,
-        x_val=change(splits.x_val),
+        x_val=change(x_val),
+        y_val=y_val,
         x_test=change(splits.x_test),
         train_index=train_index,
+        val_index=val_index,
     )

@@ -54,14 +54,14 @@ ABLATION: tuple[AblationStep, ...] = (
 
 
 def ablation_specs(
-    *, seeds: Sequence[int] = (0,), train_subset: int | None = None, epochs: int | None = None,
-    steps: Sequence[AblationStep] = ABLATION,
+    *, seeds: Sequence[int] = (0,), train_subset: int | None = None, val_subset: int | None = None,
+    epochs: int | None = None, steps: Sequence[AblationStep] = ABLATION,
 ) -> list[tuple[str, RunSpec]]:
-    """``(label, spec)`` for every step and seed, cumulative; optionally on a stratified training
-    subset and with fewer epochs (the recipe's batch size and everything else stay)."""
+    """``(label, spec)`` for every step and seed, cumulative; optionally on stratified training
+    and validation subsets and with fewer epochs (the recipe's batch size and the rest stay)."""
     if not seeds:
         raise ApparelError("ablation_specs needs at least one seed")
-    data = DataVariant(train_subset=train_subset) if train_subset else DataVariant()
+    data = DataVariant(train_subset=train_subset, val_subset=val_subset)
     changes = {"epochs": epochs} if epochs else {}
     options, recipe = dict(START_OPTIONS), dict(START_RECIPE)
     out = []

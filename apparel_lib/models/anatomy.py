@@ -23,6 +23,20 @@ def conv_output_size(n: int, kernel: int, *, stride: int = 1, padding: int = 0) 
     return (n + 2 * padding - kernel) // stride + 1
 
 
+def _run_hooked(model: nn.Module, x: torch.Tensor, hooks: list[tuple[nn.Module, Any]]) -> None:
+    """Run ``model`` once on ``x`` in evaluation mode with forward ``hooks`` attached; restore its
+    mode and remove the hooks afterwards, whatever happens."""
+    handles = [module.register_forward_hook(fn) for module, fn in hooks]
+    was_training = model.training
+    try:
+        model.eval()
+        model(x)
+    finally:
+        model.train(was_training)
+        for h in handles:
+            h.remove()
+
+
 @torch.no_grad()
 def shape_trace(model: nn.Module, x: torch.Tensor) -> list[dict[str, Any]]:
     """One row per layer that runs on ``x``: its name, type, input and output shape, parameters.
@@ -43,15 +57,7 @@ def shape_trace(model: nn.Module, x: torch.Tensor) -> list[dict[str, Any]]:
             })
         return record
 
-    handles = [m.register_forward_hook(hook(name)) for name, m in leaves]
-    was_training = model.training
-    try:
-        model.eval()
-        model(x)
-    finally:
-        model.train(was_training)
-        for h in handles:
-            h.remove()
+    _run_hooked(model, x, [(m, hook(name)) for name, m in leaves])
     return rows
 
 
@@ -130,13 +136,5 @@ def capture_maps(model: nn.Module, x: torch.Tensor, layers: list[str] | None = N
             maps[name] = output.detach().clone()
         return keep
 
-    handles = [modules[n].register_forward_hook(hook(n)) for n in names]
-    was_training = model.training
-    try:
-        model.eval()
-        model(x)
-    finally:
-        model.train(was_training)
-        for h in handles:
-            h.remove()
+    _run_hooked(model, x, [(modules[n], hook(n)) for n in names])
     return {n: maps[n] for n in names}

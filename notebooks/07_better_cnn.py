@@ -180,12 +180,12 @@ def row(text):
     return rows[rows["change"].str.contains(text, regex=False)].iloc[0]
 
 
-glue("abl_start", 100 * row("tutorial's CNN")["val_acc"], display=False)
-glue("abl_end", 100 * row("= best-cnn")["val_acc"], display=False)
+glue("abl_start", float(100 * row("tutorial's CNN")["val_acc"]), display=False)
+glue("abl_end", float(100 * row("= best-cnn")["val_acc"]), display=False)
 biggest = rows.iloc[1:].sort_values("gain").iloc[-1]
 glue("abl_biggest", biggest["change"], display=False)
-glue("abl_biggest_gain", 100 * biggest["gain"], display=False)
-glue("abl_shift_gain", 100 * row("shifts")["gain"], display=False)
+glue("abl_biggest_gain", float(100 * biggest["gain"]), display=False)
+glue("abl_shift_gain", float(100 * row("shifts")["gain"]), display=False)
 glue("abl_clear", int(rows["clear"].sum()), display=False)
 glue("abl_steps", len(rows) - 1, display=False)
 losers = rows.iloc[1:][rows["gain"].iloc[1:] < 0]
@@ -237,7 +237,7 @@ glue("errors_total", int(off.sum()), display=False)
 shirt_family = {"T-shirt/top", "Pullover", "Coat", "Shirt"}
 in_family = sum(v for (a, b), v in pairs.items()
                 if a in shirt_family and b in shirt_family)
-glue("family_share", 100 * in_family / off.sum(), display=False)
+glue("family_share", float(100 * in_family / off.sum()), display=False)
 
 # %% [markdown]
 # Of {glue:text}`errors_total` mistakes, {glue:text}`family_share:.0f`% are confusions
@@ -264,12 +264,12 @@ per_class_bars(per_class[["plain network", "best-cnn"]].to_dict("list"));
 # %% tags=["remove-cell"]
 glue("plain_val", 100 * plain.val_acc, display=False)
 glue("plain_parameters", plain.parameters, display=False)
-glue("shirt_plain", 100 * per_class.loc["Shirt", "plain network"], display=False)
-glue("shirt_best", 100 * per_class.loc["Shirt", "best-cnn"], display=False)
+glue("shirt_plain", float(100 * per_class.loc["Shirt", "plain network"]), display=False)
+glue("shirt_best", float(100 * per_class.loc["Shirt", "best-cnn"]), display=False)
 glue("most_gain_class", per_class["gain"].idxmax(), display=False)
 glue("hardest_plain", per_class["plain network"].idxmin(), display=False)
 glue("hardest_best", per_class["best-cnn"].idxmin(), display=False)
-glue("most_gain", 100 * per_class["gain"].max(), display=False)
+glue("most_gain", float(100 * per_class["gain"].max()), display=False)
 glue("classes_better", int((per_class["gain"] > 0).sum()), display=False)
 
 # %% [markdown]

@@ -124,7 +124,7 @@ print(f"{device}: native bfloat16 = {native_bf16(device)}")
 # %%
 best = get_or_run(run_spec("best-cnn", "best"), progress=False)
 print(f"validation accuracy {best.val_acc:.2%} after {best.history.epochs} epochs")
-training_curves(best.history, title="best-cnn, recipe best");
+training_curves(best.history, title="best-cnn, recipe best")
 
 # %% tags=["nbval-ignore-output"]
 print(f"trained in {best.seconds:.0f} s on {best.device}")
@@ -222,7 +222,7 @@ val_probs = probabilities(net, splits.x_val).numpy()
 val_pred = val_probs.argmax(1)
 y_val = splits.y_val.numpy()
 counts = confusion_matrix(y_val, val_pred)
-confusion_heatmap(counts, title="best-cnn, validation pictures");
+confusion_heatmap(counts, title="best-cnn, validation pictures")
 
 # %%
 off = counts.copy()
@@ -256,7 +256,7 @@ per_class = pd.DataFrame({
     "best-cnn": per_class_accuracy(y_val, val_pred),
 }, index=CLASSES)
 per_class["gain"] = per_class["best-cnn"] - per_class["plain network"]
-per_class_bars(per_class[["plain network", "best-cnn"]].to_dict("list"));
+per_class_bars(per_class[["plain network", "best-cnn"]].to_dict("list"))
 
 # %%
 (100 * per_class).round(1).sort_values("gain", ascending=False)
@@ -286,7 +286,7 @@ glue("classes_better", int((per_class["gain"] > 0).sum()), display=False)
 # %%
 wrong = np.flatnonzero(val_pred != y_val)[:12]
 images = splits.x_val[wrong].squeeze(1).numpy()
-top_k_gallery(images, y_val[wrong], val_probs[wrong], k=3, ncols=4);
+top_k_gallery(images, y_val[wrong], val_probs[wrong], k=3, ncols=4)
 
 # %%
 ranks = (-val_probs[wrong]).argsort(1).argsort(1)[np.arange(len(wrong)), y_val[wrong]]

@@ -5,20 +5,18 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import numpy as np
-import torch
 from torch import nn
 
 from ..constants import CLASSES
 from ..data.dataset import to_tensor
-from .evaluate import logits
+from .evaluate import probabilities
 
 __all__ = ["class_probabilities", "top_classes", "describe_top"]
 
 
-def class_probabilities(model: nn.Module, images: np.ndarray, *, train_mode: bool = False) -> np.ndarray:
+def class_probabilities(model: nn.Module, images: np.ndarray) -> np.ndarray:
     """Softmax probabilities, shape ``(N, 10)``, for 28x28 pictures in [0, 1] (shape ``(N, 28, 28)``)."""
-    scores = logits(model, to_tensor(np.asarray(images)), train_mode=train_mode)
-    return torch.softmax(scores.float(), dim=1).numpy()
+    return probabilities(model, to_tensor(np.asarray(images))).numpy()
 
 
 def top_classes(probabilities: np.ndarray, k: int = 3, *, classes: Sequence[str] = CLASSES) -> list[tuple[str, float]]:

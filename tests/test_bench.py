@@ -40,3 +40,27 @@ def test_quick_bench_prints_the_table_and_json(tmp_path):
     assert article["passed_extra"] is True and article["their_seconds"] > 0 and article["seconds"] > 0
     cached = next(r for r in report["rows"] if r["what"] == "read the practice layout, cached")
     assert cached["ratio"] > 1
+
+
+def test_seconds_per_chapter_come_from_the_junit_report(tmp_path):
+    from apparel_lib.bench.comparisons import _seconds_per_file
+
+    xml = tmp_path / "junit.xml"
+    xml.write_text(
+        '<testsuites><testsuite name="pytest">'
+        '<testcase classname="tests.test_data" name="test_a" time="1.5"/>'
+        '<testcase classname="notebooks.03_plain_network.ipynb" name="Cell 0" time="2.0"/>'
+        '<testcase classname="notebooks.03_plain_network.ipynb" name="Cell 1" time="3.25"/>'
+        '<testcase classname="notebooks.10_tuning.ipynb" name="Cell 0" time="4"/>'
+        '<testcase classname="tests.test_book" name="test_b" time="0.5"/>'
+        "</testsuite></testsuites>"
+    )
+    assert _seconds_per_file(xml) == {"tests": 2.0, "03_plain_network": 5.25, "10_tuning": 4.0}
+
+
+@pytest.mark.slow
+def test_quick_book_part_times_a_chapter_under_nbval(tmp_path):
+    report = run_bench(["book"], quick=True)
+    whole, *chapters = report.rows
+    assert whole.part == "book" and whole.seconds > 0 and "passed" in whole.note, whole.note
+    assert [r.what.split()[0] for r in chapters] == ["02_flattening"] and chapters[0].seconds > 0

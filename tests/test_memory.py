@@ -1,4 +1,4 @@
-"""Keeping freed memory for full-batch training: scoped, guarded, and it changes no number."""
+"""Keeping freed memory while training on the CPU: scoped, guarded, re-entrant, and it changes no number."""
 
 import torch
 
@@ -35,6 +35,32 @@ def test_settings_are_restored(monkeypatch):
     assert calls[2:] == [(memory.M_MMAP_MAX, memory.DEFAULT_MMAP_MAX), (memory.M_TRIM_THRESHOLD, memory.DEFAULT_TRIM_THRESHOLD), ("trim", 0)]
 
 
+def test_nested_blocks_leave_the_settings_to_the_outermost(monkeypatch):
+    calls = []
+
+    class FakeLibc:
+        def mallopt(self, param, value):
+            calls.append((param, value))
+            return 1
+
+        def malloc_trim(self, pad):
+            calls.append(("trim", pad))
+            return 1
+
+    monkeypatch.setattr(memory, "_glibc", lambda: FakeLibc())
+    monkeypatch.setattr(memory, "available_gb", lambda: 64.0)
+    with memory.reuse_freed_memory(True):
+        with memory.reuse_freed_memory(True, min_free_gb=1000.0) as inner:
+            assert inner is True  # already in effect: the inner block neither checks nor sets
+        with memory.reuse_freed_memory(False) as off:
+            assert off is False
+        assert len(calls) == 2  # the inner blocks restored nothing
+    assert len(calls) == 5 and calls[-1] == ("trim", 0)
+    with memory.reuse_freed_memory(True):
+        pass
+    assert len(calls) == 10  # after the outermost block ends, the next one sets again
+
+
 def test_full_batch_training_gives_the_same_numbers_either_way(tiny, monkeypatch):
     recipe = get_recipe("article", "article-cnn").replace(epochs=3)
     monkeypatch.setattr(memory, "available_gb", lambda: 64.0)  # on, where glibc is present
@@ -44,4 +70,16 @@ def test_full_batch_training_gives_the_same_numbers_either_way(tiny, monkeypatch
     off = build_model("article-cnn")
     h_off = train(off, tiny, recipe, progress=False)
     assert h_on == h_off or h_on.train_loss == h_off.train_loss
+    assert all(torch.equal(a, b) for a, b in zip(on.state_dict().values(), off.state_dict().values()))
+
+
+def test_mini_batch_training_gives_the_same_numbers_either_way(tiny, monkeypatch):
+    recipe = get_recipe("minibatch", "article-cnn").replace(epochs=2)
+    runs = []
+    for free in (64.0, 0.0):  # on (where glibc is present), then off
+        monkeypatch.setattr(memory, "available_gb", lambda free=free: free)
+        model = build_model("article-cnn")
+        runs.append((train(model, tiny, recipe, seed=3, progress=False), model))
+    (h_on, on), (h_off, off) = runs
+    assert h_on.train_loss == h_off.train_loss and h_on.val_acc == h_off.val_acc
     assert all(torch.equal(a, b) for a, b in zip(on.state_dict().values(), off.state_dict().values()))

@@ -15,6 +15,7 @@ from ..training.checkpoint import save_checkpoint
 from ..training.devices import pick_device
 from ..training.evaluate import accuracy
 from ..training.loop import EpochHook, train
+from ..training.memory import reuse_freed_memory
 from .spec import RunResult, RunSpec
 
 __all__ = ["run", "standard_splits"]
@@ -51,12 +52,11 @@ def run(
     history = train(model, splits, spec.recipe, seed=spec.seed, device=device, progress=progress, on_epoch=on_epoch)
     seconds = time.perf_counter() - start
     model.cpu().eval()
-    tutorial_way = {}
-    if spec.recipe.eval_in_train_mode:
-        tutorial_way = {
-            "val_acc_train_mode": accuracy(model, splits.x_val, splits.y_val, train_mode=True),
-            "test_acc_train_mode": accuracy(model, splits.x_test, splits.y_test, train_mode=True),
-        }
+    with reuse_freed_memory(min_free_gb=4.0):  # evaluation chunks reuse memory too (see training/memory.py)
+        scores = {"val_acc": accuracy(model, splits.x_val, splits.y_val), "test_acc": accuracy(model, splits.x_test, splits.y_test)}
+        if spec.recipe.eval_in_train_mode:
+            scores["val_acc_train_mode"] = accuracy(model, splits.x_val, splits.y_val, train_mode=True)
+            scores["test_acc_train_mode"] = accuracy(model, splits.x_test, splits.y_test, train_mode=True)
     if checkpoint is not None:
         checkpoint = save_checkpoint(
             checkpoint, model, recipe=spec.recipe, history=history, fingerprint=splits.fingerprint, seed=spec.seed, data=spec.data
@@ -65,8 +65,6 @@ def run(
         spec=spec,
         key=spec.key(splits.fingerprint, __version__),
         history=history,
-        val_acc=accuracy(model, splits.x_val, splits.y_val),
-        test_acc=accuracy(model, splits.x_test, splits.y_test),
         parameters=count_parameters(model),
         seconds=seconds,
         device=str(device),
@@ -75,5 +73,5 @@ def run(
         fingerprint=splits.fingerprint,
         checkpoint=Path(checkpoint) if checkpoint is not None else None,
         model=model,
-        **tutorial_way,
+        **scores,
     )

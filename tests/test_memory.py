@@ -1,11 +1,31 @@
 """Keeping freed memory while training on the CPU: scoped, guarded, re-entrant, and it changes no number."""
 
+import pytest
 import torch
 
 from apparel_lib.models.registry import build_model
 from apparel_lib.training import memory
 from apparel_lib.training.loop import train
 from apparel_lib.training.recipes import get_recipe
+
+
+@pytest.fixture
+def fake_libc(monkeypatch):
+    """A stand-in C library that records every mallopt and malloc_trim call (with plenty of memory free)."""
+    calls = []
+
+    class FakeLibc:
+        def mallopt(self, param, value):
+            calls.append((param, value))
+            return 1
+
+        def malloc_trim(self, pad):
+            calls.append(("trim", pad))
+            return 1
+
+    monkeypatch.setattr(memory, "_glibc", lambda: FakeLibc())
+    monkeypatch.setattr(memory, "available_gb", lambda: 64.0)
+    return calls
 
 
 def test_off_when_disabled_or_short_of_memory(monkeypatch):
@@ -16,39 +36,15 @@ def test_off_when_disabled_or_short_of_memory(monkeypatch):
         assert active is False
 
 
-def test_settings_are_restored(monkeypatch):
-    calls = []
-
-    class FakeLibc:
-        def mallopt(self, param, value):
-            calls.append((param, value))
-            return 1
-
-        def malloc_trim(self, pad):
-            calls.append(("trim", pad))
-            return 1
-
-    monkeypatch.setattr(memory, "_glibc", lambda: FakeLibc())
-    monkeypatch.setattr(memory, "available_gb", lambda: 64.0)
+def test_settings_are_restored(fake_libc):
+    calls = fake_libc
     with memory.reuse_freed_memory(True) as active:
         assert active is True and calls == [(memory.M_MMAP_MAX, 0), (memory.M_TRIM_THRESHOLD, memory.INT_MAX)]
     assert calls[2:] == [(memory.M_MMAP_MAX, memory.DEFAULT_MMAP_MAX), (memory.M_TRIM_THRESHOLD, memory.DEFAULT_TRIM_THRESHOLD), ("trim", 0)]
 
 
-def test_nested_blocks_leave_the_settings_to_the_outermost(monkeypatch):
-    calls = []
-
-    class FakeLibc:
-        def mallopt(self, param, value):
-            calls.append((param, value))
-            return 1
-
-        def malloc_trim(self, pad):
-            calls.append(("trim", pad))
-            return 1
-
-    monkeypatch.setattr(memory, "_glibc", lambda: FakeLibc())
-    monkeypatch.setattr(memory, "available_gb", lambda: 64.0)
+def test_nested_blocks_leave_the_settings_to_the_outermost(fake_libc):
+    calls = fake_libc
     with memory.reuse_freed_memory(True):
         with memory.reuse_freed_memory(True, min_free_gb=1000.0) as inner:
             assert inner is True  # already in effect: the inner block neither checks nor sets

@@ -79,3 +79,18 @@ def test_mini_batch_training_gives_the_same_numbers_either_way(tiny, monkeypatch
     (h_on, on), (h_off, off) = runs
     assert h_on.train_loss == h_off.train_loss and h_on.val_acc == h_off.val_acc
     assert all(torch.equal(a, b) for a, b in zip(on.state_dict().values(), off.state_dict().values()))
+
+
+def test_training_memory_policy(fake_libc, monkeypatch):
+    monkeypatch.delenv("THP_MEM_ALLOC_ENABLE", raising=False)
+    for on_cpu, full_batch, expected in [(True, False, True), (True, True, True), (False, False, False)]:
+        with memory.training_memory(on_cpu, full_batch) as active:
+            assert active is expected
+    monkeypatch.setattr(memory, "available_gb", lambda: 8.0)  # enough for mini-batches, not for a full batch
+    with memory.training_memory(True, False) as mini, memory.training_memory(True, True) as full:
+        assert mini is True and full is True  # nested: the outer block's setting holds
+    with memory.training_memory(True, True) as full:
+        assert full is False
+    monkeypatch.setenv("THP_MEM_ALLOC_ENABLE", "1")  # torch's huge pages: a full batch goes without
+    with memory.training_memory(True, True) as full, memory.training_memory(True, False) as mini:
+        assert full is False and mini is True

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import time
 from collections.abc import Callable
 from typing import Protocol
@@ -18,7 +17,7 @@ from .augment import augment_batch
 from .devices import native_bf16, pick_device
 from .evaluate import loss_and_accuracy, score_logits
 from .history import History
-from .memory import reuse_freed_memory
+from .memory import training_memory
 from .recipes import Recipe
 
 __all__ = ["EpochHook", "make_optimizer", "train"]
@@ -82,11 +81,7 @@ def train(
     augmenting = recipe.augment_shift > 0 or recipe.augment_flip
     augment_rng = torch.Generator().manual_seed(seed + 1)
     history = History()
-    # On the CPU keep freed memory for the next step (see memory.py); a full batch keeps gigabytes,
-    # and where torch was started with huge pages (THP_MEM_ALLOC_ENABLE=1) a full batch does better without.
-    full_batch = recipe.batch_size is None
-    huge_pages = os.environ.get("THP_MEM_ALLOC_ENABLE") == "1"
-    keep_memory = reuse_freed_memory(device.type == "cpu" and not (full_batch and huge_pages), min_free_gb=12.0 if full_batch else 4.0)
+    keep_memory = training_memory(device.type == "cpu", recipe.batch_size is None)  # see memory.py
     with seeded(seed, device), deterministic(recipe.deterministic), keep_memory:
         # A short label: in a notebook the bar is a widget whose text must fit on one line.
         bar = tqdm(range(recipe.epochs), desc=recipe.name, unit="epoch", disable=not progress)

@@ -15,12 +15,13 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
+import os
 import ctypes.util
 import sys
 from collections.abc import Iterator
 from pathlib import Path
 
-__all__ = ["available_gb", "reuse_freed_memory"]
+__all__ = ["available_gb", "reuse_freed_memory", "training_memory"]
 
 M_TRIM_THRESHOLD, M_MMAP_MAX = -1, -4
 DEFAULT_TRIM_THRESHOLD, DEFAULT_MMAP_MAX = 128 * 1024, 65536
@@ -76,3 +77,14 @@ def reuse_freed_memory(enabled: bool = True, *, min_free_gb: float = 12.0) -> It
         libc.mallopt(M_MMAP_MAX, DEFAULT_MMAP_MAX)
         libc.mallopt(M_TRIM_THRESHOLD, DEFAULT_TRIM_THRESHOLD)
         libc.malloc_trim(0)
+
+
+def training_memory(on_cpu: bool, full_batch: bool) -> contextlib.AbstractContextManager[bool]:
+    """What a training run keeps: freed memory on the CPU, with 12 GB free for a full batch, 4 GB otherwise.
+
+    Where torch was started with transparent huge pages (``THP_MEM_ALLOC_ENABLE=1``), a full
+    batch goes without: in 3-epoch runs huge pages alone took 16 s at 4.1 GB, and with memory
+    kept as well 17 s at 9 GB.
+    """
+    huge_pages = os.environ.get("THP_MEM_ALLOC_ENABLE") == "1"
+    return reuse_freed_memory(on_cpu and not (full_batch and huge_pages), min_free_gb=12.0 if full_batch else 4.0)

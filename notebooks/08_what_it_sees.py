@@ -48,7 +48,8 @@ glue("ch8_val_acc", result.val_acc, display=False)
 # That is the model chapter 7 trained, read back from the store. It gets
 # {glue:text}`ch8_val_acc:.1%` of the validation pictures right. Its layers are printed
 # below: four convolutions, each followed by {term}`batch normalization` and a
-# {term}`ReLU`, with a {term}`max pooling` after the first, the third and the fourth.
+# {term}`ReLU`. The first, the third and the fourth are halved by {term}`max pooling`
+# in between, right after the convolution (chapter 7 explains why there).
 
 # %%
 print(model.features)
@@ -99,7 +100,7 @@ glue("all_kernels", len(kernels), display=False)
 # of different classes.
 
 # %%
-layers = activation_layers(model)  # {"conv 1": "features.2", ...}
+layers = activation_layers(model)  # {"conv 1": "features.3", ...}
 picks = [int(np.flatnonzero(y_val.numpy() == c)[0]) for c in (7, 1, 8, 6)]
 pictures = x_val[picks]
 maps = capture_maps(model, pictures, list(layers.values()))
@@ -119,16 +120,17 @@ map_grid(shown, titles, ncols=8, size=1.1)
 
 # %% [markdown]
 # The first panel is the picture (on the same red scale as the maps), then the first
-# channels of each layer, one row per layer. The first row (`conv 1`, 28×28) still looks
-# like the sneaker: each channel is the picture seen through one kernel — some light up
-# one side of its outline, some the texture inside it, some the background around it.
-# After one pooling, `conv 2` and `conv 3` work on 14×14 maps: the outline breaks up into
-# scattered responses to pieces of it — a stretch of the upper edge, the sole, a corner.
-# `conv 4` works on 7×7 maps, where one value stands for a 4×4 block of the picture and
-# sees most of it: the maps no longer show the shoe's shape, only *where* something a
-# channel responds to is present. Several of them respond along the bottom and the right
-# edge, where the sole and the toe meet the frame (and where the zero padding makes the
-# border look different from the inside).
+# channels of each layer, one row per layer. The first row (`conv 1`, already pooled to
+# 14×14) still looks like the sneaker: each channel is the picture seen through one
+# kernel — some light up one side of its outline, some the texture inside it, some the
+# background around it. `conv 2` works on these 14×14 maps, and the outline breaks up
+# into scattered responses to pieces of it — a stretch of the upper edge, the sole.
+# `conv 3` is pooled to 7×7 maps, where one value stands for a 4×4 block of the picture,
+# and `conv 4` to 3×3, where one value stands for an 8×8 block and sees most of the
+# picture. These maps no longer show the shoe's shape, only *where* something a channel
+# responds to is present: several `conv 3` channels along the bottom, where the sole is.
+# One of the eight `conv 4` channels shown stays blank: this picture has nothing it
+# responds to.
 #
 # How busy is each layer? Over 500 validation pictures, the share of values a ReLU lets
 # through (above zero):
@@ -160,16 +162,16 @@ fields = pd.DataFrame(receptive_fields(model)).set_index("layer")
 fields
 
 # %%
-convs = [name for name in fields.index if fields.loc[name, "type"] == "Conv2d"]
 centre = {label: maps[name].shape[-1] // 2 for label, name in layers.items()}
-boxes = {label: receptive_box(model, conv, centre[label], centre[label])
-         for label, conv in zip(layers, convs)}
-glue("field_last", int(fields.loc[convs[-1], "receptive field"]), display=False)
+boxes = {label: receptive_box(model, name, centre[label], centre[label])
+         for label, name in layers.items()}
+glue("field_last", int(fields["receptive field"].iloc[-1]), display=False)
 receptive_field_figure(pictures[first, 0].numpy(), boxes)
 
 # %% [markdown]
 # The orange squares are the pixels the unit in the middle of each layer's maps depends
-# on. A first-layer unit sees a 3×3 patch, enough for an edge; a `conv 4` unit sees
+# on. A first-layer unit sees a 3×3 patch, enough for an edge, and after pooling a value
+# of `conv 1`'s maps sees 4×4; a value of `conv 4`'s maps sees
 # {glue:text}`field_last`×{glue:text}`field_last` pixels, most of the 28×28 picture —
 # enough to tell a sole from a heel. (Near the border part of a unit's field lies on the
 # zero padding, so its box on the picture is smaller.) The receptive field is an upper
@@ -223,9 +225,9 @@ attribution_figure(
 
 # %% [markdown]
 # Occlusion gives smooth regions, and they are the telling parts of the garment, not the
-# whole of it: in this run, the straps and armholes at the top of the top (a dress or a
-# shirt would cover them differently), the flared lower part of the dress, and the sole
-# and front of the ankle boot more than its plain side. Integrated Gradients works pixel
+# whole of it: in this run, the shoulders and armholes at the top of the top (a dress or
+# a shirt would cover them differently), the flared lower part of the dress, and the toe
+# and the top of the ankle boot's shaft more than its plain side. Integrated Gradients works pixel
 # by pixel: its map is sharper but noisy, with neighbouring pixels often of opposite
 # sign; what it says is carried by regions, not by single pixels.
 #
@@ -268,13 +270,13 @@ attribution_figure(
 # the first three mistakes in the validation split, not chosen for effect. The occlusion
 # maps for the chosen class show what the network took as evidence, and it is the part
 # the two classes share or that points to the wrong one: a line down the middle of the
-# shirt, like a coat's opening; the coat's body and its flared hem, like a dress's; the
-# long lower part of the top, which would fit a dress. Blue regions are parts whose covering
-# *raised* the wrong class's probability — evidence against it that was not strong
-# enough. Integrated
-# Gradients for the true class is as scattered as for the chosen one: the pixels speak
-# for both, which is what a look-alike is. The mistakes fall between classes that share
-# a silhouette, as chapter 7's confusion matrix showed.
+# first shirt's upper half, like a coat's opening; the short sleeves and the neckline of
+# the second shirt, like a T-shirt's; the coat's upper body and collar, which a shirt
+# has too. Blue regions are parts whose covering *raised* the wrong class's probability
+# — evidence against it that was not strong enough, like the middle of the second shirt.
+# Integrated Gradients for the true class is as scattered as for the chosen one: the
+# pixels speak for both, which is what a look-alike is. The mistakes fall between
+# classes that share a silhouette, as chapter 7's confusion matrix showed.
 #
 # These maps explain one decision of one network; they are not ground truth. Occlusion
 # depends on the patch size and on what "covered" means (here: black); Integrated
@@ -309,12 +311,12 @@ attribution_figure(
 #
 # ```python
 # kept = {}
-# bn = model.features[1]
+# bn = model.features[2]
 # handle = bn.register_forward_hook(lambda m, i, out: kept.update(bn=out))
 # with torch.no_grad():
 #     model(pictures)
 # handle.remove()
-# copied = capture_maps(model, pictures, ["features.1"])["features.1"]
+# copied = capture_maps(model, pictures, ["features.2"])["features.2"]
 # print(float(kept["bn"].min()), float(copied.min()))
 # ```
 #

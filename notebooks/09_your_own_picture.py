@@ -313,9 +313,9 @@ print(f"exit status {failed.returncode}:",
 # ```
 #
 # Without the crop the shoe fills only part of the 28×28 frame, smaller than any shoe in
-# the data set, so the network sees a smaller object than it learned; in this run the
-# answer stays *Sneaker*, but its probability falls from about 70% to under 50% and
-# *Sandal* gains. Fashion-MNIST's garments fill their frames, so ours must.
+# the data set, so the network sees a smaller object than it learned; when this book was
+# built the answer stayed *Sneaker*, with about half the probability, and *Sandal* came
+# close behind. Fashion-MNIST's garments fill their frames, so ours must.
 # </details>
 #
 # <details>
@@ -329,9 +329,9 @@ print(f"exit status {failed.returncode}:",
 # ```
 #
 # `best-cnn` was trained with random flips but no shifts; its convolutions and pooling
-# still forgive small moves, so a 3-pixel shift keeps the class here, with less
-# confidence (about 57% instead of 70% in this run); chapter 6 found the CNN far more
-# tolerant of shifts than the plain network.
+# still forgive small moves, so a 3-pixel shift kept the class when this book was built,
+# with clearly less confidence; chapter 6 found the CNN far more tolerant of shifts than
+# the plain network.
 # </details>
 
 # %% tags=["nbval-ignore-output", "remove-cell"]

@@ -47,8 +47,13 @@ def test_receptive_fields_of_best_cnn_with_padding():
     assert receptive_box(model, "features.0", 5, 7) == (4, 6, 7, 9)
     # the middle unit of the last conv (7x7 map) sees 22x22 pixels centred on the picture's middle
     assert receptive_box(model, "features.11", 3, 3) == (3, 3, 25, 25)
-    with pytest.raises(ApparelError, match="not a convolution or pooling layer"):
-        receptive_box(model, "features.2", 0, 0)
+    # batch norm and ReLU see what the layer before them sees: here the pool after the first conv
+    assert receptive_box(model, "features.2", 1, 1) == receptive_box(model, "features.3", 1, 1) == (1, 1, 5, 5)
+    assert receptive_box(model, "features.1", 1, 1) == (1, 1, 5, 5)
+    with pytest.raises(ApparelError, match="not a convolution, pooling, batch norm or activation layer"):
+        receptive_box(model, "head.2", 0, 0)
+    with pytest.raises(ApparelError, match="use one of features.0"):
+        receptive_box(model, "nope", 0, 0)
 
 
 def test_receptive_box_matches_the_gradient():
@@ -68,7 +73,7 @@ def test_activation_layers_of_the_convnet():
     from apparel_lib.models.anatomy import activation_layers
 
     assert activation_layers(build_model("best-cnn")) == {
-        "conv 1": "features.2", "conv 2": "features.6", "conv 3": "features.9", "conv 4": "features.13"}
+        "conv 1": "features.3", "conv 2": "features.6", "conv 3": "features.10", "conv 4": "features.14"}
     assert list(activation_layers(build_model("article-cnn"))) == ["conv 1", "conv 2"]
     with pytest.raises(ApparelError, match="no convolution"):
         activation_layers(nn.Linear(3, 2))
@@ -102,6 +107,6 @@ def test_capture_maps_defaults_to_every_activation():
 
     maps = capture_maps(build_model("best-cnn", seed=0), torch.rand(3, 1, 28, 28))
     assert {k: tuple(v.shape) for k, v in maps.items()} == {
-        "features.2": (3, 32, 28, 28), "features.6": (3, 64, 14, 14),
-        "features.9": (3, 64, 14, 14), "features.13": (3, 128, 7, 7)}
+        "features.3": (3, 32, 14, 14), "features.6": (3, 64, 14, 14),
+        "features.10": (3, 64, 7, 7), "features.14": (3, 128, 3, 3)}
     assert all((v >= 0).all() for v in maps.values())

@@ -105,3 +105,26 @@ def test_register_a_model_of_your_own():
         assert torch.equal(model.layer.weight, build_model("tiny-test-net", width=3, seed=1).layer.weight)
     finally:
         del MODELS["tiny-test-net"]
+
+
+def test_pool_first_computes_the_same_function_when_batch_norm_scales_up():
+    """Max-pool commutes with batch norm (a positive scale) and ReLU: in evaluation mode, pooling
+    first gives exactly the outputs of pooling last, on a quarter of the values; a negative scale
+    breaks it."""
+    torch.manual_seed(0)
+    last, first = build_model("cnn", stages="4|8,8"), build_model("cnn", stages="4|8,8", pool_first=True)
+    for module in last.modules():
+        if isinstance(module, torch.nn.BatchNorm2d):
+            module.weight.data.uniform_(0.5, 2.0)
+            module.running_mean.uniform_(-1, 1)
+            module.running_var.uniform_(0.5, 2.0)
+    for to, src in zip([*first.parameters(), *first.buffers()], [*last.parameters(), *last.buffers()]):
+        to.data.copy_(src.data)
+    x = torch.rand(5, 1, 28, 28)
+    last.eval(), first.eval()
+    with torch.no_grad():
+        assert torch.equal(first(x), last(x))
+        next(m for m in first.modules() if isinstance(m, torch.nn.BatchNorm2d)).weight[0] = -1.0
+        next(m for m in last.modules() if isinstance(m, torch.nn.BatchNorm2d)).weight[0] = -1.0
+        assert not torch.allclose(first(x), last(x))
+    assert [type(m).__name__ for m in first.features][:4] == ["Conv2d", "MaxPool2d", "BatchNorm2d", "ReLU"]

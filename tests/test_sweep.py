@@ -49,7 +49,7 @@ def memory_study(name: str = "s", **kwargs) -> optuna.Study:
 def test_a_point_becomes_a_cnn_run_spec():
     spec = SearchSpace.spec(POINT, subset=500, seed=3)
     assert spec.model == "cnn"
-    assert spec.options == {"stages": "16,16|32,32|64,64", "dense_layers": 1, "hidden": 64, "dropout": 0.2}
+    assert spec.options == {"stages": "16,16|32,32|64,64", "dense_layers": 1, "hidden": 64, "dropout": 0.2, "pool_first": False}
     assert (spec.recipe.epochs, spec.recipe.lr, spec.recipe.batch_size) == (2, 1e-3, 128)
     assert spec.data.train_subset == 500 and spec.seed == 3
     assert SearchSpace.spec({**POINT, "blocks": 1, "convs": 1}).options["stages"] == "16"

@@ -47,7 +47,8 @@ ABLATION: tuple[AblationStep, ...] = (
     AblationStep("dropout 0.2 before the linear layer", options={"dropout": 0.2}),
     AblationStep("AdamW with a one-cycle schedule", recipe={"optimizer": "adamw", "weight_decay": 0.01, "lr": 0.006, "schedule": "onecycle"}),
     AblationStep("label smoothing 0.1", recipe={"label_smoothing": 0.1}),
-    AblationStep("random left-right flips (= best-cnn)", recipe={"augment_flip": True}),
+    AblationStep("random left-right flips", recipe={"augment_flip": True}),
+    AblationStep("max-pool before batch norm and ReLU (= best-cnn)", options={"pool_first": True}),
     AblationStep("tried instead: random shifts of up to 2 px", recipe={"augment_flip": False, "augment_shift": 2}, kept=False),
 )
 """The steps, in order; applying every kept step to the start gives ``best-cnn`` and ``best``."""

@@ -61,6 +61,9 @@ def shape_trace(model: nn.Module, x: torch.Tensor) -> list[dict[str, Any]]:
     return rows
 
 
+_ACTIVATIONS = (nn.ReLU, nn.GELU, nn.SiLU, nn.LeakyReLU, nn.ELU, nn.Tanh)
+
+
 def receptive_fields(model: nn.Module) -> list[dict[str, Any]]:
     """How many input pixels (per side) one output value of each conv/pool layer depends on.
 
@@ -84,14 +87,23 @@ def receptive_fields(model: nn.Module) -> list[dict[str, Any]]:
 
 
 def receptive_box(model: nn.Module, layer: str, row: int, col: int, *, side: int = 28) -> tuple[int, int, int, int]:
-    """The input pixels output ``(row, col)`` of conv/pool ``layer`` depends on, as ``(top, left,
-    bottom, right)`` (bottom and right exclusive), clipped to a ``side`` x ``side`` picture.
+    """The input pixels output ``(row, col)`` of ``layer`` depends on, as ``(top, left, bottom,
+    right)`` (bottom and right exclusive), clipped to a ``side`` x ``side`` picture.
 
-    Layers that keep the size (batch norm, ReLU) see what the layer before them sees: name that one.
+    ``layer`` is a convolution or pooling layer, or a batch norm or activation: those keep the
+    size and see what the convolution or pooling layer before them sees.
     """
     rows = {r["layer"]: r for r in receptive_fields(model)}
     if layer not in rows:
-        raise ApparelError(f"{layer!r} is not a convolution or pooling layer of the model: use one of {', '.join(rows)}")
+        order = [name for name, _ in model.named_modules()]
+        module = dict(model.named_modules()).get(layer)
+        before = [name for name in order[: order.index(layer)] if name in rows] if module is not None else []
+        if not isinstance(module, (nn.BatchNorm2d, *_ACTIVATIONS)) or not before:
+            raise ApparelError(
+                f"{layer!r} is not a convolution, pooling, batch norm or activation layer of the model "
+                f"after a convolution: use one of {', '.join(rows)}"
+            )
+        layer = before[-1]
     r = rows[layer]
     top, left = r["start"] + row * r["jump"], r["start"] + col * r["jump"]
     bottom, right = top + r["receptive field"], left + r["receptive field"]
@@ -108,7 +120,7 @@ def activation_layers(model: nn.Module) -> dict[str, str]:
     for name, m in model.named_modules():
         if isinstance(m, nn.Conv2d):
             waiting = True
-        elif waiting and isinstance(m, (nn.ReLU, nn.GELU, nn.SiLU, nn.LeakyReLU, nn.ELU, nn.Tanh)):
+        elif waiting and isinstance(m, _ACTIVATIONS):
             found[f"conv {len(found) + 1}"] = name
             waiting = False
     if not found:

@@ -3,7 +3,11 @@
 ``stages="32|64,64|128"`` reads: a stage of one 32-filter convolution, a stage of two 64-filter
 convolutions, a stage of one 128-filter convolution. Every convolution is 3x3 with padding 1,
 no bias (batch norm right after it has its own), then batch norm and ReLU; every stage ends in a
-2x2 max-pool, so 28 -> 14 -> 7 -> 3 pixels. The maps are flattened, dropped out with
+2x2 max-pool, so 28 -> 14 -> 7 -> 3 pixels. With ``pool_first`` the last convolution of each
+stage is pooled *before* its batch norm and ReLU: both are increasing functions when batch norm's
+scale is positive, and the maximum of increasing values is taken either way, so the network
+computes the same kind of function on a quarter of the values (batch norm's statistics are
+those of the pooled maps). The maps are flattened, dropped out with
 probability ``dropout``, passed through ``dense_layers`` hidden layers of ``hidden`` ReLU units,
 and a linear layer gives the 10 scores. ``"4|4"`` is the tutorial's CNN (without the bias that
 batch norm cancels), so one class spans the ablation from the tutorial to ``best-cnn`` and the
@@ -36,9 +40,13 @@ def parse_stages(stages: str) -> list[list[int]]:
 
 
 class ConvNet(nn.Module):
-    """Stages of 3x3 conv -> batch norm -> ReLU, a max-pool after each stage, then a dense head."""
+    """Stages of 3x3 conv -> batch norm -> ReLU, a max-pool after each stage (before the stage's
+    last batch norm and ReLU with ``pool_first``), then a dense head."""
 
-    def __init__(self, stages: str = "32|64", dropout: float = 0.0, dense_layers: int = 0, hidden: int = 128) -> None:
+    def __init__(
+        self, stages: str = "32|64", dropout: float = 0.0, dense_layers: int = 0, hidden: int = 128,
+        pool_first: bool = False,
+    ) -> None:
         super().__init__()
         if not 0 <= dropout < 1:
             raise ApparelError(f"dropout must be in [0, 1), not {dropout!r}")
@@ -50,7 +58,10 @@ class ConvNet(nn.Module):
             for width in stage:
                 layers += [nn.Conv2d(channels, width, 3, padding=1, bias=False), nn.BatchNorm2d(width), nn.ReLU(inplace=True)]
                 channels = width
-            layers.append(nn.MaxPool2d(2))
+            if pool_first:
+                layers.insert(len(layers) - 2, nn.MaxPool2d(2))
+            else:
+                layers.append(nn.MaxPool2d(2))
             side //= 2
         self.features = nn.Sequential(*layers)
         head: list[nn.Module] = [nn.Flatten(), nn.Dropout(dropout)]
@@ -66,7 +77,11 @@ class ConvNet(nn.Module):
 
 
 class BestCNN(ConvNet):
-    """The book's CNN (chapter 7): four convolutions in three stages, dropout 0.2, one linear layer."""
+    """The book's CNN (chapter 7): four convolutions in three stages, each stage pooled before its
+    last batch norm and ReLU, dropout 0.2, one linear layer."""
 
-    def __init__(self, stages: str = "32|64,64|128", dropout: float = 0.2, dense_layers: int = 0, hidden: int = 128) -> None:
-        super().__init__(stages=stages, dropout=dropout, dense_layers=dense_layers, hidden=hidden)
+    def __init__(
+        self, stages: str = "32|64,64|128", dropout: float = 0.2, dense_layers: int = 0, hidden: int = 128,
+        pool_first: bool = True,
+    ) -> None:
+        super().__init__(stages=stages, dropout=dropout, dense_layers=dense_layers, hidden=hidden, pool_first=pool_first)

@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from .errors import ApparelError
+from .interrupts import stop_safely
 from .models.registry import MODELS
 from .training.devices import DEVICES
 from .training.recipes import RECIPES
@@ -161,7 +162,8 @@ def _train(args: argparse.Namespace) -> None:
     splits = make_splits(data, seed=0)  # the standard split; --seed sets the weights and batch order
     print(f"training {args.model} ({count_parameters(model):,} parameters) with recipe {recipe.name!r} on {device}: "
           f"lr {recipe.lr}, batch {recipe.batch_size or 'full'}, {recipe.epochs} epochs")
-    history = train(model, splits, recipe, seed=args.seed, device=device, progress=not args.no_progress)
+    with stop_safely():
+        history = train(model, splits, recipe, seed=args.seed, device=device, progress=not args.no_progress)
     save_checkpoint(args.out, model, recipe=recipe, history=history, fingerprint=data.fingerprint, seed=args.seed)
     model.cpu()
     how = {"train_mode": recipe.eval_in_train_mode}
@@ -261,8 +263,9 @@ def _sweep(args: argparse.Namespace) -> None:
     start = time.perf_counter()
     if args.trials is None and args.total is None:
         raise ApparelError("say how many trials: --trials N adds N to the study, --total N works until it has N in all")
-    added = run_study(study, args.trials, total=args.total, timeout=args.timeout, subset=args.subset,
-                      space=SearchSpace(epochs=(1, args.epochs)), device=args.device)
+    with stop_safely():
+        added = run_study(study, args.trials, total=args.total, timeout=args.timeout, subset=args.subset,
+                          space=SearchSpace(epochs=(1, args.epochs)), device=args.device)
     print(f"this worker finished {added} trial{'s' * (added != 1)} in {time.perf_counter() - start:.0f} s")
     print(study_summary(study))
     from .experiments.sweep import default_journal

@@ -26,6 +26,7 @@ from optuna.trial import TrialState
 from ..data.sources import cache_dir
 from ..data.variants import DataVariant
 from ..errors import ApparelError
+from ..interrupts import stop_requested
 from ..models.registry import build_model, count_parameters
 from ..training.history import History
 from .spec import RunSpec, run_spec
@@ -270,6 +271,12 @@ def finished(study: optuna.Study) -> list[optuna.trial.FrozenTrial]:
     return study.get_trials(deepcopy=False, states=FINISHED)
 
 
+def _stop_when_asked(study: optuna.Study, trial: optuna.trial.FrozenTrial) -> None:
+    """After a trial: start no other one once Ctrl-C asked to stop (see interrupts.stop_safely)."""
+    if stop_requested():
+        study.stop()
+
+
 def run_study(
     study: optuna.Study,
     n_trials: int | None = None,
@@ -307,7 +314,8 @@ def run_study(
 
     if total is None or len(finished(study)) < total:
         objective = Objective(space, subset=subset, seed=seed, device=device, store=store, n_trials=total)
-        callbacks = [count] + ([optuna.study.MaxTrialsCallback(total, states=FINISHED)] if total is not None else [])
+        callbacks = [count, _stop_when_asked] + (
+            [optuna.study.MaxTrialsCallback(total, states=FINISHED)] if total is not None else [])
         study.optimize(objective, n_trials=n_trials, timeout=timeout, catch=(SurplusTrial,), callbacks=callbacks)
     return len(mine)
 

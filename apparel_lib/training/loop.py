@@ -12,6 +12,7 @@ from torch.nn import functional as F
 from tqdm.auto import tqdm
 
 from ..data.dataset import make_loader
+from ..interrupts import check_stop
 from ..seeding import deterministic, seeded
 from .augment import augment_batch
 from .devices import native_bf16, pick_device
@@ -93,6 +94,7 @@ def train(
                     val_loss, val_acc = score_logits(model(x_val), y_val)
             total_loss, correct, seen = 0.0, 0, 0
             for xb, yb in loader:
+                check_stop()  # a Ctrl-C deferred by interrupts.stop_safely stops here, between two batches
                 xb, yb = xb.to(device), yb.to(device)
                 if augmenting:
                     xb = augment_batch(xb, shift=recipe.augment_shift, flip=recipe.augment_flip, generator=augment_rng)

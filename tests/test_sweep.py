@@ -180,10 +180,26 @@ def test_a_short_study_on_cuda(tmp_path, data, monkeypatch):
 # --- the command line and worker processes -----------------------------------------------------
 
 
+_started: list[subprocess.Popen] = []
+
+
+@pytest.fixture(autouse=True)
+def _no_worker_outlives_its_test() -> Iterator[None]:
+    """A worker a failed test left running would slow every later test: kill it when the test ends."""
+    yield
+    while _started:
+        proc = _started.pop()
+        if proc.poll() is None:
+            proc.kill()
+            proc.communicate()
+
+
 def cli(*args, env: dict | None = None, **kwargs) -> subprocess.Popen:
     full_env = {**os.environ, "PYTHONPATH": str(ROOT), **(env or {})}
-    return subprocess.Popen([sys.executable, "-m", "apparel_lib", *map(str, args)], cwd=ROOT, env=full_env,
+    proc = subprocess.Popen([sys.executable, "-m", "apparel_lib", *map(str, args)], cwd=ROOT, env=full_env,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, **kwargs)
+    _started.append(proc)
+    return proc
 
 
 def finish(proc: subprocess.Popen, timeout: float = 600) -> tuple[int, str, str]:

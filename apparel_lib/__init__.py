@@ -10,7 +10,7 @@ experiments -> figures -> bench -> cli)::
     data/        idx, sources, dataset, variants, picture
     practice/    ids, layout, submission
     models/      registry, networks, convnet, anatomy, attribution
-    training/    recipes, devices, history, augment, loop, evaluate, batchnorm, checkpoint, classify
+    training/    recipes, devices, history, augment, loop, timing, evaluate, batchnorm, checkpoint, classify
     experiments/ spec, runner, store, analysis, ablation, sweep
     figures/     spatial, plots, widgets, inside
     bench/       tutorial_way, measure, comparisons
@@ -92,6 +92,7 @@ _EXPORTS: dict[str, str] = {
     "pick_device": "training.devices",
     "History": "training.history",
     "train": "training.loop",
+    "step_seconds": "training.timing",
     "recalibrate_batchnorm": "training.batchnorm",
     "accuracy": "training.evaluate",
     "confusion_matrix": "training.evaluate",

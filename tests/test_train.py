@@ -120,3 +120,18 @@ def test_bf16_and_channels_last_train_and_hand_back_a_plain_model(tiny_splits):
     conv = model.features[0].weight
     assert conv.dtype == torch.float32 and conv.is_contiguous()  # weights stay float32, layout plain
     assert isinstance(native_bf16(torch.device("cpu")), bool) and not native_bf16(torch.device("meta"))
+
+
+def test_step_seconds_times_each_model_in_turns():
+    from apparel_lib.training.recipes import Recipe
+    from apparel_lib.training.timing import step_seconds
+
+    small, large = build_model("cnn", stages="4"), build_model("cnn", stages="32,32|64")
+    recipe = Recipe("timing", lr=1e-3, batch_size=64, epochs=1, channels_last=True)
+    before = [p.clone() for p in small.parameters()]
+    times = step_seconds({"small": small, "large": large}, recipe, batch_size=64, steps=3, rounds=2)
+    assert list(times) == ["small", "large"] and 0 < times["small"] < times["large"]
+    assert not all(torch.equal(a, b) for a, b in zip(before, small.parameters()))  # it really trained
+    assert small.features[0].weight.is_contiguous()  # the layout is handed back plain
+    with pytest.raises(ValueError, match="at least 1"):
+        step_seconds({}, recipe)

@@ -1,0 +1,64 @@
+"""How long one training step takes, for models timed side by side.
+
+The models take turns, a few steps each, so that a machine whose speed drifts (this book's
+2-core machine varied by 2x within an hour) slows them alike; each model's median is reported.
+"""
+
+from __future__ import annotations
+
+import statistics
+import time
+from collections.abc import Mapping
+
+import torch
+from torch import nn
+from torch.nn import functional as F
+
+from .devices import native_bf16
+from .loop import make_optimizer
+from .memory import training_memory
+from .recipes import Recipe
+
+__all__ = ["step_seconds"]
+
+
+def step_seconds(
+    models: Mapping[str, nn.Module], recipe: Recipe, *, batch_size: int = 256, steps: int = 5,
+    rounds: int = 10, seed: int = 0,
+) -> dict[str, float]:
+    """Median seconds of one training step (forward, loss, backward, optimiser) of each model on
+    the CPU, computed as ``recipe`` computes (bfloat16 where native, channels-last) on a batch of
+    ``batch_size`` random pictures. The models take ``rounds`` turns of ``steps`` steps after one
+    warm-up turn each. Their weights change: pass models built for the purpose."""
+    if not models or batch_size < 1 or steps < 1 or rounds < 1:
+        raise ValueError("step_seconds needs models, and a batch size, steps and rounds of at least 1")
+    cpu = torch.device("cpu")
+    bf16 = recipe.autocast_bf16 and native_bf16(cpu)
+    layout = torch.channels_last if recipe.channels_last else torch.contiguous_format
+    generator = torch.Generator().manual_seed(seed)
+    x = torch.rand(batch_size, 1, 28, 28, generator=generator).contiguous(memory_format=layout)
+    y = torch.randint(0, 10, (batch_size,), generator=generator)
+    optimizers = {name: make_optimizer(m.to(cpu, memory_format=layout).train(), recipe) for name, m in models.items()}
+
+    def turn(name: str) -> list[float]:
+        model, optimizer, times = models[name], optimizers[name], []
+        for _ in range(steps):
+            start = time.perf_counter()
+            optimizer.zero_grad(set_to_none=True)
+            with torch.autocast("cpu", dtype=torch.bfloat16, enabled=bf16):
+                loss = F.cross_entropy(model(x).float(), y)
+            loss.backward()
+            optimizer.step()
+            times.append(time.perf_counter() - start)
+        return times
+
+    with training_memory(on_cpu=True, full_batch=False):
+        for name in models:
+            turn(name)  # warm-up: the first steps choose kernels and allocate
+        times: dict[str, list[float]] = {name: [] for name in models}
+        for _ in range(rounds):
+            for name in models:
+                times[name] += turn(name)
+    for model in models.values():
+        model.to(memory_format=torch.contiguous_format)
+    return {name: statistics.median(t) for name, t in times.items()}

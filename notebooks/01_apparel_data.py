@@ -85,7 +85,7 @@ print(test_x.shape, test_x.dtype, test_x.min(), test_x.max())
 #
 # `read_layout` does exactly this for both splits, checks what it reads (missing pictures,
 # wrong sizes, duplicate ids, malformed CSV files all stop it with a clear message) and keeps a
-# cache, so the second time it takes a fraction of a second instead of the few dozen seconds
+# cache, so the second time it takes a fraction of a second instead of the tens of seconds
 # that 70,000 separate PNG files cost.
 
 # %% tags=["nbval-ignore-output"]

@@ -154,7 +154,7 @@ training_curves(history, title="plain network, the book's recipe")
 
 # %% [markdown]
 # The training loss keeps falling, while the validation loss levels off after the first few
-# epochs and then creeps up. From then on the gap between the two curves widens: the network
+# epochs and then only wobbles. From then on the gap between the two curves widens: the network
 # keeps getting better at the pictures it trains on, but not at new ones. That widening gap
 # is {term}`overfitting <overfitting>`.
 #
@@ -243,7 +243,7 @@ glue("brief_usual_val", float(usual), display=False)
 # tutorial reported. With the usual rate it gets to {glue:text}`brief_usual_val:.1%`, and with
 # the mini-batch recipe above to {glue:text}`ann_val_acc:.1%`. So a 65% plain network is what
 # this network gives when it is trained too briefly with too large a rate; the architecture
-# itself is good for almost 90%. This does not prove how the first part trained its network —
+# itself is good for about 90%. This does not prove how the first part trained its network —
 # only that a result like 65% says more about the training than about flattening. The next
 # chapter's CNN gets exactly those 25 full-batch steps, and [chapter 5](05_fair_comparison.ipynb)
 # gives both kinds of network the same, sound training.

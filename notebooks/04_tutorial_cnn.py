@@ -174,7 +174,7 @@ recipe
 
 # %% [markdown]
 # Training on the full batch of 54,000 pictures at once needs a few gigabytes of memory for
-# the intermediate results and takes a few minutes on a laptop's processor. The run is
+# the intermediate results and takes a minute or more on a laptop's processor. The run is
 # described as data — model, recipe, seed — and `get_or_run` trains it with `train()` the
 # first time and stores the result, so that running the chapter again reads it back in a
 # second. (`train(model, splits, recipe, seed=0)` would give the very same network.)
@@ -409,8 +409,8 @@ glue("cnn_test_acc_eval", cnn_test["evaluation mode"], display=False)
 # print(accuracy(few, splits.x_val, splits.y_val))
 # ```
 #
-# Nothing worth mentioning: on the run stored with this book, 1,000 pictures give 72.6%, the
-# same as all 54,000 to within a few pictures. Batch norm needs only a mean and a variance
+# Nothing worth mentioning: on the run stored with this book, 1,000 pictures give the
+# same accuracy as all 54,000 to within a few pictures. Batch norm needs only a mean and a variance
 # per channel — 8 of each here — and a thousand pictures estimate them well; what mattered
 # was that they were computed with the final weights.
 # </details>
@@ -434,7 +434,7 @@ glue("cnn_test_acc_eval", cnn_test["evaluation mode"], display=False)
 # print(int((a != b).sum()))
 # ```
 #
-# On the run stored with this book, 3 of the 20 answers change. In training mode, batch norm's
+# On the run stored with this book, a few of the 20 answers change. In training mode, batch norm's
 # statistics come from the batch, so 200 boots shift every other picture's normalised values.
 # In evaluation mode the two would agree exactly.
 # </details>

@@ -38,7 +38,7 @@ started = time.perf_counter()
 # ## One recipe for every model
 #
 # The library's `minibatch` recipe is a sound default for all three kinds of model: Adam
-# at its usual learning rate, shuffled mini-batches, evaluation mode for every
+# at a learning rate of 0.002, shuffled mini-batches, evaluation mode for every
 # measurement. So that this chapter runs in a few minutes on a 2-core laptop, we change
 # two of its settings for every model alike: **2 epochs instead of 15, and batches of
 # 256 instead of 64**. All models are therefore a little under-trained, the larger ones

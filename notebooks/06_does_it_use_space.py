@@ -126,7 +126,7 @@ for (network, pixels), value in means.items():
     glue(f"perm_{short}_{pixels}_val", float(value), display=False)
 
 # %% [markdown]
-# On the validation set, over three seeds, the plain network loses
+# On the validation set, over three seeds, the plain network changes by
 # {glue:text}`perm_plain_drop:.2f` points (spread across seeds
 # {glue:text}`perm_plain_sd:.2f`) and the CNN loses {glue:text}`perm_cnn_drop:.2f`
 # points (spread {glue:text}`perm_cnn_sd:.2f`). The plain network's change is within its

@@ -147,7 +147,7 @@ get_recipe("best", "best-cnn")
 # **bfloat16** keeps a float's 8-bit exponent but only 8 bits of mantissa. Under
 # *autocast*, convolutions and matrix products run in bfloat16 while the weights, the
 # optimiser and the evaluation stay in float32. Processors with native bfloat16 (recent
-# Intel Xeons with AMX or AVX512-BF16, and GPUs) do these products about twice as fast.
+# Intel Xeons and AMD EPYCs with AMX or AVX512-BF16, and GPUs) do these products faster.
 # On a laptop without it, emulated bfloat16 would be *slower*, so the library checks and
 # falls back to float32 there: training then takes longer and the last digits of the
 # results differ. **Channels-last** stores each pixel's channels next to each other,
@@ -254,7 +254,7 @@ glue("abl_losers_clear", int(losers["clear"].sum()), display=False)
 # pay on 54,000 pictures, where a bigger network has the data to use its capacity and
 # regularisers keep it from over-fitting — or it may not: this table cannot tell, and
 # exercise 3 measures one ingredient on the full data. The bfloat16 row was never meant
-# to change accuracy, and on the tiny four-filter network it bought little time (the
+# to change accuracy, and on the tiny four-filter network it saved no time (the
 # tutorial's network trained {glue:text}`abl_bf16_speed:.2f` times as long without it):
 # such small convolutions leave little for faster arithmetic to save.
 #

@@ -129,8 +129,8 @@ map_grid(shown, titles, ncols=8, size=1.1)
 # and `conv 4` to 3×3, where one value stands for an 8×8 block and sees most of the
 # picture. These maps no longer show the shoe's shape, only *where* something a channel
 # responds to is present: several `conv 3` channels along the bottom, where the sole is.
-# One of the eight `conv 4` channels shown stays blank: this picture has nothing it
-# responds to.
+# Several of the eight `conv 4` channels shown respond in a single place only: what they
+# look for occurs once in this picture, or not at all.
 #
 # How busy is each layer? Over 500 validation pictures, the share of values a ReLU lets
 # through (above zero):
@@ -226,8 +226,8 @@ attribution_figure(
 # %% [markdown]
 # Occlusion gives smooth regions, and they are the telling parts of the garment, not the
 # whole of it: in this run, the shoulders and armholes at the top of the top (a dress or
-# a shirt would cover them differently), the flared lower part of the dress, and the toe
-# and the top of the ankle boot's shaft more than its plain side. Integrated Gradients works pixel
+# a shirt would cover them differently), the lower middle of the dress, and the sloping front
+# of the ankle boot, from the instep to the top of the shaft, more than its plain side. Integrated Gradients works pixel
 # by pixel: its map is sharper but noisy, with neighbouring pixels often of opposite
 # sign; what it says is carried by regions, not by single pixels.
 #
@@ -270,10 +270,10 @@ attribution_figure(
 # the first three mistakes in the validation split, not chosen for effect. The occlusion
 # maps for the chosen class show what the network took as evidence, and it is the part
 # the two classes share or that points to the wrong one: a line down the middle of the
-# first shirt's upper half, like a coat's opening; the short sleeves and the neckline of
-# the second shirt, like a T-shirt's; the coat's upper body and collar, which a shirt
-# has too. Blue regions are parts whose covering *raised* the wrong class's probability
-# — evidence against it that was not strong enough, like the middle of the second shirt.
+# shirt's upper half, like a coat's opening; the coat's upper body, which a shirt has
+# too; the long lower part of the top, like a dress's skirt. Blue regions are parts whose
+# covering *raised* the wrong class's probability — evidence against it that was not
+# strong enough, like the coat's neck.
 # Integrated Gradients for the true class is as scattered as for the chosen one: the
 # pixels speak for both, which is what a look-alike is. The mistakes fall between
 # classes that share a silhouette, as chapter 7's confusion matrix showed.
@@ -362,8 +362,9 @@ attribution_figure(
 # image_grid(x_val[top, 0].numpy(), y_val[top].numpy())
 # ```
 #
-# The answer is not "eight trousers". In this run the channel that is strongest on
-# trousers on average responds most of all to ankle boots as well as trousers: it
+# The answer is not "eight trousers". In the run this solution was written from, the
+# channel strongest on trousers on average responded most of all to ankle boots as well
+# as trousers (your run may pick another pair): it
 # answers to something both have (perhaps long upright stretches, a leg or a boot's
 # shaft), not to "trouser" as such. A channel detects a part; the class is decided
 # later, by the linear layer that weighs all 128 channels together.

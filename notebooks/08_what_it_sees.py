@@ -227,7 +227,8 @@ attribution_figure(
 # Occlusion gives smooth regions, and they are the telling parts of the garment, not the
 # whole of it: in this run, the shoulders and armholes at the top of the top (a dress or
 # a shirt would cover them differently), the lower middle of the dress, and the sloping front
-# of the ankle boot, from the instep to the top of the shaft, more than its plain side. Integrated Gradients works pixel
+# of the ankle boot, from the instep to the top of the shaft, more than its plain side.
+# Integrated Gradients works pixel
 # by pixel: its map is sharper but noisy, with neighbouring pixels often of opposite
 # sign; what it says is carried by regions, not by single pixels.
 #

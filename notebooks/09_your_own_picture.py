@@ -315,7 +315,8 @@ print(f"exit status {failed.returncode}:",
 # Without the crop the shoe fills only part of the 28×28 frame, smaller than any shoe in
 # the data set, so the network sees a smaller object than it learned; when this solution
 # was written (with an earlier training of `best-cnn`) the answer stayed *Sneaker*, with
-# about half the probability, and *Sandal* came close behind. Fashion-MNIST's garments fill their frames, so ours must.
+# about half the probability, and *Sandal* came close behind. Fashion-MNIST's garments
+# fill their frames, so ours must.
 # </details>
 #
 # <details>
@@ -330,7 +331,8 @@ print(f"exit status {failed.returncode}:",
 #
 # `best-cnn` was trained with random flips but no shifts; its convolutions and pooling
 # still forgive small moves, so a 3-pixel shift kept the class when this solution was
-# written (with an earlier training), with clearly less confidence; chapter 6 found the CNN far more tolerant of shifts than
+# written (with an earlier training), with clearly less confidence; chapter 6 found the
+# CNN far more tolerant of shifts than
 # the plain network.
 # </details>
 

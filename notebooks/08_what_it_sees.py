@@ -225,9 +225,10 @@ attribution_figure(
 
 # %% [markdown]
 # Occlusion gives smooth regions, and they are the telling parts of the garment, not the
-# whole of it: in this run, the shoulders and armholes at the top of the top (a dress or
-# a shirt would cover them differently), the lower middle of the dress, and the sloping front
-# of the ankle boot, from the instep to the top of the shaft, more than its plain side.
+# whole of it: in this run, the neckline and the straight sides of the top below its
+# armholes, the right one most (a shirt would have sleeves there, a dress would widen),
+# the lower middle of the dress, and the front half of the ankle boot, from the toe to
+# the instep, more than its shaft and heel.
 # Integrated Gradients works pixel
 # by pixel: its map is sharper but noisy, with neighbouring pixels often of opposite
 # sign; what it says is carried by regions, not by single pixels.
@@ -271,10 +272,11 @@ attribution_figure(
 # the first three mistakes in the validation split, not chosen for effect. The occlusion
 # maps for the chosen class show what the network took as evidence, and it is the part
 # the two classes share or that points to the wrong one: a line down the middle of the
-# shirt's upper half, like a coat's opening; the coat's upper body, which a shirt has
-# too; the long lower part of the top, like a dress's skirt. Blue regions are parts whose
-# covering *raised* the wrong class's probability — evidence against it that was not
-# strong enough, like the coat's neck.
+# first shirt's upper half, from the collar, like a coat's opening; the second shirt's
+# outline, its shoulders, sleeves and hem, which a T-shirt has too; the third's neckline.
+# Blue regions are parts whose covering *raised* the wrong class's probability —
+# evidence against it that was not strong enough, like the second shirt's chest and a
+# streak down the middle of the third, where a shirt's buttons would run.
 # Integrated Gradients for the true class is as scattered as for the chosen one: the
 # pixels speak for both, which is what a look-alike is. The mistakes fall between
 # classes that share a silhouette, as chapter 7's confusion matrix showed.
@@ -363,12 +365,12 @@ attribution_figure(
 # image_grid(x_val[top, 0].numpy(), y_val[top].numpy())
 # ```
 #
-# The answer is not "eight trousers". In the run this solution was written from, the
-# channel strongest on trousers on average responded most of all to ankle boots as well
-# as trousers (your run may pick another pair): it
+# The answer is not "eight trousers". In the run this solution was written from (an
+# earlier, wider `best-cnn`), the channel strongest on trousers on average responded
+# most of all to ankle boots as well as trousers (your run may pick another pair): it
 # answers to something both have (perhaps long upright stretches, a leg or a boot's
 # shaft), not to "trouser" as such. A channel detects a part; the class is decided
-# later, by the linear layer that weighs all 128 channels together.
+# later, by the linear layer that weighs all 96 channels together.
 # </details>
 
 # %% tags=["nbval-ignore-output", "remove-cell"]

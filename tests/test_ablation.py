@@ -21,7 +21,7 @@ def test_kept_steps_end_at_best_cnn_with_the_best_recipe():
 def test_steps_are_cumulative_and_a_dropped_step_is_not_carried():
     specs = [spec for _, spec in ablation_specs()]
     assert specs[0].options["stages"] == "4|4" and specs[0].recipe.optimizer == "adam"
-    assert specs[3].options["stages"] == "32|64|128" and specs[3].recipe.autocast_bf16  # step 1 kept
+    assert specs[3].options["stages"] == "32|48|96" and specs[3].recipe.autocast_bf16  # step 1 kept
     dropped = specs[-1]
     assert dropped.recipe.augment_shift == 2 and not dropped.recipe.augment_flip
     assert dropped.options == specs[-2].options

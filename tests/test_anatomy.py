@@ -107,6 +107,6 @@ def test_capture_maps_defaults_to_every_activation():
 
     maps = capture_maps(build_model("best-cnn", seed=0), torch.rand(3, 1, 28, 28))
     assert {k: tuple(v.shape) for k, v in maps.items()} == {
-        "features.3": (3, 32, 14, 14), "features.6": (3, 64, 14, 14),
-        "features.10": (3, 64, 7, 7), "features.14": (3, 128, 3, 3)}
+        "features.3": (3, 32, 14, 14), "features.6": (3, 48, 14, 14),
+        "features.10": (3, 48, 7, 7), "features.14": (3, 96, 3, 3)}
     assert all((v >= 0).all() for v in maps.values())

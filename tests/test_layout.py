@@ -10,13 +10,13 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
-import skimage.io
 from PIL import Image
 
 from apparel_lib.data.dataset import FashionMNIST
 from conftest import one_line
 from apparel_lib.errors import DataError
 from apparel_lib.practice.ids import TEST_FIRST_ID, TRAIN_FIRST_ID
+from apparel_lib.practice import layout as layout_module
 from apparel_lib.practice.layout import Layout, export_layout, read_layout
 
 N_TRAIN, N_TEST = 30, 12
@@ -51,14 +51,14 @@ def cache_files(cache: Path) -> list[Path]:
 
 
 class PNGRead(BaseException):
-    """Raised by the patched imread: not an Exception, so nothing on the way turns it into a DataError."""
+    """Raised by the patched PNG opener: not an Exception, so nothing on the way turns it into a DataError."""
 
 
 def no_imread(monkeypatch: pytest.MonkeyPatch) -> None:
     def boom(*args: object, **kwargs: object) -> None:
         raise PNGRead("read a PNG although the cache should have been used")
 
-    monkeypatch.setattr(skimage.io, "imread", boom)
+    monkeypatch.setattr(layout_module.Image, "open", boom)
 
 
 # --- export ------------------------------------------------------------------------------------
@@ -136,6 +136,16 @@ def test_round_trip_is_pixel_identical(layout, exported, data):
     np.testing.assert_array_equal(layout.train_labels, data.train_labels)
     np.testing.assert_array_equal(layout.train_ids, np.arange(1, 60001))
     np.testing.assert_array_equal(layout.test_ids, np.arange(60001, 70001))
+
+
+def test_pixels_are_those_the_tutorials_imread_gives(small, own_cache):
+    import skimage.io  # what the tutorial reads with; the library decodes with Pillow directly
+
+    layout = read_layout(small, progress=False)
+    for split, ids, images in (("train", layout.train_ids, layout.train_images), ("test", layout.test_ids, layout.test_images)):
+        tutorial = np.stack([skimage.io.imread(small / split / f"{i}.png", as_gray=True) for i in ids])
+        assert tutorial.dtype == np.uint8
+        np.testing.assert_array_equal(images, tutorial.astype(np.float32) / 255)
 
 
 @pytest.mark.slow

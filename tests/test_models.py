@@ -39,8 +39,8 @@ def test_convnet_stages_build_the_described_network():
     # Without the conv biases that batch norm cancels, "4|4" is the tutorial's CNN: 2,174 - 8.
     assert count_parameters(model) == 2_166
     best = build_model("best-cnn")
-    assert [c.out_channels for c in best.features if isinstance(c, torch.nn.Conv2d)] == [32, 64, 64, 128]
-    assert count_parameters(best) == 141_418
+    assert [c.out_channels for c in best.features if isinstance(c, torch.nn.Conv2d)] == [32, 48, 48, 96]
+    assert count_parameters(best) == 85_418  # 288+64, 13,824+96, 20,736+96, 41,472+192, 864*10+10
     deep = build_model("cnn", stages="8|16|32", dense_layers=2, hidden=20)
     assert [m.out_features for m in deep.head if isinstance(m, torch.nn.Linear)] == [20, 20, 10]
     assert deep(torch.rand(2, 1, 28, 28)).shape == (2, 10)

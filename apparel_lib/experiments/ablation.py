@@ -41,9 +41,9 @@ START_RECIPE: dict[str, Any] = {
 ABLATION: tuple[AblationStep, ...] = (
     AblationStep("the tutorial's CNN, Adam on mini-batches"),
     AblationStep("bfloat16 and channels-last (speed only)", recipe={"autocast_bf16": True, "channels_last": True}),
-    AblationStep("more filters: 32 and 64", options={"stages": "32|64"}),
-    AblationStep("a third stage: 128 filters at 7x7", options={"stages": "32|64|128"}),
-    AblationStep("a second convolution at 14x14", options={"stages": "32|64,64|128"}),
+    AblationStep("more filters: 32 and 48", options={"stages": "32|48"}),
+    AblationStep("a third stage: 96 filters at 7x7", options={"stages": "32|48|96"}),
+    AblationStep("a second convolution at 14x14", options={"stages": "32|48,48|96"}),
     AblationStep("dropout 0.2 before the linear layer", options={"dropout": 0.2}),
     AblationStep("AdamW with a one-cycle schedule", recipe={"optimizer": "adamw", "weight_decay": 0.01, "lr": 0.006, "schedule": "onecycle"}),
     AblationStep("label smoothing 0.1", recipe={"label_smoothing": 0.1}),

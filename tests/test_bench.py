@@ -58,6 +58,21 @@ def test_seconds_per_chapter_come_from_the_junit_report(tmp_path):
     assert _seconds_per_file(xml) == {"tests": 2.0, "03_plain_network": 5.25, "10_tuning": 4.0}
 
 
+def test_failed_tests_are_named_from_the_junit_report(tmp_path):
+    from apparel_lib.bench.comparisons import _failures
+
+    xml = tmp_path / "junit.xml"
+    xml.write_text(
+        '<testsuites><testsuite name="pytest">'
+        '<testcase classname="tests.test_data" name="test_a" time="1.5"/>'
+        '<testcase classname="notebooks.07_better_cnn.ipynb" name="Cell 12" time="2.0"><failure message="x"/></testcase>'
+        '<testcase classname="tests.test_book" name="test_b" time="0.5"><error message="y"/></testcase>'
+        '<testcase classname="tests.test_book" name="test_c" time="0.5"><skipped message="z"/></testcase>'
+        "</testsuite></testsuites>"
+    )
+    assert _failures(xml) == ["notebooks.07_better_cnn.ipynb::Cell 12", "tests.test_book::test_b"]
+
+
 @pytest.mark.slow
 def test_quick_book_part_times_a_chapter_under_nbval(tmp_path):
     report = run_bench(["book"], quick=True)

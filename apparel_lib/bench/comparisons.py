@@ -299,6 +299,15 @@ def _seconds_per_file(junit_xml: Path) -> dict[str, float]:
     return totals
 
 
+def _failures(junit_xml: Path) -> list[str]:
+    """``file-or-class::name`` of every test that failed or errored, from pytest's JUnit XML."""
+    return [
+        f"{case.get('classname') or case.get('file') or '?'}::{case.get('name')}"
+        for case in ElementTree.parse(junit_xml).iter("testcase")
+        if case.find("failure") is not None or case.find("error") is not None
+    ]
+
+
 def part_book(repeat: int, quick: bool) -> list[Row]:
     """5. The book: the whole test command once (the library's tests, strict nbval over every chapter), with seconds per chapter.
 
@@ -329,6 +338,10 @@ def part_book(repeat: int, quick: bool) -> list[Row]:
             whole.passed_extra = None if quick else proc.returncode == 0
             if xml.exists():
                 per_file.append(_seconds_per_file(xml))
+                failed = _failures(xml)
+                if failed:  # name them: a failure in a long run must not need a second run to find
+                    more = f" and {len(failed) - 3} more" if len(failed) > 3 else ""
+                    whole.note += f"; failed: {', '.join(failed[:3])}{more}"
     rows = [whole]
     for key in sorted({k for totals in per_file for k in totals}, key=lambda k: (k != "tests", k)):
         samples = [Sample(totals.get(key, 0.0), None) for totals in per_file]

@@ -122,9 +122,9 @@ glue("best_parameters", count_parameters(model), display=False)
 glue("best_head_share", 100 * head_share(model), display=False)
 glue("tutorial_head_share", 100 * head_share(tutorial), display=False)
 glue("last_rf", int(last["receptive field"]), display=False)
-head_in = [m for m in model.modules() if isinstance(m, torch.nn.Linear)][-1].in_features
-glue("flat_width", head_in, display=False)
-glue("last_maps", head_in // 9, display=False)
+convs = [m for m in model.modules() if isinstance(m, torch.nn.Conv2d)]
+glue("flat_width", model.head[-1].in_features, display=False)
+glue("last_maps", convs[-1].out_channels, display=False)
 
 # %% [markdown]
 # The tutorial's CNN keeps {glue:text}`tutorial_head_share:.1f`% of its parameters in its
@@ -468,8 +468,7 @@ assert best.test_acc >= 0.93, best.test_acc
 # Compare with `best` (seed 0) and a seed-1 run of `best-cnn`. When this book chose its
 # design, the wider network trained about 1.5 times as long for about 0.3 points of
 # validation accuracy, about the spread between two seeds (the README's Speed section
-# has the numbers). On a faster machine, or a GPU, the trade may well go the
-# other way.
+# has the numbers). On a faster machine, or a GPU, the trade may well go the other way.
 # </details>
 
 # %% tags=["nbval-ignore-output", "remove-cell"]

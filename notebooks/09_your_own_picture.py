@@ -332,8 +332,7 @@ print(f"exit status {failed.returncode}:",
 # `best-cnn` was trained with random flips but no shifts; its convolutions and pooling
 # still forgive small moves, so a 3-pixel shift kept the class when this solution was
 # written (with an earlier training), with clearly less confidence; chapter 6 found the
-# CNN far more tolerant of shifts than
-# the plain network.
+# CNN far more tolerant of shifts than the plain network.
 # </details>
 
 # %% tags=["nbval-ignore-output", "remove-cell"]

@@ -95,6 +95,9 @@ def build_parser() -> argparse.ArgumentParser:
     sweep.add_argument("--storage", metavar="URL", help="postgresql://user:password@host:5432/db, sqlite:///file.db, or a journal file (default: a journal file in the cache folder)")
     sweep.add_argument("--subset", type=int, metavar="N", help="train each trial on N training pictures (default: all 54,000); validation stays whole")
     sweep.add_argument("--epochs", type=int, default=3, metavar="N", help="the most epochs a trial may train (default: %(default)s)")
+    sweep.add_argument("--space", nargs="+", default=[], metavar="KNOB=VALUES",
+                       help="narrow the search space: a range takes LOW,HIGH or one value, a choice the values allowed, "
+                            "e.g. --space blocks=1,2 filters=8 (knobs: blocks, filters, convs, dense_layers, hidden, dropout, lr, batch_size)")
     sweep.add_argument("--device", metavar="DEVICE", help=f"{', '.join(DEVICES)} (default: auto, the best available)")
     sweep.add_argument("--seed", type=int, help="seed of the sampler (default: none, so that workers explore different points)")
     sweep.add_argument("--heartbeat", type=int, default=30, metavar="S", help="with a database: seconds between a worker's heartbeats; a trial silent twice that long is marked failed (default: %(default)s)")
@@ -254,6 +257,9 @@ def _sweep(args: argparse.Namespace) -> None:
 
     if args.epochs < 1:
         raise ApparelError(f"--epochs must be at least 1, not {args.epochs}")
+    if any(setting.startswith("epochs=") for setting in args.space):
+        raise ApparelError("set the most epochs a trial may train with --epochs N, not --space")
+    space = SearchSpace(epochs=(1, args.epochs)).narrowed(args.space)
     if args.heartbeat < 1:
         raise ApparelError(f"--heartbeat must be at least 1 second, not {args.heartbeat}")
     optuna.logging.set_verbosity(optuna.logging.ERROR)
@@ -265,7 +271,7 @@ def _sweep(args: argparse.Namespace) -> None:
         raise ApparelError("say how many trials: --trials N adds N to the study, --total N works until it has N in all")
     with stop_safely():
         added = run_study(study, args.trials, total=args.total, timeout=args.timeout, subset=args.subset,
-                          space=SearchSpace(epochs=(1, args.epochs)), device=args.device)
+                          space=space, device=args.device)
     print(f"this worker finished {added} trial{'s' * (added != 1)} in {time.perf_counter() - start:.0f} s")
     print(study_summary(study))
     from .experiments.sweep import default_journal

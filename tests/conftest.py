@@ -11,7 +11,7 @@ import pytest
 import torch
 
 from apparel_lib.data.dataset import FashionMNIST, load_data
-from apparel_lib.practice.layout import Layout, export_layout, read_layout
+from apparel_lib.practice.layout import Layout, practice_layout, read_layout
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -90,9 +90,10 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 
 
 @pytest.fixture(scope="session")
-def exported(data: FashionMNIST, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The full practice layout, exported once (about 10 s)."""
-    return export_layout(data, tmp_path_factory.mktemp("layout") / "apparel", progress=False)
+def exported(data: FashionMNIST, private_cache: Path) -> Path:
+    """The full practice layout, exported once (about 10 s) where ``practice_layout`` keeps it in
+    the session's cache, so chapter 1 under nbval finds it there rather than exporting it again."""
+    return practice_layout(data, progress=False)
 
 
 @pytest.fixture(scope="session")

@@ -7,7 +7,9 @@ import pytest
 import torch
 from torch import nn
 
-from apparel_lib.training.evaluate import accuracy, confusion_matrix, logits, loss_and_accuracy, misclassified, per_class_accuracy, predict
+from apparel_lib.training.evaluate import (
+    EVAL_BATCH, accuracy, confusion_matrix, logits, loss_and_accuracy, misclassified, per_class_accuracy, predict,
+)
 from apparel_lib.models.registry import build_model
 
 
@@ -37,6 +39,14 @@ def test_chunked_logits_equal_one_pass():
     model = build_model("article-cnn")
     x = torch.rand(50, 1, 28, 28)
     assert torch.allclose(logits(model, x, batch_size=7), logits(model, x, batch_size=50), atol=1e-6)
+
+
+@pytest.mark.parametrize("name", ["ann", "article-cnn", "best-cnn"])
+def test_the_default_chunks_give_the_scores_of_large_ones_bit_for_bit(name):
+    torch.manual_seed(0)
+    model, x = build_model(name).eval(), torch.rand(1000, 1, 28, 28)
+    assert EVAL_BATCH < len(x)
+    assert torch.equal(logits(model, x), logits(model, x, batch_size=4096))
 
 
 def test_evaluation_leaves_the_model_as_it_was():

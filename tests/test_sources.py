@@ -329,3 +329,25 @@ def test_nothing_found_without_download(fake, server):
         load_arrays(progress=False, download=False)
     one_line(e, "not found", "dataset-fashion-mnist", "APPAREL_DATA", "network", "turned off")
     assert server.requests == []
+
+
+def test_a_verified_file_is_not_read_again_until_it_changes(fake, tmp_path, monkeypatch):
+    folder = write_set(tmp_path / "set", FAKE)
+    load_arrays(folder, progress=False)
+    reads: list[str] = []
+    read = sources.read_content
+    monkeypatch.setattr(sources, "read_content", lambda path: reads.append(path.name) or read(path))
+    again, _ = load_arrays(folder, progress=False)
+    assert reads == []
+    again["train-images-idx3-ubyte"][:] = 7  # each caller gets its own copy
+    assert_fake(load_arrays(folder, progress=False)[0])
+    write_set(folder, {"t10k-labels-idx1-ubyte": OTHER["t10k-labels-idx1-ubyte"]})
+    with pytest.raises(DataError) as e:
+        load_arrays(folder, progress=False)
+    one_line(e, "t10k-labels-idx1-ubyte.gz", "sha256")
+    assert reads == ["t10k-labels-idx1-ubyte.gz"]  # only the changed file is read again
+    other_hashes = MappingProxyType({s: hashlib.sha256(OTHER[s]).hexdigest() for s in FILES})
+    monkeypatch.setattr(sources, "FILES", other_hashes)  # verified against other hashes: read again
+    with pytest.raises(DataError) as e:
+        load_arrays(folder, progress=False)
+    one_line(e, "train-images-idx3-ubyte.gz", "sha256")

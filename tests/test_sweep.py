@@ -23,6 +23,7 @@ from apparel_lib.experiments.store import RunStore
 from apparel_lib.experiments.sweep import (
     FINISHED, SearchSpace, default_journal, open_storage, open_study, run_study, study_summary, trial_table,
 )
+from conftest import one_line
 
 ROOT = Path(__file__).resolve().parents[1]
 TINY = SearchSpace(blocks=(1, 1), filters=(4,), convs=(1, 1), dense_layers=(0, 0), dropout=(0.0, 0.0),
@@ -65,10 +66,32 @@ def test_suggestions_stay_in_the_space_and_hidden_only_with_a_hidden_layer():
         assert ("hidden" in params) == (params["dense_layers"] > 0)
 
 
-@pytest.mark.parametrize("changes", [{"blocks": (0, 2)}, {"blocks": (1, 5)}, {"epochs": (0, 2)}, {"epochs": (3, 2)}])
+@pytest.mark.parametrize("changes", [{"blocks": (0, 2)}, {"blocks": (1, 5)}, {"epochs": (0, 2)}, {"epochs": (3, 2)},
+                                     {"lr": (0.01, 0.001)}, {"dropout": (0.0, 1.0)}, {"filters": (0, 8)}, {"batch_size": ()}])
 def test_a_wrong_space_is_a_one_line_error(changes):
-    with pytest.raises(ApparelError):
+    with pytest.raises(ApparelError) as e:
         SearchSpace(**changes)
+    one_line(e, next(iter(changes)))
+
+
+def test_a_space_narrowed_from_knob_values_suggests_only_those():
+    space = SearchSpace().narrowed(["blocks=1", "filters=4,8", "lr=0.001,0.002", "dropout=0.1"])
+    assert (space.blocks, space.filters, space.lr, space.dropout) == ((1, 1), (4, 8), (0.001, 0.002), (0.1, 0.1))
+    assert space.convs == SearchSpace().convs  # knobs not named keep their range
+    study = memory_study()
+    for _ in range(10):
+        params = space.suggest(study.ask())
+        assert params["blocks"] == 1 and params["filters"] in (4, 8) and 0.001 <= params["lr"] <= 0.002
+
+
+@pytest.mark.parametrize("setting, words", [
+    ("colour=red", ["knob=values", "filters"]), ("blocks", ["knob=values"]), ("blocks=1,2,3", ["low,high"]),
+    ("filters=eight", ["int"]), ("convs=2,1", ["low <= high"]), ("dropout=0.5,1", ["below 1"]),
+])
+def test_a_wrong_narrowing_is_a_one_line_error(setting, words):
+    with pytest.raises(ApparelError) as e:
+        SearchSpace().narrowed([setting])
+    one_line(e, *words)
 
 
 # --- trials ----------------------------------------------------------------------------------------
@@ -207,7 +230,9 @@ def finish(proc: subprocess.Popen, timeout: float = 600) -> tuple[int, str, str]
     return proc.returncode, out, err
 
 
-SWEEP = ("sweep", "--subset", SUBSET, "--epochs", 1, "--device", "cpu")
+SWEEP = ("sweep", "--subset", SUBSET, "--epochs", 1, "--device", "cpu", "--space", "blocks=1", "filters=8")
+"""A worker on tiny trials: each still judges the whole validation and test sets, which the
+default space's largest networks took seconds to do."""
 
 
 def test_help_does_not_import_optuna_or_torch():
@@ -229,6 +254,13 @@ def test_cli_bad_storage_is_one_line_and_exit_status_1(storage):
 def test_cli_needs_a_number_of_trials():
     code, _, err = finish(cli("sweep", "--study", "x"), timeout=120)
     assert code == 1 and "--trials" in err and err.count("\n") == 1
+
+
+@pytest.mark.parametrize("space, word", [("filters=x", "int"), ("epochs=2", "--epochs")])
+def test_cli_bad_space_is_one_line_and_exit_status_1(space, word, tmp_path):
+    code, out, err = finish(cli("sweep", "--study", "x", "--trials", 1, "--space", space, env={"APPAREL_CACHE": str(tmp_path)}),
+                            timeout=120)
+    assert code == 1 and out == "" and err.count("\n") == 1 and word in err, err
 
 
 def trial_states(study: str, storage) -> list[TrialState]:
@@ -274,7 +306,9 @@ def test_two_workers_on_the_default_journal_finish_exactly_n(tmp_path):
     env = {"APPAREL_CACHE": str(tmp_path)}
     two_workers("pair", 4, env)
     storage = optuna.storages.JournalStorage(optuna.storages.journal.JournalFileBackend(str(tmp_path / "optuna" / "studies.journal")))
-    assert_exactly("pair", storage, 4, tmp_path / "runs")
+    trials = assert_exactly("pair", storage, 4, tmp_path / "runs")
+    done = [t for t in trials if t.state in FINISHED]
+    assert all((t.params["blocks"], t.params["filters"]) == (1, 8) for t in done)  # --space was followed
 
 
 @pytest.mark.slow

@@ -3,8 +3,8 @@
 The tutorial ends by inviting its reader to try more conv layers, filters, epochs, dense layers
 and hidden units. :class:`SearchSpace` turns those knobs (plus learning rate and batch size) into
 a run spec of the registered ``cnn`` model; :class:`Objective` trains it through the results
-store, lets Optuna prune it after any epoch, and returns its validation accuracy (the test set is
-never touched). :func:`open_storage` opens where a study lives: by default a journal file in the
+store, lets Optuna prune it after any epoch, and returns its validation accuracy (the test
+accuracy that every stored run records plays no part). :func:`open_storage` opens where a study lives: by default a journal file in the
 cache folder, which Optuna documents as safe for several processes on one machine; a database
 URL (``postgresql://...``, ``sqlite:///...``) shares one study between machines, with heartbeats
 so that a worker killed mid-trial leaves a failed trial rather than one running forever.
@@ -16,6 +16,8 @@ from __future__ import annotations
 import re
 import time
 import warnings
+import dataclasses
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -44,6 +46,11 @@ FINISHED = (TrialState.COMPLETE, TrialState.PRUNED)
 """The states that count towards a study's number of trials."""
 HEARTBEAT = 30
 """Seconds between a worker's heartbeats in a database storage (twice that without one fails its trial)."""
+
+
+_RANGES = ("blocks", "convs", "dense_layers", "dropout", "epochs", "lr")
+_CHOICES = ("filters", "hidden", "batch_size")
+_LIMITS = {"dropout": "use values from 0 to below 1", "dense_layers": "use 0 or more"}
 
 
 def default_journal() -> Path:
@@ -76,6 +83,37 @@ class SearchSpace:
             raise ApparelError(f"blocks must be a range within 1 to 4 stages, not {self.blocks!r}")
         if self.epochs[0] < 1 or self.epochs[0] > self.epochs[1]:
             raise ApparelError(f"epochs must be a range of at least 1, not {self.epochs!r}")
+        for knob in _RANGES:
+            low, high = getattr(self, knob)
+            if not low <= high:
+                raise ApparelError(f"{knob} must be a range (low, high) with low <= high, not {(low, high)!r}")
+        for knob in (*_RANGES, *_CHOICES):
+            values = getattr(self, knob)
+            least = 0 if knob in ("dropout", "dense_layers") else 1e-12
+            if not values or min(values) < least or (knob == "dropout" and max(values) >= 1):
+                raise ApparelError(f"{knob} cannot take {values!r}: {_LIMITS.get(knob, 'use positive values')}")
+
+    def narrowed(self, settings: Sequence[str]) -> SearchSpace:
+        """A copy with knobs narrowed by ``knob=values`` strings (the command line's ``--space``):
+        a range takes ``low,high`` or one value, a choice the values it may take; for example
+        ``["blocks=1,2", "filters=8", "lr=0.001,0.003"]``."""
+        changes: dict[str, tuple] = {}
+        for setting in settings:
+            knob, sep, text = setting.partition("=")
+            if knob not in (*_RANGES, *_CHOICES) or not sep:
+                raise ApparelError(
+                    f"cannot narrow the space with {setting!r}: write knob=values with a knob from "
+                    f"{', '.join(sorted((*_RANGES, *_CHOICES)))}, e.g. filters=8,16"
+                )
+            kind = type(getattr(self, knob)[0])
+            try:
+                values = tuple(kind(v) for v in text.split(","))
+            except ValueError:
+                raise ApparelError(f"{knob} takes {kind.__name__} values separated by commas, not {text!r}") from None
+            if knob in _RANGES and len(values) not in (1, 2):
+                raise ApparelError(f"{knob} is a range: give low,high or one value, not {text!r}")
+            changes[knob] = (values[0], values[-1]) if knob in _RANGES else values
+        return dataclasses.replace(self, **changes)
 
     def suggest(self, trial: optuna.Trial) -> dict[str, Any]:
         """Ask ``trial`` for one value of every knob; return them by name."""

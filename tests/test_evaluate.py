@@ -49,6 +49,18 @@ def test_the_default_chunks_give_the_scores_of_large_ones_bit_for_bit(name):
     assert torch.equal(logits(model, x), logits(model, x, batch_size=4096))
 
 
+def test_a_cnn_is_judged_channels_last_with_the_same_predictions_and_left_as_it_was():
+    torch.manual_seed(0)
+    model, x = build_model("best-cnn").eval(), torch.rand(300, 1, 28, 28)
+    with torch.no_grad():
+        by_hand = model(x)
+    weights = [p.clone() for p in model.parameters()]
+    scores = logits(model, x)
+    assert torch.equal(scores.argmax(1), by_hand.argmax(1)) and torch.allclose(scores, by_hand, atol=1e-4)
+    assert not torch.equal(scores, by_hand)  # computed another way (channels-last), not the model as it is
+    assert all(p.is_contiguous() and torch.equal(p, w) for p, w in zip(model.parameters(), weights))
+
+
 def test_evaluation_leaves_the_model_as_it_was():
     model = build_model("article-cnn")
     model.train()

@@ -232,18 +232,18 @@ def part_time93(repeat: int, quick: bool) -> list[Row]:
 
 
 def part_throughput(repeat: int, quick: bool) -> list[Row]:
-    """4. Pictures per second, training (mini-batch steps of 128) and inference (4,096 pictures in
-    the library's evaluation chunks, ``EVAL_BATCH``), per model.
+    """4. Pictures per second, training (mini-batch steps of 128) and inference (4,096 pictures
+    judged as the library judges them, with ``logits``), per model.
 
-    Each model computes as its default recipe does (bfloat16 and channels-last for ``best-cnn``
-    where the processor has bfloat16), keeping freed memory as training does.
+    Training computes as each model's default recipe does (bfloat16 and channels-last for
+    ``best-cnn`` where the processor has bfloat16), keeping freed memory as training does.
     """
     import torch
     from torch.nn import functional as F
 
     from ..models.registry import MODELS, build_model
     from ..training.devices import native_bf16
-    from ..training.evaluate import EVAL_BATCH
+    from ..training.evaluate import logits
     from ..training.memory import reuse_freed_memory
     from ..training.recipes import default_recipe, get_recipe
 
@@ -256,7 +256,7 @@ def part_throughput(repeat: int, quick: bool) -> list[Row]:
         model = build_model(name).to(memory_format=layout)
         optimizer = torch.optim.Adam(model.parameters())
         x = torch.rand(128, 1, 28, 28).contiguous(memory_format=layout)
-        y, xi = torch.randint(0, 10, (128,)), torch.rand(4096, 1, 28, 28).contiguous(memory_format=layout)
+        y, xi = torch.randint(0, 10, (128,)), torch.rand(4096, 1, 28, 28)
 
         def step():
             for _ in range(steps):
@@ -267,10 +267,8 @@ def part_throughput(repeat: int, quick: bool) -> list[Row]:
                 optimizer.step()
 
         def infer():
-            with torch.no_grad(), torch.autocast("cpu", dtype=torch.bfloat16, enabled=bf16):
-                for _ in range(max(1, steps // 4)):
-                    for chunk in xi.split(EVAL_BATCH):
-                        model(chunk)
+            for _ in range(max(1, steps // 4)):
+                logits(model, xi)
 
         with reuse_freed_memory(min_free_gb=4.0):
             model.train()
@@ -282,7 +280,7 @@ def part_throughput(repeat: int, quick: bool) -> list[Row]:
         infer_rate = max(1, steps // 4) * 4096 / statistics.median(s.seconds for s in infer_samples)
         how = ", ".join(["bfloat16"] * bf16 + ["channels-last"] * recipe.channels_last)
         how = f" ({how})" if how else ""
-        rows.append(Row("throughput", f"{name}{how}: training / inference", train_samples,
+        rows.append(Row("throughput", f"{name}: training{how} / inference", train_samples,
                         note=f"{train_rate:,.0f} / {infer_rate:,.0f} pictures per second"))
     return rows
 

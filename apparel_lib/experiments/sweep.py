@@ -4,10 +4,11 @@ The tutorial ends by inviting its reader to try more conv layers, filters, epoch
 and hidden units. :class:`SearchSpace` turns those knobs (plus learning rate and batch size) into
 a run spec of the registered ``cnn`` model; :class:`Objective` trains it through the results
 store, lets Optuna prune it after any epoch, and returns its validation accuracy (the test
-accuracy that every stored run records plays no part). :func:`open_storage` opens where a study lives: by default a journal file in the
-cache folder, which Optuna documents as safe for several processes on one machine; a database
-URL (``postgresql://...``, ``sqlite:///...``) shares one study between machines, with heartbeats
-so that a worker killed mid-trial leaves a failed trial rather than one running forever.
+accuracy that every stored run records plays no part). :func:`open_storage` opens where a study
+lives: by default a journal file in the cache folder, which Optuna documents as safe for
+several processes on one machine; a database URL (``postgresql://...``, ``sqlite:///...``)
+shares one study between machines, with heartbeats so that a worker killed mid-trial leaves a
+failed trial rather than one running forever.
 :func:`run_study` is one worker; start as many as there are cores, laptops or GPUs.
 """
 
@@ -16,9 +17,8 @@ from __future__ import annotations
 import re
 import time
 import warnings
-import dataclasses
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -113,7 +113,7 @@ class SearchSpace:
             if knob in _RANGES and len(values) not in (1, 2):
                 raise ApparelError(f"{knob} is a range: give low,high or one value, not {text!r}")
             changes[knob] = (values[0], values[-1]) if knob in _RANGES else values
-        return dataclasses.replace(self, **changes)
+        return replace(self, **changes)
 
     def suggest(self, trial: optuna.Trial) -> dict[str, Any]:
         """Ask ``trial`` for one value of every knob; return them by name."""

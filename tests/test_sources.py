@@ -346,6 +346,12 @@ def test_a_verified_file_is_not_read_again_until_it_changes(fake, tmp_path, monk
         load_arrays(folder, progress=False)
     one_line(e, "t10k-labels-idx1-ubyte.gz", "sha256")
     assert reads == ["t10k-labels-idx1-ubyte.gz"]  # only the changed file is read again
+    write_set(folder, FAKE)
+    load_arrays(folder, progress=False)
+    sources.forget_verified()
+    reads.clear()
+    load_arrays(folder, progress=False)
+    assert len(reads) == 4  # forgotten: every file is read again
     other_hashes = MappingProxyType({s: hashlib.sha256(OTHER[s]).hexdigest() for s in FILES})
     monkeypatch.setattr(sources, "FILES", other_hashes)  # verified against other hashes: read again
     with pytest.raises(DataError) as e:

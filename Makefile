@@ -1,6 +1,8 @@
 # The Apparel CNN book.  Two commands do everything on a fresh machine (each sets up first):
 #   make book   execute every chapter on the real data and build the HTML book (_build/html)
-#   make test   run all tests: the library's, the book's, and strict nbval over every notebook
+#   make test   run all tests: the library's, the book's, and nbval over every notebook (words and
+#               counts exactly, numbers within the tolerances of tests/nbval_numbers.py), on
+#               TEST_WORKERS pytest-xdist workers of one thread each
 #   make lab    read and run the chapters in JupyterLab (127.0.0.1, with a token)
 #   make test-fast   the quick tests only (no layout export, command line end to end, book build,
 #               nbval or GPU): under two minutes, for the edit-test loop
@@ -10,6 +12,8 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 NBVAL := --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg
+# Two workers suit two cores; a machine with more may set more (`make test TEST_WORKERS=4`).
+TEST_WORKERS ?= 2
 
 # The one place torch's version is written for the set-up: requirements/constraints.txt.
 TORCH_PIN := $(shell grep -m1 '^torch==' requirements/constraints.txt)
@@ -36,10 +40,10 @@ book: setup stage stage-html
 	@echo "The book is in _build/html/index.html"
 
 test: setup
-	$(BIN)/python -m pytest tests notebooks $(NBVAL)
+	$(BIN)/python -m pytest tests notebooks $(NBVAL) -n $(TEST_WORKERS) --dist loadgroup
 
 test-fast: setup
-	$(BIN)/python -m pytest tests -m "not slow and not gpu"
+	$(BIN)/python -m pytest tests -m "not slow and not gpu" -n $(TEST_WORKERS) --dist loadgroup
 
 # Read and run the chapters in JupyterLab: only this machine can connect (127.0.0.1), and the
 # link it prints carries a fresh token. (Root, as in containers, needs --allow-root.)

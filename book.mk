@@ -17,9 +17,12 @@ NOTEBOOK_TIMEOUT ?= 1800
 #   make execute BOOK_NOTEBOOKS_PY=notebooks/04_tutorial_cnn.py
 BOOK_NOTEBOOKS_PY = $(sort $(wildcard notebooks/[0-9]*.py))
 STAGE := _build/src
-BOOK_SOURCES := _config.yml _toc.yml book notebooks
+# What `make book` copies into the staged copy: the pages and their configuration, and every
+# file the chapters read outside notebooks/ (pictures/: chapter 9). tests/test_stage.py stages
+# with `stage-copy` and checks every path the chapters build against the copy.
+BOOK_SOURCES := _config.yml _toc.yml book notebooks pictures
 
-.PHONY: execute html stage stage-html
+.PHONY: execute html stage stage-copy stage-html
 
 # Execute the notebooks given as arguments (.ipynb, their .py twins beside them) in place.
 define run_notebooks
@@ -54,12 +57,15 @@ execute:
 html:
 	$(BIN)/jupyter-book build . -W --keep-going
 
-# A fresh copy of the book's sources under _build/src, executed there.
-stage:
+# A fresh copy of the book's sources under $(STAGE) (_build/src), without outputs; nothing runs.
+stage-copy:
 	rm -rf $(STAGE) && mkdir -p $(STAGE)
 	cp -r $(BOOK_SOURCES) $(STAGE)/
 	rm -rf $(STAGE)/notebooks/outputs $(STAGE)/notebooks/.ipynb_checkpoints
 	mkdir -p $(STAGE)/scripts && cp scripts/tidy_notebooks.py $(STAGE)/scripts/
+
+# The staged copy, executed there.
+stage: stage-copy
 	cd $(STAGE) && $(MAKE) -f $(CURDIR)/book.mk execute BIN=$(CURDIR)/$(BIN) \
 	    BOOK_NOTEBOOKS_PY="$(BOOK_NOTEBOOKS_PY)"
 

@@ -289,7 +289,8 @@ def _runs(args: argparse.Namespace) -> None:
         if not results:
             print(f"no stored runs in {store.root}")
         for r in results:
-            print(f"{r.key}  val {r.val_acc:.4f}  test {r.test_acc:.4f}  {r.seconds:7.1f} s  {r.spec.describe()}")
+            path = r.numeric_path.short() if r.numeric_path is not None else "unknown"
+            print(f"{r.key}  val {r.val_acc:.4f}  test {r.test_acc:.4f}  {r.seconds:7.1f} s  {path:<9}  {r.spec.describe()}")
     elif args.runs_command == "show":
         r = store.find(args.key)
         print(f"run:        {r.key}  ({r.spec.describe()})")
@@ -299,6 +300,7 @@ def _runs(args: argparse.Namespace) -> None:
             print(f"            validation {r.val_acc_train_mode:.4f}, test {r.test_acc_train_mode:.4f} (training mode, the tutorial's way)")
         print(f"parameters: {r.parameters:,}")
         print(f"trained:    {r.history.epochs} epochs in {r.seconds:.1f} s on {r.device}, torch {r.torch_version}, apparel_lib {r.library_version}")
+        print(f"numerics:   {r.numeric_path or 'not recorded (stored before runs kept their numeric path)'}")
         print(f"data:       {r.fingerprint}")
         print(f"checkpoint: {r.checkpoint}")
     else:

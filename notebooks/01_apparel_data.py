@@ -131,6 +131,10 @@ counts = pd.DataFrame({"train": data.class_counts("train"),
                        "test": data.class_counts("test")})
 counts
 
+# %% tags=["remove-cell"]
+# Claim: every class has exactly the same number of pictures in each split.
+assert (counts.nunique() == 1).all(), "the classes are not balanced"
+
 # %%
 class_balance({"train": counts["train"].to_numpy(), "test": counts["test"].to_numpy()})
 
@@ -154,6 +158,10 @@ stats = pd.Series({
 })
 stats.round(3)
 
+# %% tags=["remove-cell"]
+# Claim: half of all pixels are background.
+assert abs(stats["share of pixels exactly 0"] - 0.5) < 0.01, "not half background"
+
 # %%
 pixel_histogram(pixels)
 
@@ -171,6 +179,14 @@ image_grid(means, list(range(len(CLASSES))), ncols=10)
 mean_brightness = pd.Series({name: pixels[layout.train_labels == c].mean()
                              for c, name in enumerate(CLASSES)})
 mean_brightness.sort_values().round(3)
+
+# %% tags=["remove-cell"]
+# Claims of the next paragraph, on the order of the classes by their ink.
+order = list(mean_brightness.sort_values().index)
+assert set(order[:2]) == {"Sandal", "Sneaker"}, "sandals, sneakers not the lightest"
+assert set(order[-2:]) == {"Pullover", "Coat"}, "pullovers, coats not the darkest"
+tee, shirt = order.index("T-shirt/top"), order.index("Shirt")
+assert abs(tee - shirt) == 1 and min(tee, shirt) >= 5, "T-shirts and shirts are apart"
 
 # %% [markdown]
 # Sandals and sneakers use the least ink, coats and pullovers the most. Brightness alone
@@ -199,6 +215,11 @@ split_counts = pd.DataFrame({
 print("x_train", tuple(splits.x_train.shape), "x_val", tuple(splits.x_val.shape),
       "x_test", tuple(splits.x_test.shape))
 split_counts
+
+# %% tags=["remove-cell"]
+# Claim: exactly 10% of each class is held back.
+held_back = split_counts["validation"] * 10
+assert (held_back == counts["train"]).all(), "not 10% of each class"
 
 # %% [markdown]
 # The tensors have the shape PyTorch's convolution layers expect: (pictures,

@@ -88,6 +88,12 @@ for name, value in rows.items():
 glue("sim_shift", rows["shifted 3 pixels right"], display=False)
 glue("sim_flip_ud", rows["flipped upside down"], display=False)
 glue("sim_other", rows[another], display=False)
+# Claims of the next paragraph, on the order of the similarities.
+others = {name: value for name, value in rows.items() if name != "original"}
+assert max(others, key=others.get) == "shifted 3 pixels right", "shift not closest"
+assert min(others, key=others.get) == "pixels shuffled (seed 0)", "shuffled is closer"
+turned = ("flipped left-right", "flipped upside down", "rotated 90°")
+assert max(rows[name] for name in turned) < rows[another], "a flip beats a boot"
 
 # %% [markdown]
 # Read the numbers with care; they do not say that rows make garments hard to tell apart.
@@ -161,6 +167,14 @@ print(f"convolution  flipped input vs flipped output: agreement {flip_gap:.3f}")
 glue("conv_shift_agreement", equivariance["convolution"], display=False)
 glue("dense_shift_agreement", equivariance["dense layer"], display=False)
 glue("conv_flip_agreement", flip_gap, display=False)
+# Claims of the paragraph below the maps: the convolution's maps are the same up to the
+# move (difference printed as zero), the dense layer's unrelated, the flipped ones
+# disagree.
+moved_map = shift_images(as_map(conv, x), 0, 3)
+assert float((as_map(conv, moved) - moved_map).abs().max()) < 5e-5, "conv maps differ"
+assert equivariance["convolution"] > 0.999, "the convolution is not shift-equivariant"
+assert abs(equivariance["dense layer"]) < 0.2, "the dense layer's responses are related"
+assert flip_gap < 0.95, "the convolution's flipped responses agree"
 
 # %%
 maps = [x, moved, as_map(conv, x), as_map(conv, moved),
@@ -201,6 +215,7 @@ print(f"tutorial CNN: {total:,} parameters, {head:,} of them "
 glue("cnn_head_params", head, display=False)
 glue("cnn_total_params", total, display=False)
 glue("cnn_head_share", head / total, display=False)
+assert head / total > 0.5, "most parameters are not in the dense layer"
 
 # %% [markdown]
 # So most of the tutorial CNN's {glue:text}`cnn_total_params:,d` parameters

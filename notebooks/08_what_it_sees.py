@@ -20,7 +20,7 @@
 # - how to ask which pixels mattered for a decision, with occlusion and Integrated
 #   Gradients from Captum, for right and for wrong answers.
 
-# %%
+# %% tags=["nbval-tolerance=0.0065"]
 # %matplotlib inline
 import time
 
@@ -43,6 +43,14 @@ val_pred = predict(model, x_val)
 print(result.spec.describe())
 print(f"validation accuracy {result.val_acc:.4f}, {result.parameters:,} parameters")
 glue("ch8_val_acc", result.val_acc, display=False)
+
+# %% tags=["remove-cell"]
+# Tolerance of the cell above: best-cnn is one seed, so 3 sd of its two seeds (94.05 and
+# 93.75%, the README's Speed section; sd 0.21 points) -> 0.0065, as in chapter 7.
+# What this chapter finds in the trained model (counts, shares, attributions, mistakes)
+# changes from one processor to another: those cells are not compared, the prose reads
+# their glued values, and the claims it makes are checked in hidden cells like this one.
+assert result.val_acc > 0.9, "best-cnn does not get most pictures right"
 
 # %% [markdown]
 # That is the model chapter 7 trained, read back from the store. It gets
@@ -72,13 +80,17 @@ map_grid(list(kernels), [f"kernel {i}" for i in range(len(kernels))], ncols=8, s
 # whose weights nearly cancel out (their sum is small next to the sum of their sizes)
 # ignores flat brightness and sees only change.
 
-# %%
+# %% tags=["nbval-ignore-output"]
 balance = np.abs(kernels.sum(axis=(1, 2))) / np.abs(kernels).sum(axis=(1, 2))
 edge_like = int((balance < 0.3).sum())
 print(f"{edge_like} of {len(kernels)} kernels have weights that nearly cancel "
       f"(|sum| < 0.3 x sum of |weights|)")
 glue("edge_kernels", edge_like, display=False)
 glue("all_kernels", len(kernels), display=False)
+
+# %% tags=["remove-cell"]
+# The claim (and the summary's): most first-layer kernels are edge detectors.
+assert edge_like > len(kernels) / 2, f"only {edge_like} kernels are edge-like, not most"
 
 # %% [markdown]
 # {glue:text}`edge_kernels` of the {glue:text}`all_kernels` kernels are of this
@@ -129,19 +141,23 @@ map_grid(shown, titles, ncols=8, size=1.1)
 # and `conv 4` to 3×3, where one value stands for an 8×8 block and sees most of the
 # picture. These maps no longer show the shoe's shape, only *where* something a channel
 # responds to is present: several `conv 3` channels along the bottom, where the sole is.
-# Several of the eight `conv 4` channels shown respond in a single place only: what they
-# look for occurs once in this picture, or not at all.
+# Of the eight `conv 4` channels shown, some respond in a single place only and some not
+# at all: what they look for occurs once in this picture, or not at all.
 #
 # How busy is each layer? Over 500 validation pictures, the share of values a ReLU lets
 # through (above zero):
 
-# %%
+# %% tags=["nbval-ignore-output"]
 many = capture_maps(model, x_val[:500], list(layers.values()))
 active = pd.Series({label: float((many[name] > 0).float().mean())
                     for label, name in layers.items()}, name="share of values above 0")
 for label, share in active.items():
     glue(f"active_{label.replace(' ', '')}", share, display=False)
 active.round(3).to_frame()
+
+# %% tags=["remove-cell"]
+# The claims: the maps get sparser layer by layer, and the last layer is the quietest.
+assert active.is_monotonic_decreasing, f"not sparser layer by layer: {active.round(3)}"
 
 # %% [markdown]
 # In the first layer {glue:text}`active_conv1:.0%` of the values are above zero, in the
@@ -225,10 +241,10 @@ attribution_figure(
 
 # %% [markdown]
 # Occlusion gives smooth regions, and they are the telling parts of the garment, not the
-# whole of it: in this run, the neckline and the straight sides of the top below its
-# armholes, the right one most (a shirt would have sleeves there, a dress would widen),
-# the lower middle of the dress, and the front half of the ankle boot, from the toe to
-# the instep, more than its shaft and heel.
+# whole of it. The maps change in detail with every training of `best-cnn`, so read them
+# for regions: the neckline of the top and its straight sides below the armholes (a
+# shirt would have sleeves there, a dress would widen), the middle of the dress, and the
+# front half of the ankle boot, from the toe to the instep, more than its shaft.
 # Integrated Gradients works pixel
 # by pixel: its map is sharper but noisy, with neighbouring pixels often of opposite
 # sign; what it says is carried by regions, not by single pixels.
@@ -237,16 +253,23 @@ attribution_figure(
 # change in probability between a black picture and the real one, up to the error of
 # following the path in a finite number of steps.
 
-# %%
+# %% tags=["nbval-ignore-output"]
 with torch.no_grad():
     p_real = torch.softmax(model(x_right), 1)[range(3), target]
     p_black = torch.softmax(model(torch.zeros_like(x_right)), 1)[range(3), target]
+gaps = {}
 for steps in (32, 128):
     ig_sums = gradient_map(model, x_right, target, steps=steps).sum(dim=(1, 2))
-    gap = float((ig_sums - (p_real - p_black)).abs().max())
+    gaps[steps] = gap = float((ig_sums - (p_real - p_black)).abs().max())
     glue(f"ig_gap{steps}", gap, display=False)
     print(f"{steps:>3} steps: largest gap between the sum of a map "
           f"and the change in probability {gap:.4f}")
+
+# %% tags=["remove-cell"]
+# The claims: more steps follow the path more closely, and with 128 steps the maps add
+# up to the change in probability (a decomposition of the decision) to within 0.02.
+assert gaps[128] < gaps[32], f"128 steps no closer than 32: {gaps}"
+assert gaps[128] < 0.02, f"the maps do not add up to the change: {gaps[128]:.4f}"
 
 # %% [markdown]
 # With the 32 steps used for the maps, the sums match the change to within
@@ -267,19 +290,31 @@ attribution_figure(
      "IG (true class)": gradient_map(model, x_wrong, truth).numpy()},
     [f"{CLASSES[int(t)]}\n→ {CLASSES[int(c)]}" for t, c in zip(truth, chose)])
 
+# %% tags=["remove-cell", "nbval-ignore-output"]
+mistakes = [f"{CLASSES[int(t)]} taken for {CLASSES[int(c)]}"
+            for t, c in zip(truth, chose)]
+glue("ch8_mistakes", ", ".join(mistakes[:-1]) + " and " + mistakes[-1], display=False)
+
+# %% tags=["remove-cell"]
+# The claim: each mistake is between look-alikes (tops and dresses, or footwear).
+LOOK_ALIKES = [{0, 2, 3, 4, 6}, {5, 7, 9}]
+alike = [any({int(t), int(c)} <= group for group in LOOK_ALIKES)
+         for t, c in zip(truth, chose)]
+assert all(alike), f"a mistake between classes that do not look alike: {mistakes}"
+
 # %% [markdown]
-# Each title gives the true class and, after the arrow, the network's choice. These are
-# the first three mistakes in the validation split, not chosen for effect. The occlusion
-# maps for the chosen class show what the network took as evidence, and it is the part
-# the two classes share or that points to the wrong one: a line down the middle of the
-# first shirt's upper half, from the collar, like a coat's opening; the second shirt's
-# outline, its shoulders, sleeves and hem, which a T-shirt has too; the third's neckline.
-# Blue regions are parts whose covering *raised* the wrong class's probability —
-# evidence against it that was not strong enough, like the second shirt's chest and a
-# streak down the middle of the third, where a shirt's buttons would run.
-# Integrated Gradients for the true class is as scattered as for the chosen one: the
-# pixels speak for both, which is what a look-alike is. The mistakes fall between
-# classes that share a silhouette, as chapter 7's confusion matrix showed.
+# Each title gives the true class and, after the arrow, the network's choice; here, in
+# order: {glue:text}`ch8_mistakes`. These are the first three mistakes in the
+# validation split, not chosen for effect (which pictures they are changes with each
+# training of `best-cnn`). All three fall between classes that share a silhouette, as
+# chapter 7's confusion matrix showed. The occlusion maps for the chosen class show what
+# the network took as evidence, and it is the part the two classes share or that points
+# to the wrong one, such as a line down the middle from the collar, like a coat's
+# opening, when a shirt is taken for a coat. Blue regions are parts whose covering *raised* the wrong
+# class's probability — evidence against it that was not strong enough, such as a
+# streak down the middle of a shirt taken for a T-shirt, where a shirt's buttons would
+# run. Integrated Gradients for the true class is as scattered as for the chosen one:
+# the pixels speak for both, which is what a look-alike is.
 #
 # These maps explain one decision of one network; they are not ground truth. Occlusion
 # depends on the patch size and on what "covered" means (here: black); Integrated

@@ -14,10 +14,15 @@ from apparel_lib.data.dataset import FashionMNIST, load_data
 from apparel_lib.practice.layout import Layout, practice_layout, read_layout
 
 
+_USER_ENV = {name: os.environ.get(name) for name in ("APPAREL_DATA", "APPAREL_CACHE")}
+
+
 @pytest.fixture(scope="session", autouse=True)
-def private_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
-    """Every test runs with APPAREL_CACHE in a session temp dir and without the user's APPAREL_DATA."""
-    cache = tmp_path_factory.mktemp("apparel-cache")
+def private_cache() -> Iterator[Path]:
+    """Every test runs with APPAREL_CACHE in the session's own cache (made by the root conftest.py,
+    which the chapters' kernels use too) and without the user's APPAREL_DATA."""
+    cache = Path(os.environ["APPAREL_CACHE"])
+    assert cache.is_dir() and str(cache) != _USER_ENV["APPAREL_CACHE"], "the root conftest.py was not loaded"
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("APPAREL_CACHE", str(cache))
         mp.delenv("APPAREL_DATA", raising=False)
@@ -25,9 +30,6 @@ def private_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
         for var in ("NO_PROXY", "no_proxy"):
             mp.setenv(var, ",".join(filter(None, [os.environ.get(var), "127.0.0.1", "localhost"])))
         yield cache
-
-
-_USER_ENV = {name: os.environ.get(name) for name in ("APPAREL_DATA", "APPAREL_CACHE")}
 
 
 @pytest.fixture(scope="session")
@@ -54,12 +56,23 @@ def real_files(data: FashionMNIST) -> dict[str, bytes]:
 
 
 @pytest.fixture
+def data_in_env(data: FashionMNIST, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """APPAREL_DATA set, for one test, to the folder the session's data was found in, for code that
+    searches for the data itself: the store's trials and the processes a test starts (sweep workers,
+    the command line). Off Debian and offline the user's APPAREL_DATA may be the only copy, and
+    ``private_cache`` hides it from every test."""
+    monkeypatch.setenv("APPAREL_DATA", str(data.source.folder))
+    return data.source.folder
+
+
+@pytest.fixture
 def debian_dir() -> Path:
     """Debian's data folder; tests about it skip (with a reason) where the package is absent."""
-    from apparel_lib.data.sources import DEBIAN_DIR
+    from apparel_lib.data.sources import DEBIAN_DIR, FILES
 
-    if not DEBIAN_DIR.is_dir():
-        pytest.skip(f"Debian's dataset-fashion-mnist is not installed ({DEBIAN_DIR} is missing)")
+    missing = [stem for stem in FILES if not (DEBIAN_DIR / f"{stem}.gz").is_file()]
+    if missing:
+        pytest.skip(f"Debian's dataset-fashion-mnist is not installed ({DEBIAN_DIR} has no {missing[0]}.gz)")
     return DEBIAN_DIR
 
 
@@ -82,11 +95,33 @@ def built_book(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return html
 
 
+# Under pytest-xdist (`make test`: two workers, `--dist loadgroup`), tests of one group run in one
+# worker, in order. Chapters that reuse each other's runs from the session's results store share a
+# group (7 trains best-cnn for 8 to 10; 5 and 6 share runs), and so do 3 and 4, whose full-batch
+# recipe needs 8 GB at its peak and must not run twice at once. Every test file is a group, so a
+# session fixture is built once per file at most (the book build: once for both files using it).
+CHAPTER_GROUPS = {"03": "full-batch", "04": "full-batch", "05": "grid", "06": "grid",
+                  "07": "best-cnn", "08": "best-cnn", "09": "best-cnn", "10": "best-cnn"}
+FILE_GROUPS = {"test_book.py": "built-book", "test_browser.py": "built-book"}
+# The longest groups start first, so neither worker is left with one at the end.
+FIRST = ("best-cnn", "full-batch", "grid", "built-book")
+
+
+def _group(item: pytest.Item) -> str:
+    name = item.path.name
+    if item.path.suffix == ".ipynb":
+        return CHAPTER_GROUPS.get(name[:2], name)
+    return FILE_GROUPS.get(name, name)
+
+
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Notebook cells (nbval) are slow tests; ``gpu`` tests without a GPU are skipped with a reason."""
+    """Notebook cells (nbval) are slow tests; every test joins its xdist group, longest first."""
     for item in items:
         if item.path.suffix == ".ipynb":
             item.add_marker(pytest.mark.slow)
+        item.add_marker(pytest.mark.xdist_group(_group(item)))
+    rank = {group: i for i, group in enumerate(FIRST)}
+    items.sort(key=lambda item: rank.get(_group(item), len(FIRST)))  # stable: cells keep their order
 
 
 @pytest.fixture(scope="session")

@@ -27,7 +27,7 @@ def assert_one_line_failure(result, *fragments, code=1):
 
 
 @pytest.mark.slow
-def test_data_info_counts_and_verification():
+def test_data_info_counts_and_verification(data_in_env):
     result = run("data", "info")
     assert result.returncode == 0, result.stderr
     out = result.stdout
@@ -38,7 +38,7 @@ def test_data_info_counts_and_verification():
 
 
 @pytest.mark.slow
-def test_train_predict_score_end_to_end(tmp_path):
+def test_train_predict_score_end_to_end(tmp_path, data_in_env):
     ckpt, sub = tmp_path / "ann.pt", tmp_path / "sub.csv"
     result = run("train", "--model", "ann", "--recipe", "minibatch", "--epochs", "1", "--out", ckpt, "--no-progress", "--device", "cpu")
     assert result.returncode == 0, result.stderr
@@ -58,7 +58,7 @@ def test_usage_errors_exit_2_with_one_line():
 
 
 @pytest.mark.slow
-def test_bad_inputs_exit_1_with_one_line(tmp_path):
+def test_bad_inputs_exit_1_with_one_line(tmp_path, data_in_env):
     assert_one_line_failure(run("score", tmp_path / "none.csv"), "not found")
     bad = tmp_path / "bad.csv"
     bad.write_text("id,class\n1,2\n")
@@ -74,7 +74,7 @@ def test_bad_inputs_exit_1_with_one_line(tmp_path):
 
 
 @pytest.mark.slow
-def test_export_refuses_a_non_empty_folder(tmp_path):
+def test_export_refuses_a_non_empty_folder(tmp_path, data_in_env):
     (tmp_path / "keep.txt").write_text("mine")
     assert_one_line_failure(run("data", "export", tmp_path, "--no-progress"), str(tmp_path))
     assert (tmp_path / "keep.txt").read_text() == "mine"

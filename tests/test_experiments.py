@@ -16,6 +16,7 @@ from apparel_lib.errors import StoreError
 from apparel_lib.experiments.runner import run
 from apparel_lib.experiments.spec import RunResult, RunSpec, run_spec
 from apparel_lib.experiments.store import RunStore
+from apparel_lib.training.devices import NumericPath
 from apparel_lib.training.evaluate import predict
 
 SMALL = DataVariant(train_subset=500)
@@ -31,7 +32,8 @@ def test_spec_is_plain_data():
     assert RunSpec.from_dict(json.loads(json.dumps(spec.to_dict()))) == spec
     assert spec == run_spec("article-cnn", options={"filters": 8}, epochs=3, seed=2)
     assert spec != run_spec("article-cnn", options={"filters": 8}, epochs=3, seed=3)
-    assert spec.key("abc", "1") == spec.key("abc", "1") != spec.key("abd", "1") != spec.key("abc", "2")
+    path = NumericPath("float32", "cpu", "2.0")
+    assert spec.key("abc", "1", path) == spec.key("abc", "1", path) != spec.key("abd", "1", path) != spec.key("abc", "2", path)
     assert "article-cnn(filters=8) · minibatch (3 epochs) · seed 2 · standard" == spec.describe()
     assert run_spec("ann").options == {"hidden": 500}
 

@@ -95,9 +95,11 @@ def test_a_wrong_narrowing_is_a_one_line_error(setting, words):
 
 
 # --- trials ----------------------------------------------------------------------------------------
+# Trials load the data themselves, through the store, and so do the worker processes below: the
+# tests that train take ``data_in_env`` (APPAREL_DATA = where the session found the data).
 
 
-def test_a_trial_trains_through_the_store_and_keeps_its_results(tmp_path):
+def test_a_trial_trains_through_the_store_and_keeps_its_results(tmp_path, data_in_env):
     store = RunStore(tmp_path / "runs")
     study = memory_study()
     assert run_study(study, 2, subset=SUBSET, space=TINY, store=store, device="cpu") == 2
@@ -116,7 +118,7 @@ def test_a_trial_trains_through_the_store_and_keeps_its_results(tmp_path):
     assert "2 complete" in study_summary(study) and "best: trial" in study_summary(study)
 
 
-def test_a_pruned_trial_stops_after_an_epoch_and_is_not_stored(tmp_path):
+def test_a_pruned_trial_stops_after_an_epoch_and_is_not_stored(tmp_path, data_in_env):
     store = RunStore(tmp_path / "runs")
     study = memory_study(pruner=AlwaysPrune())
     run_study(study, 1, subset=SUBSET, space=SearchSpace(**{**TINY.__dict__, "epochs": (3, 3)}), store=store, device="cpu")
@@ -126,7 +128,7 @@ def test_a_pruned_trial_stops_after_an_epoch_and_is_not_stored(tmp_path):
     assert store.runs() == []
 
 
-def test_a_stored_run_is_replayed_so_the_pruner_still_decides(tmp_path):
+def test_a_stored_run_is_replayed_so_the_pruner_still_decides(tmp_path, data_in_env):
     store = RunStore(tmp_path / "runs")
     space = SearchSpace(**{**TINY.__dict__, "epochs": (2, 2)})
     first = memory_study("first")
@@ -140,7 +142,7 @@ def test_a_stored_run_is_replayed_so_the_pruner_still_decides(tmp_path):
     assert trial.intermediate_values[1] == first.trials[0].intermediate_values[1]
 
 
-def test_a_total_counts_other_workers_trials_and_never_overshoots(tmp_path):
+def test_a_total_counts_other_workers_trials_and_never_overshoots(tmp_path, data_in_env):
     store = RunStore(tmp_path / "runs")
     study = memory_study()
     study.ask()  # another worker's trial, still running
@@ -151,7 +153,7 @@ def test_a_total_counts_other_workers_trials_and_never_overshoots(tmp_path):
     assert run_study(study, total=1, subset=SUBSET, space=TINY, store=store) == 0  # already there: nothing added
 
 
-def test_trials_adds_to_a_study_each_time(tmp_path):
+def test_trials_adds_to_a_study_each_time(tmp_path, data_in_env):
     journal = tmp_path / "studies.journal"
     store = RunStore(tmp_path / "runs")
     for expected in (2, 4):
@@ -290,7 +292,7 @@ def two_workers(study: str, n: int, env: dict, *storage) -> None:
 
 
 @pytest.mark.slow
-def test_running_the_command_again_adds_to_the_same_study(tmp_path):
+def test_running_the_command_again_adds_to_the_same_study(tmp_path, data_in_env):
     env = {"APPAREL_CACHE": str(tmp_path)}
     for expected in (2, 4):
         code, out, err = finish(cli(*SWEEP, "--study", "demo", "--trials", 2, env=env))
@@ -302,7 +304,7 @@ def test_running_the_command_again_adds_to_the_same_study(tmp_path):
 
 
 @pytest.mark.slow
-def test_two_workers_on_the_default_journal_finish_exactly_n(tmp_path):
+def test_two_workers_on_the_default_journal_finish_exactly_n(tmp_path, data_in_env):
     env = {"APPAREL_CACHE": str(tmp_path)}
     two_workers("pair", 4, env)
     storage = optuna.storages.JournalStorage(optuna.storages.journal.JournalFileBackend(str(tmp_path / "optuna" / "studies.journal")))
@@ -312,7 +314,7 @@ def test_two_workers_on_the_default_journal_finish_exactly_n(tmp_path):
 
 
 @pytest.mark.slow
-def test_ctrl_c_leaves_no_trial_running(tmp_path):
+def test_ctrl_c_leaves_no_trial_running(tmp_path, data_in_env):
     # A second after its trial starts, the worker is still importing (torch loads parts of itself
     # on the first training step). Before Ctrl-C was deferred to the training loop's next batch
     # (interrupts.stop_safely), an interrupt there made 1 worker in 10 die of the signal (exit -2)
@@ -377,13 +379,13 @@ def postgres() -> Iterator[str]:
 
 
 @pytest.mark.slow
-def test_two_workers_on_postgresql_finish_exactly_n(postgres, tmp_path):
+def test_two_workers_on_postgresql_finish_exactly_n(postgres, tmp_path, data_in_env):
     two_workers("pair", 4, {"APPAREL_CACHE": str(tmp_path)}, "--storage", postgres)
     assert_exactly("pair", open_storage(postgres), 4, tmp_path / "runs")
 
 
 @pytest.mark.slow
-def test_a_killed_worker_leaves_a_failed_trial_and_the_study_carries_on(postgres, tmp_path):
+def test_a_killed_worker_leaves_a_failed_trial_and_the_study_carries_on(postgres, tmp_path, data_in_env):
     env = {"APPAREL_CACHE": str(tmp_path)}
     args = (*SWEEP, "--study", "kill", "--total", 3, "--storage", postgres, "--heartbeat", 1)
     victim = cli(*args, "--subset", 5000, env=env)

@@ -12,7 +12,7 @@ from ..data.dataset import FashionMNIST, Splits, load_data, make_splits
 from ..data.variants import apply_variant
 from ..models.registry import build_model, count_parameters
 from ..training.checkpoint import save_checkpoint
-from ..training.devices import pick_device
+from ..training.devices import numeric_path, pick_device
 from ..training.evaluate import accuracy
 from ..training.loop import EpochHook, train
 from ..training.memory import reuse_freed_memory
@@ -47,6 +47,7 @@ def run(
     """
     splits = apply_variant(standard_splits(data), spec.data)
     device = pick_device(device)
+    path = numeric_path(spec.recipe, device)
     model = build_model(spec.model, seed=spec.seed, **spec.options)
     start = time.perf_counter()
     history = train(model, splits, spec.recipe, seed=spec.seed, device=device, progress=progress, on_epoch=on_epoch)
@@ -63,7 +64,7 @@ def run(
         )
     return RunResult(
         spec=spec,
-        key=spec.key(splits.fingerprint, __version__),
+        key=spec.key(splits.fingerprint, __version__, path),
         history=history,
         parameters=count_parameters(model),
         seconds=seconds,
@@ -73,5 +74,6 @@ def run(
         fingerprint=splits.fingerprint,
         checkpoint=Path(checkpoint) if checkpoint is not None else None,
         model=model,
+        numeric_path=path,
         **scores,
     )

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..data.variants import DataVariant
 from ..models.registry import check_options
+from ..training.devices import NumericPath
 from ..training.history import History
 from ..training.recipes import Recipe, get_recipe
 
@@ -56,9 +57,11 @@ class RunSpec:
             data=DataVariant.from_dict(values["data"]),
         )
 
-    def key(self, fingerprint: str, version: str) -> str:
-        """A short name for this run on the data ``fingerprint`` with library ``version``."""
-        text = json.dumps({"spec": self.to_dict(), "data": fingerprint, "version": version}, sort_keys=True)
+    def key(self, fingerprint: str, version: str, path: NumericPath) -> str:
+        """A short name for this run on the data ``fingerprint`` with library ``version``, computed
+        on the numeric ``path`` (see :func:`~apparel_lib.training.devices.numeric_path`)."""
+        values = {"spec": self.to_dict(), "data": fingerprint, "version": version, "path": path.to_dict()}
+        text = json.dumps(values, sort_keys=True)
         return hashlib.sha256(text.encode()).hexdigest()[:16]
 
     def describe(self) -> str:
@@ -92,6 +95,7 @@ class RunResult:
     """What a run produced. Accuracies are measured in evaluation mode on the standard validation
     split and the test set (as the run's data variant sees them). For a recipe that measures the
     tutorial's way (``eval_in_train_mode``), the ``*_train_mode`` fields hold those numbers too.
+    ``numeric_path`` says how the numbers were computed (None for a run stored before it was kept).
     ``model`` is the trained model itself when the result is fresh (it is not stored; see
     :meth:`load_model`).
     """
@@ -110,6 +114,7 @@ class RunResult:
     checkpoint: Path | None = None
     val_acc_train_mode: float | None = None
     test_acc_train_mode: float | None = None
+    numeric_path: NumericPath | None = None
     model: nn.Module | None = field(default=None, compare=False, repr=False)
 
     def load_model(self) -> nn.Module:
@@ -128,6 +133,7 @@ class RunResult:
         values["spec"] = self.spec.to_dict()
         values["history"] = self.history.to_dict()
         values["checkpoint"] = str(self.checkpoint) if self.checkpoint is not None else None
+        values["numeric_path"] = self.numeric_path.to_dict() if self.numeric_path is not None else None
         return values
 
     @classmethod
@@ -137,6 +143,7 @@ class RunResult:
         kept["spec"] = RunSpec.from_dict(values["spec"])
         kept["history"] = History.from_dict(values["history"])
         kept["checkpoint"] = Path(values["checkpoint"]) if values.get("checkpoint") else None
+        kept["numeric_path"] = NumericPath.from_dict(values["numeric_path"]) if values.get("numeric_path") is not None else None
         return cls(**kept)
 
     def row(self) -> dict[str, Any]:

@@ -1,4 +1,7 @@
-"""The results store: every run kept once, under a key made of its spec, the data and the library version.
+"""The results store: every run kept once, under a key made of its spec, the data, the library
+version and the numeric path (precision, device type and torch version: see
+:func:`~apparel_lib.training.devices.numeric_path`), so a store shared by a class never mixes
+results computed in different ways.
 
 An entry is a folder ``<root>/<key>/`` holding ``result.json`` and the checkpoint ``model.pt``.
 It is built in a temporary folder and renamed into place, so no reader ever sees half of one;
@@ -26,6 +29,7 @@ from .. import __version__
 from ..data.dataset import FashionMNIST, load_data
 from ..data.sources import cache_dir
 from ..errors import StoreError
+from ..training.devices import numeric_path, pick_device
 from ..training.loop import EpochHook
 from .runner import run
 from .spec import RunResult, RunSpec
@@ -167,11 +171,13 @@ class RunStore:
     ) -> RunResult:
         """The stored result of ``spec``, training and storing it first if there is none.
 
-        A run that ``on_epoch`` stops early is returned but not stored (it is not the run the
-        spec describes).
+        The store is searched for a run on the numeric path that training on ``device`` takes
+        (the same spec on another path is another entry). A run that ``on_epoch`` stops early is
+        returned but not stored (it is not the run the spec describes).
         """
         data = data if data is not None else _default_data()
-        key = spec.key(data.fingerprint, __version__)
+        device = pick_device(device)
+        key = spec.key(data.fingerprint, __version__, numeric_path(spec.recipe, device))
         with self._locked(key):
             stored = self.get(key)
             if stored is not None:

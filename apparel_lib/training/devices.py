@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+import os
+from dataclasses import asdict, dataclass
+from typing import TYPE_CHECKING, Any
 
 from ..errors import ApparelError
 
 if TYPE_CHECKING:
     import torch
 
-__all__ = ["DEVICES", "pick_device", "native_bf16"]
+    from .recipes import Recipe
+
+__all__ = ["DEVICES", "BF16_SWITCH", "PRECISIONS", "NumericPath", "pick_device", "native_bf16", "use_bf16", "numeric_path"]
 
 DEVICES: tuple[str, ...] = ("auto", "cpu", "cuda", "mps")
 """What ``--device`` accepts (``cuda:1`` picks one GPU of several)."""
@@ -47,3 +51,62 @@ def native_bf16(device: torch.device) -> bool:
         checks = ("_is_avx512_bf16_supported", "_is_amx_tile_supported")
         return any(getattr(cpu, name, lambda: False)() for name in checks)
     return False
+
+
+BF16_SWITCH = "APPAREL_BF16"
+"""The environment variable that switches bfloat16 autocast off (``off``) or leaves it to the
+processor (``auto``, the default). ``off`` computes what a processor without native bfloat16
+computes (float32 throughout): an older laptop's numbers, on any machine."""
+
+
+def use_bf16(device: torch.device) -> bool:
+    """Whether a recipe that asks for bfloat16 autocast gets it on ``device``: where the device
+    computes bfloat16 natively and ``APPAREL_BF16`` is not ``off``."""
+    setting = os.environ.get(BF16_SWITCH, "auto").strip().lower() or "auto"
+    if setting not in ("auto", "off"):
+        raise ApparelError(f"{BF16_SWITCH}={setting!r} is not understood: set it to auto (the default) or off")
+    return setting == "auto" and native_bf16(device)
+
+
+PRECISIONS: tuple[str, ...] = ("float32", "bfloat16-autocast")
+"""How a run's training forward pass computes: float32 throughout, or under bfloat16 autocast."""
+
+
+@dataclass(frozen=True)
+class NumericPath:
+    """How a run's numbers are computed: its ``precision`` (one of :data:`PRECISIONS`), the
+    ``device_type`` (``cpu``, ``cuda`` or ``mps``) and torch's version. The same spec on another
+    path rounds differently, so the results store keeps one result per path."""
+
+    precision: str
+    device_type: str
+    torch_version: str
+
+    def __post_init__(self) -> None:
+        if self.precision not in PRECISIONS:
+            raise ApparelError(f"unknown precision {self.precision!r}: use {' or '.join(PRECISIONS)}")
+
+    def __str__(self) -> str:
+        """E.g. ``bfloat16 autocast, cpu, torch 2.13.0``."""
+        return f"{self.precision.replace('-', ' ')}, {self.device_type}, torch {self.torch_version}"
+
+    def short(self) -> str:
+        """E.g. ``bf16 cuda`` (for a narrow listing)."""
+        return f"{'bf16' if self.precision == 'bfloat16-autocast' else 'fp32'} {self.device_type}"
+
+    def to_dict(self) -> dict[str, str]:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, values: dict[str, Any]) -> NumericPath:
+        return cls(precision=str(values["precision"]), device_type=str(values["device_type"]), torch_version=str(values["torch_version"]))
+
+
+def numeric_path(recipe: Recipe, device: str | torch.device | None = None) -> NumericPath:
+    """The numeric path of training ``recipe`` on ``device`` (picked as :func:`pick_device` does):
+    bfloat16 autocast where the recipe asks for it and :func:`use_bf16` allows it, else float32."""
+    import torch
+
+    chosen = pick_device(device)
+    bf16 = recipe.autocast_bf16 and use_bf16(chosen)  # the training loop's own test
+    return NumericPath(PRECISIONS[1] if bf16 else PRECISIONS[0], chosen.type, torch.__version__)

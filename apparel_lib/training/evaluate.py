@@ -27,7 +27,8 @@ __all__ = [
 EVAL_BATCH = 256
 """Pictures per chunk when judging a model. On a 2-core CPU, chunks of 128-256 ran best-cnn's
 inference about twice as fast as chunks of 4,096, whose activations spill out of the caches, and
-gave bit-identical scores (tests/test_evaluate.py checks that)."""
+gave the same scores: bit-identical there, equal to float32 rounding on every processor (other
+processors sum in another order; tests/test_evaluate.py checks that)."""
 
 
 def _device_of(model: nn.Module) -> torch.device:

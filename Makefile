@@ -40,10 +40,10 @@ book: setup stage stage-html
 	@echo "The book is in _build/html/index.html"
 
 test: setup
-	$(BIN)/python -m pytest tests notebooks $(NBVAL) -n $(TEST_WORKERS) --dist loadgroup
+	$(BIN)/python -m pytest tests notebooks $(NBVAL) -n $(TEST_WORKERS)
 
 test-fast: setup
-	$(BIN)/python -m pytest tests -m "not slow and not gpu" -n $(TEST_WORKERS) --dist loadgroup
+	$(BIN)/python -m pytest tests -m "not slow and not gpu" -n $(TEST_WORKERS)
 
 # Read and run the chapters in JupyterLab: only this machine can connect (127.0.0.1), and the
 # link it prints carries a fresh token. (Root, as in containers, needs --allow-root.)

@@ -7,9 +7,10 @@
   fresh clone, and the user's store is never read or written.
 - A chapter's kernel, started as its first cell is set up, finds the data where the user keeps
   it (``APPAREL_DATA``), although tests/conftest.py hides that variable from the library's tests.
-- Under pytest-xdist (``make test`` runs two workers) each worker, and each kernel it starts,
-  computes on one thread unless ``OMP_NUM_THREADS`` says otherwise: two workers of two threads
-  each would fight over two cores. Set here, before anything imports torch.
+- Notebook cells are ``slow`` tests. Under pytest-xdist (``make test`` runs two workers) every
+  test belongs to a group that one worker runs in order (``group_of``), and each worker, and each kernel it starts, computes on one
+  thread unless ``OMP_NUM_THREADS`` says otherwise: two workers of two threads each would fight
+  over two cores. Set here, before anything imports torch.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ import os
 import shutil
 import tempfile
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
@@ -56,3 +58,45 @@ def pytest_runtest_setup(item: pytest.Item) -> Iterator[None]:
             del os.environ["APPAREL_DATA"]
         else:
             os.environ["APPAREL_DATA"] = hidden
+
+
+# Under pytest-xdist (`make test`: two workers), the tests of one group run in one worker, in
+# order (the scheduler below). A chapter's cells share its kernel, so a chapter is one group at
+# least; chapters that reuse each other's runs from the session's results store share one (7
+# trains best-cnn for 8 to 10; 5 and 6 share runs), and so do 3 and 4, whose full-batch recipe
+# needs 8 GB at its peak and must not run twice at once. Every test file is a group, so a session
+# fixture is built once per file at most (the book build: once for both files that use it).
+CHAPTER_GROUPS = {"03": "full-batch", "04": "full-batch", "05": "grid", "06": "grid",
+                  "07": "best-cnn", "08": "best-cnn", "09": "best-cnn", "10": "best-cnn"}
+FILE_GROUPS = {"test_book": "built-book", "test_browser": "built-book"}
+# The longest groups start first, so neither worker is left with one at the end.
+FIRST = ("best-cnn", "full-batch", "grid", "built-book")
+
+
+def group_of(nodeid: str) -> str:
+    """The xdist group of the test ``nodeid``: its chapter's group, or its file's."""
+    path = Path(nodeid.split("::", 1)[0])
+    if path.suffix == ".ipynb":
+        return CHAPTER_GROUPS.get(path.stem[:2], path.stem)
+    return FILE_GROUPS.get(path.stem, path.stem)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Notebook cells (nbval) are slow tests; the longest xdist groups come first."""
+    for item in items:
+        if item.path.suffix == ".ipynb":
+            item.add_marker(pytest.mark.slow)
+    rank = {group: i for i, group in enumerate(FIRST)}
+    items.sort(key=lambda item: rank.get(group_of(item.nodeid), len(FIRST)))  # stable
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config: pytest.Config, log):
+    """xdist's scope scheduling, with :func:`group_of` as the scope (a work unit is a group)."""
+    from xdist.scheduler import LoadScopeScheduling
+
+    class GroupScheduling(LoadScopeScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            return group_of(nodeid)
+
+    return GroupScheduling(config, log)

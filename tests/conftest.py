@@ -95,35 +95,6 @@ def built_book(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return html
 
 
-# Under pytest-xdist (`make test`: two workers, `--dist loadgroup`), tests of one group run in one
-# worker, in order. Chapters that reuse each other's runs from the session's results store share a
-# group (7 trains best-cnn for 8 to 10; 5 and 6 share runs), and so do 3 and 4, whose full-batch
-# recipe needs 8 GB at its peak and must not run twice at once. Every test file is a group, so a
-# session fixture is built once per file at most (the book build: once for both files using it).
-CHAPTER_GROUPS = {"03": "full-batch", "04": "full-batch", "05": "grid", "06": "grid",
-                  "07": "best-cnn", "08": "best-cnn", "09": "best-cnn", "10": "best-cnn"}
-FILE_GROUPS = {"test_book.py": "built-book", "test_browser.py": "built-book"}
-# The longest groups start first, so neither worker is left with one at the end.
-FIRST = ("best-cnn", "full-batch", "grid", "built-book")
-
-
-def _group(item: pytest.Item) -> str:
-    name = item.path.name
-    if item.path.suffix == ".ipynb":
-        return CHAPTER_GROUPS.get(name[:2], name)
-    return FILE_GROUPS.get(name, name)
-
-
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Notebook cells (nbval) are slow tests; every test joins its xdist group, longest first."""
-    for item in items:
-        if item.path.suffix == ".ipynb":
-            item.add_marker(pytest.mark.slow)
-        item.add_marker(pytest.mark.xdist_group(_group(item)))
-    rank = {group: i for i, group in enumerate(FIRST)}
-    items.sort(key=lambda item: rank.get(_group(item), len(FIRST)))  # stable: cells keep their order
-
-
 @pytest.fixture(scope="session")
 def exported(data: FashionMNIST, private_cache: Path) -> Path:
     """The full practice layout, exported once (about 10 s) where ``practice_layout`` keeps it in

@@ -342,7 +342,7 @@ def part_book(repeat: int, quick: bool) -> list[Row]:
             xml = Path(tmp) / "junit.xml"
             command = [sys.executable, "-m", "pytest", *targets, "--nbval", "--nbval-current-env", "-q", "-p", "no:cacheprovider",
                        "--nbval-sanitize-with", str(root / "tests" / "nbval_sanitize.cfg"), f"--junitxml={xml}",
-                       *([] if quick else ["-n", "2", "--dist", "loadgroup"])]
+                       *([] if quick else ["-n", "2"])]
             proc, sample = measure(lambda c=command: subprocess.run(c, cwd=root, capture_output=True, text=True))
             whole.ours.append(Sample(sample.seconds, None))  # the memory is the subprocess's, not measured here
             tail = proc.stdout.strip().splitlines()[-1:] or ["no output"]

@@ -6,7 +6,7 @@ files, experiments kept in a results store, and the chapters' figures. The packa
 by concept, imports running one way (core -> data -> practice, models -> training ->
 experiments -> figures -> bench -> cli)::
 
-    constants, errors, files, seeding, interrupts   shared facts and helpers
+    constants, errors, extras, files, seeding, interrupts   shared facts and helpers
     data/        idx, sources, dataset, variants, picture
     practice/    ids, layout, submission
     models/      registry, networks, convnet, anatomy, attribution
@@ -54,6 +54,7 @@ _EXPORTS: dict[str, str] = {
     "StoreError": "errors",
     "SubmissionError": "errors",
     "PictureError": "errors",
+    "MissingExtraError": "errors",
     # practice problem
     "Layout": "practice.layout",
     "export_layout": "practice.layout",

@@ -252,8 +252,9 @@ def _sweep(args: argparse.Namespace) -> None:
     import time
 
     from .experiments.sweep import SearchSpace, open_storage, open_study, run_study, study_summary
+    from .extras import require
 
-    import optuna
+    optuna = require("optuna")
 
     if args.epochs < 1:
         raise ApparelError(f"--epochs must be at least 1, not {args.epochs}")

@@ -22,12 +22,10 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import optuna
-from optuna.trial import TrialState
-
 from ..data.sources import cache_dir
 from ..data.variants import DataVariant
 from ..errors import ApparelError
+from ..extras import require
 from ..interrupts import stop_requested
 from ..models.registry import build_model, count_parameters
 from ..training.history import History
@@ -35,7 +33,11 @@ from .spec import RunSpec, run_spec
 from .store import RunStore
 
 if TYPE_CHECKING:
+    import optuna
     import pandas as pd
+else:
+    optuna = require("optuna")
+TrialState = require("optuna.trial").TrialState
 
 __all__ = [
     "SearchSpace", "Objective", "SurplusTrial", "default_journal", "open_storage", "open_study",
@@ -234,6 +236,8 @@ def _with_driver(url: str) -> str:
     import importlib.util
 
     driver = "psycopg" if importlib.util.find_spec("psycopg") else "psycopg2"
+    if driver == "psycopg2":
+        require("psycopg2")  # a one-line error naming the extra, not SQLAlchemy's ModuleNotFoundError
     return f"postgresql+{driver}://{rest}"
 
 

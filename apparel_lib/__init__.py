@@ -11,7 +11,7 @@ experiments -> figures -> bench -> cli)::
     practice/    ids, layout, submission
     models/      registry, networks, convnet, anatomy, attribution
     training/    recipes, devices, history, augment, loop, timing, evaluate, batchnorm, checkpoint, classify
-    experiments/ spec, runner, store, analysis, ablation, sweep
+    experiments/ spec, runner, store, analysis, ablation, defaults, sweep
     figures/     spatial, plots, widgets, inside
     bench/       tutorial_way, measure, comparisons
     cli

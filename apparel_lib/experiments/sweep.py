@@ -29,6 +29,7 @@ from ..extras import require
 from ..interrupts import stop_requested
 from ..models.registry import build_model, count_parameters
 from ..training.history import History
+from .defaults import HEARTBEAT, TRIAL_EPOCHS
 from .spec import RunSpec, run_spec
 from .store import RunStore
 
@@ -46,8 +47,6 @@ __all__ = [
 
 FINISHED = (TrialState.COMPLETE, TrialState.PRUNED)
 """The states that count towards a study's number of trials."""
-HEARTBEAT = 30
-"""Seconds between a worker's heartbeats in a database storage (twice that without one fails its trial)."""
 
 
 _RANGES = ("blocks", "convs", "dense_layers", "dropout", "epochs", "lr")
@@ -76,7 +75,7 @@ class SearchSpace:
     dense_layers: tuple[int, int] = (0, 1)
     hidden: tuple[int, ...] = (64, 128, 256)
     dropout: tuple[float, float] = (0.0, 0.4)
-    epochs: tuple[int, int] = (1, 3)
+    epochs: tuple[int, int] = (1, TRIAL_EPOCHS)
     lr: tuple[float, float] = (3e-4, 1e-2)
     batch_size: tuple[int, ...] = (32, 64, 128, 256)
 

@@ -30,7 +30,7 @@ system:
 $(STAMP): pyproject.toml requirements/constraints.txt
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet "$(TORCH_PIN)"
-	$(BIN)/pip install --quiet -c requirements/constraints.txt -e ".[book,test]"
+	$(BIN)/pip install --quiet -c requirements/constraints.txt -e ".[all]"
 	$(BIN)/python -c "import torch; v = torch.__version__; assert '$(TORCH_PIN)' == 'torch==' + v.split('+')[0], v"
 	touch $@
 

@@ -6,12 +6,12 @@ files, experiments kept in a results store, and the chapters' figures. The packa
 by concept, imports running one way (core -> data -> practice, models -> training ->
 experiments -> figures -> bench -> cli)::
 
-    constants, errors, files, seeding, interrupts   shared facts and helpers
+    constants, errors, extras, files, seeding, interrupts   shared facts and helpers
     data/        idx, sources, dataset, variants, picture
     practice/    ids, layout, submission
     models/      registry, networks, convnet, anatomy, attribution
     training/    recipes, devices, history, augment, loop, timing, evaluate, batchnorm, checkpoint, classify
-    experiments/ spec, runner, store, analysis, ablation, sweep
+    experiments/ spec, runner, store, analysis, ablation, defaults, sweep
     figures/     spatial, plots, widgets, inside
     bench/       tutorial_way, measure, comparisons
     cli
@@ -54,6 +54,7 @@ _EXPORTS: dict[str, str] = {
     "StoreError": "errors",
     "SubmissionError": "errors",
     "PictureError": "errors",
+    "MissingExtraError": "errors",
     # practice problem
     "Layout": "practice.layout",
     "export_layout": "practice.layout",

@@ -1,34 +1,98 @@
-"""Command line: ``python -m apparel_lib data info|export``, ``train``, ``predict``, ``score``, ``classify``, ``runs``, ``sweep``.
+"""Command line: ``apparel data info|export``, ``train``, ``predict``, ``score``, ``classify``, ``runs``,
+``sweep``, ``bench`` (``python -m apparel_lib`` is the same program).
 
-Every failure is one line on stderr and a non-zero exit status, never a traceback
-(set ``APPAREL_DEBUG=1`` to see one when reporting a bug).
+Every failure is one line on stderr, never a traceback (set ``APPAREL_DEBUG=1`` to see one when
+reporting a bug), with the exit status saying which kind: 2 for a command line that does not
+fit (unknown command or option, a missing or out-of-range value, options that do not go
+together), 1 for anything else (missing or bad files, data or pictures, a missing extra, an
+unreachable database), 130 after Ctrl-C. Every argument is checked before anything is read,
+written or trained.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
+from .constants import NUM_CLASSES
 from .errors import ApparelError
+from .experiments.defaults import HEARTBEAT, TRIAL_EPOCHS
 from .interrupts import stop_safely
 from .models.registry import MODELS
 from .training.devices import DEVICES
-from .training.recipes import RECIPES
+from .training.recipes import RECIPES, default_recipe, get_recipe
 
-__all__ = ["main", "build_parser"]
+__all__ = ["main", "build_parser", "PROG", "UsageError", "EXIT_ERROR", "EXIT_USAGE", "EXIT_INTERRUPTED"]
+
+PROG = "apparel"
+"""The program's name: the script ``pip install`` puts on the PATH (``[project.scripts]``)."""
 
 EXIT_ERROR = 1
+"""Bad input: a missing or malformed file, data that do not verify, a missing extra, ..."""
 EXIT_USAGE = 2
+"""A command line that does not fit: what argparse finds, and :class:`UsageError`."""
+EXIT_INTERRUPTED = 130
+"""Ctrl-C (128 + SIGINT, as shells report it)."""
+
+
+class UsageError(ApparelError):
+    """Arguments that parse one by one but do not go together (exit status 2, like argparse's own errors)."""
 
 
 class _Parser(argparse.ArgumentParser):
     """argparse that reports usage errors as one line (no usage dump)."""
 
     def error(self, message: str) -> None:  # type: ignore[override]
-        self.exit(EXIT_USAGE, f"error: {message} (see `python -m {self.prog} --help`)\n")
+        self.exit(EXIT_USAGE, self.one_line(message))
+
+    def one_line(self, message: str) -> str:
+        return f"error: {message} (see `{self.prog} --help`)\n"
+
+
+def _int_at_least(low: int, high: int | None = None) -> Callable[[str], int]:
+    """An argparse type: an integer from ``low`` (to ``high``); others are usage errors."""
+
+    def parse(text: str) -> int:
+        value = int(text)  # a ValueError reads "invalid int value: 'x'"
+        if value < low or (high is not None and value > high):
+            raise argparse.ArgumentTypeError(
+                f"must be at least {low}, not {value}" if high is None else f"must be from {low} to {high}, not {value}")
+        return value
+
+    parse.__name__ = "int"
+    return parse
+
+
+def _positive_float(text: str) -> float:
+    value = float(text)
+    if not value > 0:
+        raise argparse.ArgumentTypeError(f"must be a positive number, not {text}")
+    return value
+
+
+_positive_float.__name__ = "float"
+
+
+@contextlib.contextmanager
+def _usage() -> Iterator[None]:
+    """Inside: a library error about the arguments' values is a usage error."""
+    try:
+        yield
+    except UsageError:
+        raise
+    except ApparelError as err:
+        raise UsageError(str(err)) from None
+
+
+def _command(sub: argparse._SubParsersAction, name: str, func: Callable[[argparse.Namespace], None], about: str) -> _Parser:
+    """The subcommand ``name``, described by ``about``, that runs ``func``."""
+    parser = sub.add_parser(name, help=about, description=about)
+    parser.set_defaults(func=func, command_parser=parser)
+    return parser
 
 
 def _data_arg(parser: argparse.ArgumentParser) -> None:
@@ -40,74 +104,78 @@ def _progress_arg(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--no-progress", action="store_true", help="hide progress bars")
 
 
-def build_parser() -> argparse.ArgumentParser:
-    parser = _Parser(prog="apparel_lib", description="The Apparel CNN book's library: data, training, prediction and scoring.")
-    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+def _device_arg(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--device", metavar="DEVICE", help=f"{', '.join(DEVICES)}, or cuda:N for one GPU of several (default: auto, the best available)")
 
-    data = sub.add_parser("data", help="inspect or export the Fashion-MNIST data")
-    data_sub = data.add_subparsers(dest="data_command", required=True, parser_class=_Parser)
-    info = data_sub.add_parser("info", help="where the data came from, whether it verified, counts per split and class")
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog=PROG, description="The Apparel CNN book's library: data, training, prediction and scoring.")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND", parser_class=_Parser)
+
+    data = sub.add_parser("data", help="inspect or export the Fashion-MNIST data", description="inspect or export the Fashion-MNIST data")
+    data_sub = data.add_subparsers(dest="data_command", required=True, metavar="COMMAND", parser_class=_Parser)
+    info = _command(data_sub, "info", _data_info, "where the data came from, whether it verified, counts per split and class")
     _data_arg(info)
-    export = data_sub.add_parser("export", help="write the practice-problem layout (CSV files and PNG images) to DIR")
-    export.add_argument("dir", type=Path)
+    export = _command(data_sub, "export", _data_export, "write the practice-problem layout (CSV files and PNG images) to DIR")
+    export.add_argument("dir", type=Path, metavar="DIR", help="an empty or new folder to write the layout to")
     _data_arg(export)
     _progress_arg(export)
 
-    train = sub.add_parser("train", help="train a model with a recipe and save a checkpoint")
+    train = _command(sub, "train", _train, "train a model with a recipe and save a checkpoint")
     train.add_argument("--model", required=True, choices=list(MODELS), help="model name: %(choices)s")
     train.add_argument("--recipe", choices=list(RECIPES), help="recipe name: %(choices)s (default: best for best-cnn, article for article-cnn, minibatch for the others)")
-    train.add_argument("--out", required=True, type=Path, help="checkpoint file to write")
-    train.add_argument("--epochs", type=int, help="override the recipe's number of epochs")
-    train.add_argument("--device", metavar="DEVICE", help=f"{', '.join(DEVICES)} (default: auto, the best available)")
-    train.add_argument("--seed", type=int, default=0)
+    train.add_argument("--out", required=True, type=Path, metavar="FILE", help="checkpoint file to write")
+    train.add_argument("--epochs", type=_int_at_least(1), metavar="N", help="override the recipe's number of epochs")
+    _device_arg(train)
+    train.add_argument("--seed", type=int, default=0, help="seed of the weights and the batch order (default: %(default)s; the split is always the standard one)")
     _data_arg(train)
     _progress_arg(train)
 
-    predict = sub.add_parser("predict", help="predict the test images with a checkpoint and write a submission")
-    predict.add_argument("checkpoint", type=Path)
-    predict.add_argument("--out", required=True, type=Path, help="submission CSV to write (id,label)")
-    predict.add_argument("--layout", type=Path, help="read the test images from an exported layout (test.csv + PNGs) instead of the IDX files")
+    predict = _command(sub, "predict", _predict, "predict the test images with a checkpoint and write a submission")
+    predict.add_argument("checkpoint", type=Path, metavar="CHECKPOINT", help="a checkpoint written by `apparel train`")
+    predict.add_argument("--out", required=True, type=Path, metavar="FILE", help="submission CSV to write (id,label)")
+    predict.add_argument("--layout", type=Path, metavar="DIR", help="read the test images from an exported layout (test.csv + PNGs) instead of the IDX files")
     _data_arg(predict)
     _progress_arg(predict)
 
-    score = sub.add_parser("score", help="score a submission against the true test labels")
-    score.add_argument("submission", type=Path)
+    score = _command(sub, "score", _score, "score a submission against the true test labels")
+    score.add_argument("submission", type=Path, metavar="SUBMISSION", help="a submission CSV (id,label), as `apparel predict` writes it")
     _data_arg(score)
 
-    classify = sub.add_parser("classify", help="classify your own pictures (PNG or JPEG, any size): the class and the top probabilities")
+    classify = _command(sub, "classify", _classify, "classify your own pictures (PNG or JPEG, any size): the class and the top probabilities")
     classify.add_argument("pictures", nargs="+", type=Path, metavar="PICTURE", help="picture files")
-    classify.add_argument("--checkpoint", type=Path, help="use this checkpoint (default: the stored run of --model with --recipe)")
+    classify.add_argument("--checkpoint", type=Path, metavar="FILE", help="use this checkpoint (default: the stored run of --model with --recipe)")
     classify.add_argument("--model", default="best-cnn", choices=list(MODELS), help="model of the stored run (default: %(default)s)")
-    classify.add_argument("--recipe", default="best", choices=list(RECIPES), help="recipe of the stored run (default: %(default)s)")
-    classify.add_argument("--top", type=int, default=3, help="how many classes to list (default: %(default)s)")
+    classify.add_argument("--recipe", choices=list(RECIPES), help="recipe of the stored run (default: the model's, as for train)")
+    classify.add_argument("--top", type=_int_at_least(1, NUM_CLASSES), default=3, metavar="K", help="how many classes to list (default: %(default)s)")
 
-    bench = sub.add_parser("bench", help="time the tutorial's way against the library's and check the speed targets")
+    bench = _command(sub, "bench", _bench, "time the tutorial's way against the library's and check the speed targets")
     bench.add_argument("parts", nargs="*", metavar="PART", help="layout, article, time93, throughput, book (default: all)")
-    bench.add_argument("--repeat", type=int, default=1, help="runs of each side, alternating (medians are reported)")
+    bench.add_argument("--repeat", type=_int_at_least(1), default=1, metavar="N", help="runs of each side, alternating (medians are reported; default: %(default)s)")
     bench.add_argument("--json", type=Path, metavar="FILE", help="also write the figures as JSON")
     bench.add_argument("--quick", action="store_true", help="tiny sizes: checks that the benchmark runs, measures nothing")
 
-    sweep = sub.add_parser("sweep", help="tune the CNN's knobs with Optuna: add trials to a study that many workers can share")
+    sweep = _command(sub, "sweep", _sweep, "tune the CNN's knobs with Optuna: add trials to a study that many workers can share")
     sweep.add_argument("--study", required=True, metavar="NAME", help="the study's name; running again (or elsewhere on the same storage) adds to it")
-    sweep.add_argument("--trials", type=int, metavar="N", help="add N trials to the study (running the command again adds N more)")
-    sweep.add_argument("--total", type=int, metavar="N", help="work until the study has N finished trials in all, counting other workers' (several workers started with --total N finish exactly N)")
-    sweep.add_argument("--timeout", type=float, metavar="S", help="start no new trial after S seconds")
+    sweep.add_argument("--trials", type=_int_at_least(1), metavar="N", help="add N trials to the study (running the command again adds N more)")
+    sweep.add_argument("--total", type=_int_at_least(1), metavar="N", help="work until the study has N finished trials in all, counting other workers' (several workers started with --total N finish exactly N)")
+    sweep.add_argument("--timeout", type=_positive_float, metavar="S", help="start no new trial after S seconds")
     sweep.add_argument("--storage", metavar="URL", help="postgresql://user:password@host:5432/db, sqlite:///file.db, or a journal file (default: a journal file in the cache folder)")
-    sweep.add_argument("--subset", type=int, metavar="N", help="train each trial on N training pictures (default: all 54,000); validation stays whole")
-    sweep.add_argument("--epochs", type=int, default=3, metavar="N", help="the most epochs a trial may train (default: %(default)s)")
+    sweep.add_argument("--subset", type=_int_at_least(NUM_CLASSES), metavar="N", help="train each trial on N training pictures (default: all 54,000); validation stays whole")
+    sweep.add_argument("--epochs", type=_int_at_least(1), default=TRIAL_EPOCHS, metavar="N", help="the most epochs a trial may train (default: %(default)s)")
     sweep.add_argument("--space", nargs="+", default=[], metavar="KNOB=VALUES",
                        help="narrow the search space: a range takes LOW,HIGH or one value, a choice the values allowed, "
                             "e.g. --space blocks=1,2 filters=8 (knobs: blocks, filters, convs, dense_layers, hidden, dropout, lr, batch_size)")
-    sweep.add_argument("--device", metavar="DEVICE", help=f"{', '.join(DEVICES)} (default: auto, the best available)")
+    _device_arg(sweep)
     sweep.add_argument("--seed", type=int, help="seed of the sampler (default: none, so that workers explore different points)")
-    sweep.add_argument("--heartbeat", type=int, default=30, metavar="S", help="with a database: seconds between a worker's heartbeats; a trial silent twice that long is marked failed (default: %(default)s)")
+    sweep.add_argument("--heartbeat", type=_int_at_least(1), default=HEARTBEAT, metavar="S", help="with a database: seconds between a worker's heartbeats; a trial silent twice that long is marked failed (default: %(default)s)")
 
-    runs = sub.add_parser("runs", help="list, show or remove the runs kept in the results store")
-    runs_sub = runs.add_subparsers(dest="runs_command", required=True, parser_class=_Parser)
-    runs_sub.add_parser("list", help="one line per stored run: key, model, recipe, seed, data, accuracy")
-    show = runs_sub.add_parser("show", help="everything recorded about one run")
-    show.add_argument("key", help="the run's key (a unique prefix will do)")
-    remove = runs_sub.add_parser("remove", help="delete stored runs (result and checkpoint)")
+    runs = sub.add_parser("runs", help="list, show or remove the runs kept in the results store", description="list, show or remove the runs kept in the results store")
+    runs_sub = runs.add_subparsers(dest="runs_command", required=True, metavar="COMMAND", parser_class=_Parser)
+    _command(runs_sub, "list", _runs_list, "one line per stored run: key, model, recipe, seed, data, accuracy")
+    show = _command(runs_sub, "show", _runs_show, "everything recorded about one run")
+    show.add_argument("key", metavar="KEY", help="the run's key (a unique prefix will do)")
+    remove = _command(runs_sub, "remove", _runs_remove, "delete stored runs (result and checkpoint)")
     remove.add_argument("keys", nargs="*", metavar="KEY", help="keys (unique prefixes will do)")
     remove.add_argument("--all", action="store_true", help="remove every stored run")
     return parser
@@ -152,15 +220,13 @@ def _train(args: argparse.Namespace) -> None:
     from .training.devices import pick_device
     from .training.evaluate import accuracy
     from .training.loop import train
-    from .training.recipes import default_recipe, get_recipe
 
-    model = build_model(args.model, seed=args.seed)
-    recipe = get_recipe(args.recipe or default_recipe(args.model), args.model)
+    with _usage():
+        recipe = get_recipe(args.recipe or default_recipe(args.model), args.model)
     if args.epochs is not None:
-        if args.epochs < 1:
-            raise ApparelError(f"--epochs must be at least 1, not {args.epochs}")
         recipe = recipe.replace(epochs=args.epochs)
     device = pick_device(args.device)
+    model = build_model(args.model, seed=args.seed)
     data = _load(args)
     splits = make_splits(data, seed=0)  # the standard split; --seed sets the weights and batch order
     print(f"training {args.model} ({count_parameters(model):,} parameters) with recipe {recipe.name!r} on {device}: "
@@ -211,24 +277,30 @@ def _classify(args: argparse.Namespace) -> None:
     from .data.picture import prepare_picture
     from .training.classify import class_probabilities, describe_top
 
-    if not 1 <= args.top <= 10:
-        raise ApparelError(f"--top must be between 1 and 10, not {args.top}")
+    def batch_only(name: str) -> ApparelError:
+        return ApparelError(f"{name} is measured in training mode (the tutorial's way), which needs a batch of pictures: "
+                            f"use a model trained with another recipe")
+
+    if args.checkpoint is None:  # the stored run: its model and recipe must suit single pictures
+        from .experiments.spec import run_spec
+
+        with _usage():
+            spec = run_spec(args.model, args.recipe or default_recipe(args.model))
+            if spec.recipe.eval_in_train_mode:
+                raise batch_only(f"{args.model} with recipe {spec.recipe.name!r}")
     prepared = [prepare_picture(path) for path in args.pictures]  # every picture checked before any model loads
     if args.checkpoint is not None:
         from .training.checkpoint import load_checkpoint
 
         ckpt = load_checkpoint(args.checkpoint)
-        model, name, train_mode = ckpt.model, ckpt.model_name, ckpt.recipe.eval_in_train_mode
+        if ckpt.recipe.eval_in_train_mode:
+            raise batch_only(ckpt.model_name)
+        model = ckpt.model
     else:
-        from .experiments.spec import run_spec
         from .experiments.store import get_or_run
 
-        spec = run_spec(args.model, args.recipe)
         print(f"using the stored run {spec.describe()} (trained first if it is not stored yet)", file=sys.stderr)
-        result = get_or_run(spec, progress=False)
-        model, name, train_mode = result.load_model(), args.model, spec.recipe.eval_in_train_mode
-    if train_mode:
-        raise ApparelError(f"{name} is measured in training mode (the tutorial's way), which needs a batch of pictures: use a model trained with another recipe")
+        model = get_or_run(spec, progress=False).load_model()
     probabilities = class_probabilities(model, [p.image for p in prepared])
     for p, probs in zip(prepared, probabilities):
         print(f"{p.path}: {describe_top(probs, args.top)}")
@@ -237,9 +309,12 @@ def _classify(args: argparse.Namespace) -> None:
 def _bench(args: argparse.Namespace) -> None:
     import json
 
-    from .bench.comparisons import run_bench
+    from .bench.comparisons import PARTS, run_bench
     from .files import atomic_write
 
+    unknown = [p for p in args.parts if p not in PARTS]
+    if unknown:
+        raise UsageError(f"unknown benchmark part {', '.join(map(repr, unknown))}: choose from {', '.join(PARTS)}")
     report = run_bench(args.parts, repeat=args.repeat, quick=args.quick, echo=lambda line: print(line, file=sys.stderr))
     print(report.table())
     if args.json:
@@ -251,87 +326,90 @@ def _bench(args: argparse.Namespace) -> None:
 def _sweep(args: argparse.Namespace) -> None:
     import time
 
-    from .experiments.sweep import SearchSpace, open_storage, open_study, run_study, study_summary
-
-    import optuna
-
-    if args.epochs < 1:
-        raise ApparelError(f"--epochs must be at least 1, not {args.epochs}")
+    if not args.study.strip():
+        raise UsageError("a study needs a name, e.g. --study demo")
+    if args.trials is None and args.total is None:
+        raise UsageError("say how many trials: --trials N adds N to the study, --total N works until it has N in all")
     if any(setting.startswith("epochs=") for setting in args.space):
-        raise ApparelError("set the most epochs a trial may train with --epochs N, not --space")
-    space = SearchSpace(epochs=(1, args.epochs)).narrowed(args.space)
-    if args.heartbeat < 1:
-        raise ApparelError(f"--heartbeat must be at least 1 second, not {args.heartbeat}")
+        raise UsageError("set the most epochs a trial may train with --epochs N, not --space")
+    from .experiments.sweep import SearchSpace, default_journal, open_storage, open_study, run_study, study_summary
+    from .extras import require
+    from .training.devices import pick_device
+
+    with _usage():
+        space = SearchSpace(epochs=(1, args.epochs)).narrowed(args.space)
+    device = str(pick_device(args.device))  # a device that is not there, before the storage is opened
+    optuna = require("optuna")
     optuna.logging.set_verbosity(optuna.logging.ERROR)
     storage = open_storage(args.storage, heartbeat=args.heartbeat)
-    sampler = optuna.samplers.TPESampler(seed=args.seed)
-    study = open_study(args.study, storage, sampler=sampler)
+    study = open_study(args.study, storage, sampler=optuna.samplers.TPESampler(seed=args.seed))
     start = time.perf_counter()
-    if args.trials is None and args.total is None:
-        raise ApparelError("say how many trials: --trials N adds N to the study, --total N works until it has N in all")
     with stop_safely():
         added = run_study(study, args.trials, total=args.total, timeout=args.timeout, subset=args.subset,
-                          space=space, device=args.device)
+                          space=space, device=device)
     print(f"this worker finished {added} trial{'s' * (added != 1)} in {time.perf_counter() - start:.0f} s")
     print(study_summary(study))
-    from .experiments.sweep import default_journal
-
-    where = args.storage or default_journal()
-    print(f"watch it: optuna-dashboard {where}")
+    print(f"watch it: optuna-dashboard {args.storage or default_journal()}")
 
 
-def _runs(args: argparse.Namespace) -> None:
+def _runs_list(args: argparse.Namespace) -> None:
     from .experiments.store import RunStore
 
     store = RunStore()
-    if args.runs_command == "list":
-        results = store.runs()
-        if not results:
-            print(f"no stored runs in {store.root}")
-        for r in results:
-            path = r.numeric_path.short() if r.numeric_path is not None else "unknown"
-            print(f"{r.key}  val {r.val_acc:.4f}  test {r.test_acc:.4f}  {r.seconds:7.1f} s  {path:<9}  {r.spec.describe()}")
-    elif args.runs_command == "show":
-        r = store.find(args.key)
-        print(f"run:        {r.key}  ({r.spec.describe()})")
-        print(f"recipe:     {r.spec.recipe}")
-        print(f"accuracy:   validation {r.val_acc:.4f}, test {r.test_acc:.4f} (evaluation mode)")
-        if r.val_acc_train_mode is not None:
-            print(f"            validation {r.val_acc_train_mode:.4f}, test {r.test_acc_train_mode:.4f} (training mode, the tutorial's way)")
-        print(f"parameters: {r.parameters:,}")
-        print(f"trained:    {r.history.epochs} epochs in {r.seconds:.1f} s on {r.device}, torch {r.torch_version}, apparel_lib {r.library_version}")
-        print(f"numerics:   {r.numeric_path or 'not recorded (stored before runs kept their numeric path)'}")
-        print(f"data:       {r.fingerprint}")
-        print(f"checkpoint: {r.checkpoint}")
-    else:
-        if args.all == bool(args.keys):
-            raise ApparelError("name the runs to remove, or pass --all (not both)")
-        keys = [r.key for r in store.runs()] if args.all else [store.find(k).key for k in args.keys]
-        for key in keys:
-            store.remove(key)
-        print(f"removed {len(keys)} stored run{'s' * (len(keys) != 1)} from {store.root}")
+    results = store.runs()
+    if not results:
+        print(f"no stored runs in {store.root}")
+    for r in results:
+        path = r.numeric_path.short() if r.numeric_path is not None else "unknown"
+        print(f"{r.key}  val {r.val_acc:.4f}  test {r.test_acc:.4f}  {r.seconds:7.1f} s  {path:<9}  {r.spec.describe()}")
+
+
+def _runs_show(args: argparse.Namespace) -> None:
+    from .experiments.store import RunStore
+
+    r = RunStore().find(args.key)
+    print(f"run:        {r.key}  ({r.spec.describe()})")
+    print(f"recipe:     {r.spec.recipe}")
+    print(f"accuracy:   validation {r.val_acc:.4f}, test {r.test_acc:.4f} (evaluation mode)")
+    if r.val_acc_train_mode is not None:
+        print(f"            validation {r.val_acc_train_mode:.4f}, test {r.test_acc_train_mode:.4f} (training mode, the tutorial's way)")
+    print(f"parameters: {r.parameters:,}")
+    print(f"trained:    {r.history.epochs} epochs in {r.seconds:.1f} s on {r.device}, torch {r.torch_version}, apparel_lib {r.library_version}")
+    print(f"numerics:   {r.numeric_path or 'not recorded (stored before runs kept their numeric path)'}")
+    print(f"data:       {r.fingerprint}")
+    print(f"checkpoint: {r.checkpoint}")
+
+
+def _runs_remove(args: argparse.Namespace) -> None:
+    if args.all == bool(args.keys):
+        raise UsageError("name the runs to remove, or pass --all (not both)")
+    from .experiments.store import RunStore
+
+    store = RunStore()
+    keys = [r.key for r in store.runs()] if args.all else [store.find(k).key for k in args.keys]
+    for key in keys:
+        store.remove(key)
+    print(f"removed {len(keys)} stored run{'s' * (len(keys) != 1)} from {store.root}")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the command line; return the exit status."""
-    args = build_parser().parse_args(argv)
-    handler = {"info": _data_info, "export": _data_export}.get(getattr(args, "data_command", None)) or {
-        "train": _train,
-        "predict": _predict,
-        "score": _score,
-        "classify": _classify,
-        "runs": _runs,
-        "bench": _bench,
-        "sweep": _sweep,
-    }[args.command]
+    """Run the command line on ``argv`` (default: ``sys.argv[1:]``); return the exit status
+    (0, or :data:`EXIT_ERROR`, :data:`EXIT_USAGE`, :data:`EXIT_INTERRUPTED`)."""
     try:
-        handler(args)
+        args = build_parser().parse_args(argv)
+    except SystemExit as done:  # --help (0), or a usage error argparse found and printed (2)
+        return done.code if isinstance(done.code, int) else EXIT_USAGE
+    try:
+        args.func(args)
+    except UsageError as err:
+        print(args.command_parser.one_line(str(err)), end="", file=sys.stderr)
+        return EXIT_USAGE
     except ApparelError as err:
         print(f"error: {err}", file=sys.stderr)
         return EXIT_ERROR
     except KeyboardInterrupt:
         print("error: interrupted; nothing half-written was kept", file=sys.stderr)
-        return 130
+        return EXIT_INTERRUPTED
     except OSError as err:
         if os.environ.get("APPAREL_DEBUG"):
             raise

@@ -6,7 +6,7 @@ catches them too.
 
 from __future__ import annotations
 
-__all__ = ["ApparelError", "DataError", "CheckpointError", "SubmissionError", "StoreError", "PictureError"]
+__all__ = ["ApparelError", "DataError", "CheckpointError", "SubmissionError", "StoreError", "PictureError", "MissingExtraError"]
 
 
 class ApparelError(ValueError):
@@ -34,3 +34,9 @@ class StoreError(ApparelError):
 
 class PictureError(ApparelError):
     """A picture to classify that cannot be read: missing, a folder, empty, not an image, too big, blank."""
+
+
+class MissingExtraError(ApparelError, ImportError):
+    """A package that only some features need is not installed: the message names the ``pip install``
+    that brings it (see :mod:`apparel_lib.extras`). Also an ``ImportError``, for code that guards
+    optional imports with ``except ImportError``."""

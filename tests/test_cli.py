@@ -1,11 +1,18 @@
-"""The command line: real runs end to end, and every failure is one line with a non-zero exit."""
+"""The command line: real runs end to end, and every failure is one line with an exit status that
+says which kind (2 usage, 1 bad input, 130 Ctrl-C)."""
 
+import argparse
 import os
+import re
 import subprocess
 import sys
+import tomllib
 from pathlib import Path
 
 import pytest
+
+import apparel_lib.cli
+from apparel_lib.cli import PROG, build_parser, main
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -53,8 +60,119 @@ def test_train_predict_score_end_to_end(tmp_path, data_in_env):
 
 
 def test_usage_errors_exit_2_with_one_line():
-    assert_one_line_failure(run("train", "--model", "ann"), "required", code=2)
-    assert_one_line_failure(run("fly"), "invalid choice", code=2)
+    assert_one_line_failure(run("train", "--model", "ann"), "required", "see `apparel train --help`", code=2)
+    assert_one_line_failure(run("fly"), "invalid choice", "see `apparel --help`", code=2)
+    assert_one_line_failure(run("train", "--model", "linear", "--recipe", "article", "--out", "x.pt"),
+                            "recipe 'article' has no settings for model 'linear'", code=2)
+
+
+@pytest.mark.parametrize("argv, fragment", [
+    (["train", "--model", "ann", "--epochs", "0", "--out", "{tmp}/x.pt"], "--epochs: must be at least 1, not 0"),
+    (["train", "--model", "ann", "--epochs", "two", "--out", "{tmp}/x.pt"], "invalid int value: 'two'"),
+    (["train", "--model", "linear", "--recipe", "article", "--out", "{tmp}/x.pt"], "has no settings for model 'linear'"),
+    (["classify", "{tmp}/a.png", "--top", "0"], "--top: must be from 1 to 10, not 0"),
+    (["classify", "{tmp}/a.png", "--model", "article-cnn"], "measured in training mode"),
+    (["bench", "nothing"], "unknown benchmark part 'nothing'"),
+    (["bench", "--repeat", "0"], "--repeat: must be at least 1"),
+    (["runs", "remove"], "--all"),
+    (["runs", "remove", "abc", "--all"], "--all"),
+    (["sweep", "--study", "x"], "--trials N"),
+    (["sweep", "--study", " ", "--trials", "1"], "a study needs a name"),
+    (["sweep", "--study", "x", "--trials", "0"], "--trials: must be at least 1"),
+    (["sweep", "--study", "x", "--total", "2", "--timeout", "0"], "--timeout: must be a positive number"),
+    (["sweep", "--study", "x", "--trials", "1", "--subset", "5"], "--subset: must be at least 10"),
+    (["sweep", "--study", "x", "--trials", "1", "--heartbeat", "0"], "--heartbeat: must be at least 1"),
+    (["sweep", "--study", "x", "--trials", "1", "--space", "filters=x"], "int"),
+    (["sweep", "--study", "x", "--trials", "1", "--space", "epochs=2"], "--epochs N"),
+])
+def test_usage_errors_are_found_before_anything_is_read_or_written(argv, fragment, tmp_path, monkeypatch, capsys):
+    """Arguments that do not fit exit 2 with one line, before data, pictures, stores or studies are touched."""
+    import apparel_lib.data.dataset
+
+    def touched(*args, **kwargs):
+        raise AssertionError("the data was loaded before the arguments were checked")
+
+    monkeypatch.setattr(apparel_lib.data.dataset, "load_data", touched)
+    monkeypatch.setenv("APPAREL_CACHE", str(tmp_path / "cache"))
+    assert main([a.format(tmp=tmp_path) for a in argv]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == "" and len(captured.err.splitlines()) == 1, captured.err
+    assert captured.err.startswith("error: ") and fragment in captured.err and f"see `apparel {argv[0]}" in captured.err
+    assert list(tmp_path.iterdir()) == [], "something was written before the arguments were checked"
+
+
+def test_ctrl_c_exits_130_with_one_line(monkeypatch, capsys):
+    import apparel_lib.data.dataset
+
+    def interrupted(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(apparel_lib.data.dataset, "load_data", interrupted)
+    assert main(["data", "info"]) == 130
+    captured = capsys.readouterr()
+    assert captured.err == "error: interrupted; nothing half-written was kept\n" and captured.out == ""
+
+
+def test_a_real_sigint_exits_130():
+    """The signal itself, in a process of its own: Python turns it into KeyboardInterrupt wherever the command is."""
+    code = ("import os, signal, sys, time\nimport apparel_lib.data.dataset as dataset\nfrom apparel_lib.cli import main\n"
+            "dataset.load_data = lambda *a, **k: os.kill(os.getpid(), signal.SIGINT) or time.sleep(60)\n"
+            "sys.exit(main(['data', 'info']))")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=120)
+    assert_one_line_failure(result, "interrupted", code=130)
+
+
+def test_the_program_is_the_installed_script():
+    """`apparel` (the script pip installs) and `python -m apparel_lib` are one program, named `apparel`."""
+    scripts = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["scripts"]
+    assert scripts == {PROG: "apparel_lib.cli:main"} and build_parser().prog == "apparel"
+    module = run("--help")
+    assert module.returncode == 0 and module.stdout.startswith("usage: apparel [-h]"), module.stdout
+    script = Path(sys.executable).parent / PROG
+    if not script.is_file():
+        pytest.skip(f"{script} is not installed here (the wheel test runs it)")
+    installed = subprocess.run([str(script), "--help"], capture_output=True, text=True, cwd=ROOT, timeout=60,
+                               env={**os.environ, "PYTHONPATH": str(ROOT)})
+    assert installed.returncode == 0 and installed.stdout == module.stdout
+
+
+def _parsers(parser: argparse.ArgumentParser):
+    """Every parser under ``parser`` (itself included), with each subcommand's help line."""
+    yield parser
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            helps = {choice.dest: choice.help for choice in action._choices_actions}
+            for name, sub in action.choices.items():
+                assert helps.get(name), f"`{sub.prog}` has no help line"
+                yield from _parsers(sub)
+
+
+def test_every_argument_has_help_and_every_command_a_function():
+    leaves = 0
+    for parser in _parsers(build_parser()):
+        for action in parser._actions:
+            if not isinstance(action, (argparse._HelpAction, argparse._SubParsersAction)):
+                assert action.help and action.help.strip(), f"`{parser.prog}` {'/'.join(action.option_strings) or action.dest} has no help"
+        if not any(isinstance(a, argparse._SubParsersAction) for a in parser._actions):
+            leaves += 1  # a command: dispatched through set_defaults(func=...)
+            assert callable(parser.get_default("func")) and parser.get_default("command_parser") is parser, parser.prog
+    assert leaves == 11  # data info, data export, train, predict, score, classify, bench, sweep, runs list/show/remove
+
+
+def test_defaults_are_written_once():
+    """The sweep's defaults come from apparel_lib.experiments.defaults, which the library reads too."""
+    import inspect
+
+    from apparel_lib.experiments import defaults, sweep
+
+    (sweep_parser,) = [p for p in _parsers(build_parser()) if p.prog == "apparel sweep"]
+    assert sweep_parser.get_default("heartbeat") == defaults.HEARTBEAT
+    assert inspect.signature(sweep.open_storage).parameters["heartbeat"].default == defaults.HEARTBEAT
+    assert sweep_parser.get_default("epochs") == defaults.TRIAL_EPOCHS == sweep.SearchSpace().epochs[1]
+    for module in (sweep, apparel_lib.cli):  # the numbers themselves are written in defaults only
+        source = Path(module.__file__).read_text()
+        assert not re.search(rf"\b{defaults.HEARTBEAT}\b", source), f"{module.__name__} writes the heartbeat's default"
+        assert "epochs: tuple[int, int] = (1, TRIAL_EPOCHS)" in source or module is not sweep
 
 
 @pytest.mark.slow
@@ -68,7 +186,7 @@ def test_bad_inputs_exit_1_with_one_line(tmp_path, data_in_env):
     assert_one_line_failure(run("predict", corrupt, "--out", tmp_path / "s.csv"), "not a readable checkpoint")
     assert not (tmp_path / "s.csv").exists()
     assert_one_line_failure(run("train", "--model", "lenet", "--recipe", "article", "--out", tmp_path / "x.pt"), "invalid choice: 'lenet'", "article-cnn", code=2)
-    assert_one_line_failure(run("train", "--model", "ann", "--recipe", "minibatch", "--epochs", "0", "--out", tmp_path / "x.pt"), "--epochs")
+    assert_one_line_failure(run("train", "--model", "ann", "--recipe", "minibatch", "--epochs", "0", "--out", tmp_path / "x.pt"), "--epochs", code=2)
     assert_one_line_failure(run("data", "info", "--data", tmp_path / "nowhere"), "nowhere")
     assert_one_line_failure(run("data", "info", "--no-download", env={"APPAREL_DATA": str(tmp_path)}), str(tmp_path))
 
@@ -86,23 +204,20 @@ def test_help_answers_without_importing_torch():
            "heavy = sorted(m for m in ('torch', 'pandas', 'skimage', 'matplotlib', 'optuna', 'captum', 'PIL') if m in sys.modules)\n" \
            "print('heavy:', heavy)"
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=60)
-    assert "usage: apparel_lib" in result.stdout and "runs" in result.stdout
+    assert "usage: apparel " in result.stdout and "runs" in result.stdout
     assert "heavy: []" in result.stdout, result.stdout
 
 
 def test_model_and_recipe_names_come_from_the_registries(capsys):
-    from apparel_lib.cli import main
     from apparel_lib.models.registry import MODELS
     from apparel_lib.training.recipes import RECIPES
 
-    with pytest.raises(SystemExit):
-        main(["train", "--help"])
+    assert main(["train", "--help"]) == 0
     out = capsys.readouterr().out
     assert all(name in out for name in [*MODELS, *RECIPES])
 
 
 def test_runs_list_show_remove(tmp_path, monkeypatch, capsys, data):
-    from apparel_lib.cli import main
     from apparel_lib.data.variants import DataVariant
     from apparel_lib.experiments.spec import run_spec
     from apparel_lib.experiments.store import RunStore
@@ -118,7 +233,7 @@ def test_runs_list_show_remove(tmp_path, monkeypatch, capsys, data):
     shown = capsys.readouterr().out
     assert f"parameters: {result.parameters:,}" in shown and str(result.checkpoint) in shown
     assert main(["runs", "show", "zzz"]) == 1 and "no stored run" in capsys.readouterr().err
-    assert main(["runs", "remove"]) == 1 and "--all" in capsys.readouterr().err
+    assert main(["runs", "remove"]) == 2 and "--all" in capsys.readouterr().err
     assert main(["runs", "remove", result.key]) == 0 and "removed 1 stored run " in capsys.readouterr().out
     assert RunStore().runs() == []
 
@@ -147,8 +262,6 @@ def test_classify_prints_a_class_and_probabilities_per_picture(small_checkpoint)
 
 
 def test_classify_bad_pictures_are_one_line_errors(tmp_path, small_checkpoint, capsys):
-    from apparel_lib.cli import main
-
     (tmp_path / "empty.png").write_bytes(b"")
     (tmp_path / "notes.jpg").write_text("not a picture")
     cases = {tmp_path / "missing.png": "not found", tmp_path: "is a folder", tmp_path / "empty.png": "empty file",
@@ -170,7 +283,6 @@ def test_classify_uses_the_stored_best_cnn_by_default(monkeypatch, capsys):
     """Without --checkpoint the command asks the results store for best-cnn with recipe best."""
     from types import SimpleNamespace
 
-    from apparel_lib.cli import main
     from apparel_lib.experiments import store
     from apparel_lib.models.registry import build_model
 

@@ -253,16 +253,18 @@ def test_cli_bad_storage_is_one_line_and_exit_status_1(storage):
     assert err.count("\n") == 1 and err.startswith("error: cannot open the study storage") and "secret" not in err
 
 
-def test_cli_needs_a_number_of_trials():
-    code, _, err = finish(cli("sweep", "--study", "x"), timeout=120)
-    assert code == 1 and "--trials" in err and err.count("\n") == 1
+def test_cli_needs_a_number_of_trials_before_it_opens_the_study(tmp_path):
+    code, _, err = finish(cli("sweep", "--study", "x", env={"APPAREL_CACHE": str(tmp_path)}), timeout=120)
+    assert code == 2 and "--trials" in err and err.count("\n") == 1
+    assert list(tmp_path.iterdir()) == [], "the storage was touched before the arguments were checked"
 
 
 @pytest.mark.parametrize("space, word", [("filters=x", "int"), ("epochs=2", "--epochs")])
-def test_cli_bad_space_is_one_line_and_exit_status_1(space, word, tmp_path):
+def test_cli_bad_space_is_a_usage_error_before_the_study_opens(space, word, tmp_path):
     code, out, err = finish(cli("sweep", "--study", "x", "--trials", 1, "--space", space, env={"APPAREL_CACHE": str(tmp_path)}),
                             timeout=120)
-    assert code == 1 and out == "" and err.count("\n") == 1 and word in err, err
+    assert code == 2 and out == "" and err.count("\n") == 1 and word in err, err
+    assert list(tmp_path.iterdir()) == [], "the storage was touched before the arguments were checked"
 
 
 def trial_states(study: str, storage) -> list[TrialState]:

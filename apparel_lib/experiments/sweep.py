@@ -22,20 +22,23 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import optuna
-from optuna.trial import TrialState
-
 from ..data.sources import cache_dir
 from ..data.variants import DataVariant
 from ..errors import ApparelError
+from ..extras import require
 from ..interrupts import stop_requested
 from ..models.registry import build_model, count_parameters
 from ..training.history import History
+from .defaults import HEARTBEAT, TRIAL_EPOCHS
 from .spec import RunSpec, run_spec
 from .store import RunStore
 
 if TYPE_CHECKING:
+    import optuna
     import pandas as pd
+else:
+    optuna = require("optuna")
+TrialState = require("optuna.trial").TrialState
 
 __all__ = [
     "SearchSpace", "Objective", "SurplusTrial", "default_journal", "open_storage", "open_study",
@@ -44,8 +47,6 @@ __all__ = [
 
 FINISHED = (TrialState.COMPLETE, TrialState.PRUNED)
 """The states that count towards a study's number of trials."""
-HEARTBEAT = 30
-"""Seconds between a worker's heartbeats in a database storage (twice that without one fails its trial)."""
 
 
 _RANGES = ("blocks", "convs", "dense_layers", "dropout", "epochs", "lr")
@@ -74,7 +75,7 @@ class SearchSpace:
     dense_layers: tuple[int, int] = (0, 1)
     hidden: tuple[int, ...] = (64, 128, 256)
     dropout: tuple[float, float] = (0.0, 0.4)
-    epochs: tuple[int, int] = (1, 3)
+    epochs: tuple[int, int] = (1, TRIAL_EPOCHS)
     lr: tuple[float, float] = (3e-4, 1e-2)
     batch_size: tuple[int, ...] = (32, 64, 128, 256)
 
@@ -234,6 +235,8 @@ def _with_driver(url: str) -> str:
     import importlib.util
 
     driver = "psycopg" if importlib.util.find_spec("psycopg") else "psycopg2"
+    if driver == "psycopg2":
+        require("psycopg2")  # a one-line error naming the extra, not SQLAlchemy's ModuleNotFoundError
     return f"postgresql+{driver}://{rest}"
 
 

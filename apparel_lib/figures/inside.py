@@ -8,11 +8,13 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 
 import numpy as np
-from matplotlib.figure import Figure
-from matplotlib.patches import Rectangle
 
 from ..constants import CLASSES
+from ..extras import require
 from .plots import MAX_WIDTH, TITLE_SIZE
+
+Figure = require("matplotlib.figure").Figure
+Rectangle = require("matplotlib.patches").Rectangle
 
 __all__ = ["receptive_field_figure", "attribution_figure", "picture_steps_figure", "probability_bars"]
 

@@ -10,12 +10,14 @@ from collections.abc import Mapping, Sequence
 
 import numpy as np
 import pandas as pd
-from matplotlib.figure import Figure
-from matplotlib.ticker import MaxNLocator
 
 from ..constants import CLASSES, IMAGE_SIZE
+from ..extras import require
 from ..training.history import History
 from .spatial import conv_parameters, dense_parameters
+
+Figure = require("matplotlib.figure").Figure
+MaxNLocator = require("matplotlib.ticker").MaxNLocator
 
 __all__ = [
     "image_grid",
@@ -273,9 +275,9 @@ def confusion_heatmap(counts: np.ndarray, *, classes: Sequence[str] = CLASSES, t
     shares = counts / np.maximum(counts.sum(axis=1, keepdims=True), 1)
     fig = Figure(figsize=(6.4, 5.4), layout="constrained")
     ax = fig.subplots()
-    from matplotlib.colors import LogNorm
+    colors = require("matplotlib.colors")
 
-    shown = ax.imshow(np.maximum(shares, 1e-3), cmap="Blues", norm=LogNorm(vmin=1e-3, vmax=1))
+    shown = ax.imshow(np.maximum(shares, 1e-3), cmap="Blues", norm=colors.LogNorm(vmin=1e-3, vmax=1))
     for i, j in np.ndindex(counts.shape):
         if counts[i, j]:
             ax.text(j, i, str(counts[i, j]), ha="center", va="center", fontsize=7,

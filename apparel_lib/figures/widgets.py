@@ -10,13 +10,19 @@ from __future__ import annotations
 import base64
 import io
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
-import ipywidgets as widgets
 import numpy as np
 from PIL import Image
 
 from ..constants import CLASSES
+from ..extras import require
 from .spatial import TRANSFORMS, flatten, row_similarity, transform
+
+if TYPE_CHECKING:
+    import ipywidgets as widgets
+else:
+    widgets = require("ipywidgets")
 
 __all__ = ["flatten_explorer", "feature_map_explorer", "map_caption", "to_png", "similarity_text"]
 

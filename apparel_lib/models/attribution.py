@@ -16,6 +16,8 @@ from __future__ import annotations
 import torch
 from torch import nn
 
+from ..extras import require
+
 __all__ = ["ProbabilityOf", "occlusion_map", "gradient_map"]
 
 
@@ -44,13 +46,13 @@ def occlusion_map(
 ) -> torch.Tensor:
     """How much the probability of ``target`` drops when a ``patch`` x ``patch`` square around each
     pixel is blacked out (averaged over the patches covering it). Shape ``(N, H, W)``."""
-    from captum.attr import Occlusion
+    attr = require("captum.attr")
 
     target = _check(x, target)
     was_training = model.training
     model.eval()
     try:
-        occlusion = Occlusion(ProbabilityOf(model))
+        occlusion = attr.Occlusion(ProbabilityOf(model))
         with torch.no_grad():
             maps = occlusion.attribute(x, target=target, sliding_window_shapes=(1, patch, patch),
                                        strides=(1, stride, stride), baselines=0.0,
@@ -62,13 +64,13 @@ def occlusion_map(
 
 def gradient_map(model: nn.Module, x: torch.Tensor, target: torch.Tensor | int, *, steps: int = 32) -> torch.Tensor:
     """Integrated Gradients of the probability of ``target`` from a black picture to ``x``. Shape ``(N, H, W)``."""
-    from captum.attr import IntegratedGradients
+    attr = require("captum.attr")
 
     target = _check(x, target)
     was_training = model.training
     model.eval()
     try:
-        ig = IntegratedGradients(ProbabilityOf(model))
+        ig = attr.IntegratedGradients(ProbabilityOf(model))
         maps = ig.attribute(x, baselines=torch.zeros_like(x), target=target, n_steps=steps,
                             method="gausslegendre", internal_batch_size=256)
     finally:

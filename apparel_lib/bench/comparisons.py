@@ -248,7 +248,7 @@ def part_throughput(repeat: int, quick: bool) -> list[Row]:
     from torch.nn import functional as F
 
     from ..models.registry import MODELS, build_model
-    from ..training.devices import use_bf16
+    from ..training.devices import autocasts_bf16
     from ..training.evaluate import logits
     from ..training.memory import reuse_freed_memory
     from ..training.recipes import default_recipe, get_recipe
@@ -257,7 +257,7 @@ def part_throughput(repeat: int, quick: bool) -> list[Row]:
     steps = 2 if quick else 20
     for name in MODELS:
         recipe = get_recipe(default_recipe(name), name)
-        bf16 = recipe.autocast_bf16 and use_bf16(torch.device("cpu"))
+        bf16 = autocasts_bf16(recipe, torch.device("cpu"))
         layout = torch.channels_last if recipe.channels_last else torch.contiguous_format
         model = build_model(name).to(memory_format=layout)
         optimizer = torch.optim.Adam(model.parameters())

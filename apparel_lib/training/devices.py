@@ -13,7 +13,7 @@ if TYPE_CHECKING:
 
     from .recipes import Recipe
 
-__all__ = ["DEVICES", "BF16_SWITCH", "PRECISIONS", "NumericPath", "pick_device", "native_bf16", "use_bf16", "numeric_path"]
+__all__ = ["DEVICES", "BF16_SWITCH", "PRECISIONS", "NumericPath", "pick_device", "native_bf16", "use_bf16", "autocasts_bf16", "numeric_path"]
 
 DEVICES: tuple[str, ...] = ("auto", "cpu", "cuda", "mps")
 """What ``--device`` accepts (``cuda:1`` picks one GPU of several)."""
@@ -68,6 +68,12 @@ def use_bf16(device: torch.device) -> bool:
     return setting == "auto" and native_bf16(device)
 
 
+def autocasts_bf16(recipe: Recipe, device: torch.device) -> bool:
+    """Whether training ``recipe`` on ``device`` runs under bfloat16 autocast: where the recipe
+    asks for it and :func:`use_bf16` allows it (the one test the loop, the timing and the bench use)."""
+    return recipe.autocast_bf16 and use_bf16(device)
+
+
 PRECISIONS: tuple[str, ...] = ("float32", "bfloat16-autocast")
 """How a run's training forward pass computes: float32 throughout, or under bfloat16 autocast."""
 
@@ -108,5 +114,5 @@ def numeric_path(recipe: Recipe, device: str | torch.device | None = None) -> Nu
     import torch
 
     chosen = pick_device(device)
-    bf16 = recipe.autocast_bf16 and use_bf16(chosen)  # the training loop's own test
-    return NumericPath(PRECISIONS[1] if bf16 else PRECISIONS[0], chosen.type, torch.__version__)
+    precision = PRECISIONS[1] if autocasts_bf16(recipe, chosen) else PRECISIONS[0]
+    return NumericPath(precision, chosen.type, torch.__version__)

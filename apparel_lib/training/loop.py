@@ -15,7 +15,7 @@ from ..data.dataset import make_loader
 from ..interrupts import check_stop
 from ..seeding import deterministic, seeded
 from .augment import augment_batch
-from .devices import use_bf16, pick_device
+from .devices import autocasts_bf16, pick_device
 from .evaluate import loss_and_accuracy, score_logits
 from .history import History
 from .memory import training_memory
@@ -69,7 +69,7 @@ def train(
     model.to(device)
     memory_format = torch.channels_last if recipe.channels_last else torch.contiguous_format
     model.to(memory_format=memory_format)
-    bf16 = recipe.autocast_bf16 and use_bf16(device)
+    bf16 = autocasts_bf16(recipe, device)
     x_val, y_val = splits.x_val.to(device), splits.y_val.to(device)
     # Mini-batches are shuffled afresh each epoch; a full batch is the training set in its own
     # order, as the tutorial fed it. (The order changes a full-batch step only through rounding,

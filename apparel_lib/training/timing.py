@@ -14,7 +14,7 @@ import torch
 from torch import nn
 from torch.nn import functional as F
 
-from .devices import use_bf16
+from .devices import autocasts_bf16
 from .loop import make_optimizer
 from .memory import training_memory
 from .recipes import Recipe
@@ -33,7 +33,7 @@ def step_seconds(
     if not models or batch_size < 1 or steps < 1 or rounds < 1:
         raise ValueError("step_seconds needs models, and a batch size, steps and rounds of at least 1")
     cpu = torch.device("cpu")
-    bf16 = recipe.autocast_bf16 and use_bf16(cpu)
+    bf16 = autocasts_bf16(recipe, cpu)
     layout = torch.channels_last if recipe.channels_last else torch.contiguous_format
     generator = torch.Generator().manual_seed(seed)
     x = torch.rand(batch_size, 1, 28, 28, generator=generator).contiguous(memory_format=layout)

@@ -181,7 +181,7 @@ glue("best_cnn_train_seconds", round(best.seconds), display=False)
 
 # %% tags=["remove-cell", "nbval-tolerance=0.65"]
 # Tolerances for best-cnn, trained with one seed here: 3 sd of its two seeds (94.05 and
-# 93.75%, the README's Speed section; sd 0.21 points) -> 0.65 points (0.0065).
+# 93.75%, benchmarks/README.md; sd 0.21 points) -> 0.65 points (0.0065).
 glue("best_val", 100 * best.val_acc, display=False)
 
 # %% tags=["remove-cell"]
@@ -514,7 +514,7 @@ assert best.test_acc > plain.test_acc and best.parameters < plain.parameters, \
 #
 # Compare with `best` (seed 0) and a seed-1 run of `best-cnn`. When this book chose its
 # design, the wider network trained about 1.5 times as long for about 0.3 points of
-# validation accuracy, about the spread between two seeds (the README's Speed section
+# validation accuracy, about the spread between two seeds (benchmarks/README.md
 # has the numbers). On a faster machine, or a GPU, the trade may well go the other way.
 # </details>
 

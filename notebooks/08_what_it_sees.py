@@ -46,7 +46,7 @@ glue("ch8_val_acc", result.val_acc, display=False)
 
 # %% tags=["remove-cell"]
 # Tolerance of the cell above: best-cnn is one seed, so 3 sd of its two seeds (94.05 and
-# 93.75%, the README's Speed section; sd 0.21 points) -> 0.0065, as in chapter 7.
+# 93.75%, benchmarks/README.md; sd 0.21 points) -> 0.0065, as in chapter 7.
 # What this chapter finds in the trained model (counts, shares, attributions, mistakes)
 # changes from one processor to another: those cells are not compared, the prose reads
 # their glued values, and the claims it makes are checked in hidden cells like this one.

@@ -107,7 +107,7 @@ class BestCNN(ConvNet):
     each stage pooled before its last batch norm and ReLU, dropout 0.2, one linear layer.
 
     The widths are chosen for accuracy per second on a 2-core CPU: the wider ``"32|64,64|128"``
-    trained about 1.5 times as long for about 0.3 points of validation accuracy (README, Speed).
+    trained about 1.5 times as long for about 0.3 points of validation accuracy (benchmarks/README.md).
     """
 
     def __init__(

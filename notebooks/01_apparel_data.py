@@ -103,7 +103,7 @@ print("train:", layout.train_images.shape, " test:", layout.test_images.shape)
 
 # %% [markdown]
 # The PNG folder and the original files hold the very same pixels. From here on the book loads
-# the data with `load_data`, which reads the original files in well under a second.
+# the data with `load_data`, which reads and verifies the original files.
 #
 # ## A first look
 #

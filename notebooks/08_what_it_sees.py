@@ -6,9 +6,10 @@
 # at the weights it learned, at what each layer makes of a picture, at how much of the
 # picture each layer can see, and at which pixels a single decision depended on.
 #
-# Everything here runs on the trained model from the results store (chapter 7 trained it;
-# if you skipped that chapter, the first cell trains it now, in a few minutes) and on the
-# {term}`validation split`. The test set stays untouched.
+# Everything here runs on the trained model from the results store and on the
+# {term}`validation split`. **Before you run it:** chapter 7 trains and stores `best-cnn`;
+# if it has not run on this machine, the first code cell trains it now, with a progress
+# bar, taking as long as chapter 7's training. The test set stays untouched.
 #
 # **In this chapter you will learn**
 #
@@ -35,7 +36,7 @@ from apparel_lib import (CLASSES, activation_layers, attribution_figure, capture
                          receptive_field_figure, receptive_fields, run_spec)
 
 started = time.perf_counter()
-result = get_or_run(run_spec("best-cnn", "best"), progress=False)
+result = get_or_run(run_spec("best-cnn", "best"))  # trained here, with a progress bar, only if not stored
 model = result.load_model()
 splits = make_splits(load_data(progress=False), seed=0)
 x_val, y_val = splits.x_val, splits.y_val

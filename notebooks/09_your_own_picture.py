@@ -8,6 +8,10 @@
 # PNG or JPEG, in colour or gray, after turning each into the kind of picture the network
 # was trained on.
 #
+# **Before you run it:** this chapter uses the `best-cnn` that chapter 7 trains and stores.
+# If chapter 7 has not run on this machine, the first code cell trains it now, with a
+# progress bar, taking as long as chapter 7's training.
+#
 # **In this chapter you will learn**
 #
 # - what a {term}`checkpoint` holds besides the weights, and why it is loaded with
@@ -36,7 +40,7 @@ from apparel_lib import (CLASSES, ApparelError, class_probabilities, describe_to
                          prepare_picture, probability_bars, run_spec, save_checkpoint)
 
 started = time.perf_counter()
-result = get_or_run(run_spec("best-cnn", "best"), progress=False)
+result = get_or_run(run_spec("best-cnn", "best"))  # trained here, with a progress bar, only if not stored
 model = result.load_model()
 splits = make_splits(load_data(progress=False), seed=0)
 x_val, y_val = splits.x_val, splits.y_val

@@ -205,8 +205,8 @@ assert best.history.train_acc[0] < best.history.val_acc[0], \
 # network trained with plain Adam on mini-batches; the last kept row is `best-cnn` with
 # its recipe; one more row tries small random shifts *instead of* flips.
 #
-# Training all eleven rows twice on the full data would mean 22 trainings as long as
-# `best-cnn`'s, so the ablation runs small: a **training subset of 3,000 pictures** (300 per
+# Training all eleven rows twice on the full data would mean 22 trainings on all 54,000
+# pictures, so the ablation runs small: a **training subset of 3,000 pictures** (300 per
 # class), **4 epochs**, validation on **2,000 of the validation pictures** (200 per
 # class, the same for every row), and **two seeds** per row. Absolute accuracies are
 # therefore well below the full run's; what we read is the *change* from row to row, and

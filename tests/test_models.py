@@ -202,3 +202,16 @@ def test_bad_exercise_options_are_one_line_errors(options, words):
 def test_best_cnn_takes_the_exercise_options():
     model = build_model("best-cnn", downsample="stride", pool_first=False, batch_norm=False, kernel_size=5)
     assert model(torch.rand(2, 1, 28, 28)).shape == (2, 10)
+
+
+def test_a_checkpoint_keeps_the_exercise_options(tmp_path):
+    from apparel_lib.training.checkpoint import load_checkpoint, save_checkpoint
+    from apparel_lib.training.history import History
+    from apparel_lib.training.recipes import get_recipe
+
+    model = build_model("cnn", stages="4|8", kernel_size=5, downsample="stride", batch_norm=False)
+    path = save_checkpoint(tmp_path / "m.pt", model, recipe=get_recipe("minibatch", "cnn"), history=History(), fingerprint="f", seed=0)
+    loaded = load_checkpoint(path).model
+    assert loaded.options == model.options and str(loaded) == str(model)
+    x = torch.rand(2, 1, 28, 28)
+    assert torch.equal(loaded.eval()(x), model.eval()(x))

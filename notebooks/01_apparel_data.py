@@ -86,8 +86,8 @@ print(test_x.shape, test_x.dtype, test_x.min(), test_x.max())
 # `read_layout` reads the same pixels for both splits (it hands each PNG to Pillow, the
 # image library that scikit-image itself ends up calling, without the layers in between),
 # checks what it reads (missing pictures, wrong sizes, duplicate ids, malformed CSV files all
-# stop it with a clear message) and keeps a cache, so the second time it takes a fraction of
-# a second instead of the seconds that 70,000 separate PNG files cost.
+# stop it with a clear message) and keeps a cache, so the second time it reads one cached
+# array instead of 70,000 separate PNG files.
 
 # %% tags=["nbval-ignore-output"]
 layout = read_layout(folder)

@@ -64,7 +64,7 @@ recipe
 # Each configuration is a *run spec*: plain data saying which model, options, recipe and
 # seed. `get_or_run` trains a spec once and keeps the result in a store on disk, so
 # running this notebook again (or chapter 6, which uses some of the same runs) reads the
-# results back in a second. The sizes the conclusions rest on get three seeds; the
+# results back instead of training them again. The sizes the conclusions rest on get three seeds; the
 # others get one.
 
 # %%

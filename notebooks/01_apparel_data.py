@@ -148,7 +148,7 @@ class_balance({"train": counts["train"].to_numpy(), "test": counts["test"].to_nu
 # intense part of the garment. **How the book draws them:** as ink on paper, 0 white and 1
 # dark, in every plot of every chapter; so "dark" in a picture means a high value and "light"
 # or "white" means near 0, the background. (A standard gray display shows the same numbers
-# the other way round, a light garment on a black background; the book does not, except for
+# the other way round, a light garment on black; the book does not, except for
 # chapter 9's preparation of a photo, drawn as the photo's gray levels.)
 
 # %%

@@ -36,7 +36,8 @@ from apparel_lib import (CLASSES, activation_layers, attribution_figure, capture
                          receptive_field_figure, receptive_fields, run_spec)
 
 started = time.perf_counter()
-result = get_or_run(run_spec("best-cnn", "best"))  # trained here, with a progress bar, only if not stored
+# Trained here, with a progress bar, only if chapter 7 has not stored it.
+result = get_or_run(run_spec("best-cnn", "best"))
 model = result.load_model()
 splits = make_splits(load_data(progress=False), seed=0)
 x_val, y_val = splits.x_val, splits.y_val

@@ -40,7 +40,8 @@ from apparel_lib import (CLASSES, ApparelError, class_probabilities, describe_to
                          prepare_picture, probability_bars, run_spec, save_checkpoint)
 
 started = time.perf_counter()
-result = get_or_run(run_spec("best-cnn", "best"))  # trained here, with a progress bar, only if not stored
+# Trained here, with a progress bar, only if chapter 7 has not stored it.
+result = get_or_run(run_spec("best-cnn", "best"))
 model = result.load_model()
 splits = make_splits(load_data(progress=False), seed=0)
 x_val, y_val = splits.x_val, splits.y_val

@@ -18,6 +18,10 @@
 #   model, by training it on all the data and comparing it with chapter 7's `best-cnn`;
 # - how the same study can be shared by several processes, or a whole class (see
 #   {doc}`/book/tuning_class`).
+#
+# **Before you run it:** this chapter trains: the study's trials, then its best
+# configuration on all the data (with a progress bar), and chapter 7's `best-cnn` too if
+# chapter 7 has not stored it on this machine.
 
 # %%
 # %matplotlib inline

@@ -4,6 +4,8 @@
 #               counts exactly, numbers within the tolerances of tests/nbval_numbers.py), on
 #               TEST_WORKERS pytest-xdist workers of one thread each
 #   make lab    read and run the chapters in JupyterLab (127.0.0.1, with a token)
+#   make student   the chapters and the exercises without their solutions, for a class
+#               (_build/student; STUDENT_OUTPUTS=clear clears the outputs too)
 #   make test-fast   the quick tests only (no layout export, command line end to end, book build,
 #               nbval or GPU): under two minutes, for the edit-test loop
 SHELL := /bin/bash
@@ -18,7 +20,7 @@ TEST_WORKERS ?= 2
 # The one place torch's version is written for the set-up: requirements/constraints.txt.
 TORCH_PIN := $(shell grep -m1 '^torch==' requirements/constraints.txt)
 
-.PHONY: setup system book test test-fast lab article lock clean
+.PHONY: setup system book test test-fast lab student article lock clean
 
 setup: system $(STAMP)
 
@@ -49,6 +51,13 @@ test-fast: setup
 # link it prints carries a fresh token. (Root, as in containers, needs --allow-root.)
 lab: setup
 	$(BIN)/jupyter lab --ip=127.0.0.1 --ServerApp.root_dir=notebooks $(if $(filter 0,$(shell id -u)),--allow-root)
+
+# The student edition: the chapters (with their stored outputs, or none with
+# STUDENT_OUTPUTS=clear) and the teaching page's exercises, every solution removed (a solution
+# is a <details> block whose summary starts with "Solution"; see scripts/student_edition.py).
+STUDENT_OUTPUTS ?= keep
+student: setup
+	$(BIN)/python scripts/student_edition.py _build/student $(if $(filter clear,$(STUDENT_OUTPUTS)),--clear-outputs)
 
 # The tutorial's recipe end to end from the command line: train, predict, score.
 article: setup

@@ -86,8 +86,8 @@ print(test_x.shape, test_x.dtype, test_x.min(), test_x.max())
 # `read_layout` reads the same pixels for both splits (it hands each PNG to Pillow, the
 # image library that scikit-image itself ends up calling, without the layers in between),
 # checks what it reads (missing pictures, wrong sizes, duplicate ids, malformed CSV files all
-# stop it with a clear message) and keeps a cache, so the second time it takes a fraction of
-# a second instead of the seconds that 70,000 separate PNG files cost.
+# stop it with a clear message) and keeps a cache, so the second time it reads one cached
+# array instead of 70,000 separate PNG files.
 
 # %% tags=["nbval-ignore-output"]
 layout = read_layout(folder)
@@ -103,7 +103,7 @@ print("train:", layout.train_images.shape, " test:", layout.test_images.shape)
 
 # %% [markdown]
 # The PNG folder and the original files hold the very same pixels. From here on the book loads
-# the data with `load_data`, which reads the original files in well under a second.
+# the data with `load_data`, which reads and verifies the original files.
 #
 # ## A first look
 #
@@ -144,8 +144,12 @@ class_balance({"train": counts["train"].to_numpy(), "test": counts["test"].to_nu
 #
 # ## Pixels in numbers
 #
-# Every picture is 28×28 = 784 numbers. After scaling, 0 is background (white in these plots)
-# and 1 the darkest ink.
+# Every picture is 28×28 = 784 numbers. After scaling, 0 is the background and 1 the most
+# intense part of the garment. **How the book draws them:** as ink on paper, 0 white and 1
+# dark, in every plot of every chapter; so "dark" in a picture means a high value and "light"
+# or "white" means near 0, the background. (A standard gray display shows the same numbers
+# the other way round, a light garment on black; the book does not, except for
+# chapter 9's preparation of a photo, drawn as the photo's gray levels.)
 
 # %%
 pixels = layout.train_images
@@ -189,10 +193,10 @@ tee, shirt = order.index("T-shirt/top"), order.index("Shirt")
 assert abs(tee - shirt) == 1 and min(tee, shirt) >= 5, "T-shirts and shirts are apart"
 
 # %% [markdown]
-# Sandals and sneakers use the least ink, coats and pullovers the most. Brightness alone
-# separates some classes, such as sandals from coats — but not the family of tops: T-shirts
-# and shirts sit next to each other in the upper half of the list, and pullovers and coats
-# next to each other at its top.
+# Sandals and sneakers use the least ink, coats and pullovers the most. The amount of ink
+# alone separates some classes, such as sandals from coats — but not the family of tops:
+# T-shirts and shirts sit next to each other in the second half of the list (which runs from
+# the least ink to the most), and pullovers and coats next to each other at its end.
 
 # %% [markdown]
 # ## Holding pictures back for validation

@@ -73,7 +73,7 @@ picture_and_row([transform(image, n) for n in names], names)
 # A dense layer compares inputs position by position: each of its units multiplies every
 # pixel by a weight of its own for that position, and adds up. A simple way to see what such a comparison makes of two
 # pictures is the *cosine similarity* of their rows: 1 when every position agrees in
-# proportion, near 0 when the bright pixels of one row fall where the other is dark. Below, the
+# proportion, near 0 when the inked pixels of one row fall where the other has background. Below, the
 # boot is compared with its own transformed versions and with the next boot in the test set.
 
 # %%

@@ -174,10 +174,10 @@ recipe
 
 # %% [markdown]
 # Training on the full batch of 54,000 pictures at once needs a few gigabytes of memory for
-# the intermediate results and takes a minute or more on a laptop's processor. The run is
+# the intermediate results, and it is the slow part of this chapter. The run is
 # described as data — model, recipe, seed — and `get_or_run` trains it with `train()` the
-# first time and stores the result, so that running the chapter again reads it back in a
-# second. (`train(model, splits, recipe, seed=0)` would give the very same network.)
+# first time, with a progress bar, and stores the result, so that running the chapter again
+# reads it back instead. (`train(model, splits, recipe, seed=0)` would give the very same network.)
 
 # %% tags=["nbval-ignore-output"]
 run = get_or_run(run_spec("article-cnn", "article", seed=0))

@@ -39,7 +39,7 @@ started = time.perf_counter()
 #
 # The library's `minibatch` recipe is a sound default for all three kinds of model: Adam
 # at a learning rate of 0.002, shuffled mini-batches, evaluation mode for every
-# measurement. So that this chapter runs in a few minutes on a 2-core laptop, we change
+# measurement. So that this chapter runs quickly on a 2-core laptop, we change
 # two of its settings for every model alike: **2 epochs instead of 15, and batches of
 # 256 instead of 64**. All models are therefore a little under-trained, the larger ones
 # more than the small ones; the exercises show how to check that the conclusions survive
@@ -64,7 +64,7 @@ recipe
 # Each configuration is a *run spec*: plain data saying which model, options, recipe and
 # seed. `get_or_run` trains a spec once and keeps the result in a store on disk, so
 # running this notebook again (or chapter 6, which uses some of the same runs) reads the
-# results back in a second. The sizes the conclusions rest on get three seeds; the
+# results back instead of training them again. The sizes the conclusions rest on get three seeds; the
 # others get one.
 
 # %%

@@ -368,7 +368,7 @@ glue("perm_cnn_test_drop", float(100 * cnn_test_drop), display=False)
 #
 # With a fresh permutation per picture, pixel 17 of one picture and pixel 17 of another
 # come from different places of the garment, so no weight can mean anything: the
-# pictures become bags of pixel values, and only the overall brightness distribution is
+# pictures become bags of pixel values, and only the overall distribution of pixel values is
 # left. With one fixed permutation, pixel 17 always comes from the same place, so a
 # weight can still learn what that place says — which is all a plain network ever did.
 # </details>

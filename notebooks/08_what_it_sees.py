@@ -6,9 +6,10 @@
 # at the weights it learned, at what each layer makes of a picture, at how much of the
 # picture each layer can see, and at which pixels a single decision depended on.
 #
-# Everything here runs on the trained model from the results store (chapter 7 trained it;
-# if you skipped that chapter, the first cell trains it now, in a few minutes) and on the
-# {term}`validation split`. The test set stays untouched.
+# Everything here runs on the trained model from the results store and on the
+# {term}`validation split`. **Before you run it:** chapter 7 trains and stores `best-cnn`;
+# if it has not run on this machine, the first code cell trains it now, with a progress
+# bar, taking as long as chapter 7's training. The test set stays untouched.
 #
 # **In this chapter you will learn**
 #
@@ -35,7 +36,8 @@ from apparel_lib import (CLASSES, activation_layers, attribution_figure, capture
                          receptive_field_figure, receptive_fields, run_spec)
 
 started = time.perf_counter()
-result = get_or_run(run_spec("best-cnn", "best"), progress=False)
+# Trained here, with a progress bar, only if chapter 7 has not stored it.
+result = get_or_run(run_spec("best-cnn", "best"))
 model = result.load_model()
 splits = make_splits(load_data(progress=False), seed=0)
 x_val, y_val = splits.x_val, splits.y_val
@@ -46,7 +48,7 @@ glue("ch8_val_acc", result.val_acc, display=False)
 
 # %% tags=["remove-cell"]
 # Tolerance of the cell above: best-cnn is one seed, so 3 sd of its two seeds (94.05 and
-# 93.75%, the README's Speed section; sd 0.21 points) -> 0.0065, as in chapter 7.
+# 93.75%, benchmarks/README.md; sd 0.21 points) -> 0.0065, as in chapter 7.
 # What this chapter finds in the trained model (counts, shares, attributions, mistakes)
 # changes from one processor to another: those cells are not compared, the prose reads
 # their glued values, and the claims it makes are checked in hidden cells like this one.
@@ -66,8 +68,8 @@ print(model.features)
 # ## The first layer's kernels
 #
 # The first convolution has 32 kernels of 3×3 weights, one per output
-# {term}`channel`. Each is drawn below as a tiny picture: red weights add brightness
-# under them to the response, blue weights subtract it.
+# {term}`channel`. Each is drawn below as a tiny picture: red weights add the pixel values
+# under them (the garment's ink) to the response, blue weights subtract them.
 
 # %%
 kernels = model.features[0].weight.detach()[:, 0].numpy()
@@ -75,10 +77,10 @@ map_grid(list(kernels), [f"kernel {i}" for i in range(len(kernels))], ncols=8, s
 
 # %% [markdown]
 # Many kernels have a red side and a blue side. Slid over a picture, such a kernel
-# responds where brightness *changes* in its direction — at an edge — and stays near zero
+# responds where the pixel values *change* in its direction — at an edge — and stays near zero
 # over flat areas, whether they are background or fabric. We can count them: a kernel
 # whose weights nearly cancel out (their sum is small next to the sum of their sizes)
-# ignores flat brightness and sees only change.
+# ignores flat areas and sees only change.
 
 # %% tags=["nbval-ignore-output"]
 balance = np.abs(kernels.sum(axis=(1, 2))) / np.abs(kernels).sum(axis=(1, 2))
@@ -94,7 +96,7 @@ assert edge_like > len(kernels) / 2, f"only {edge_like} kernels are edge-like, n
 
 # %% [markdown]
 # {glue:text}`edge_kernels` of the {glue:text}`all_kernels` kernels are of this
-# edge-detecting kind; the others respond to brightness itself (mostly positive or
+# edge-detecting kind; the others respond to the amount of ink itself (mostly positive or
 # mostly negative weights), so the next layer learns where the garment is as well as
 # where its outlines run.
 #
@@ -214,14 +216,15 @@ feature_map_explorer(pictures[:, 0].numpy(),
 # class's {term}`softmax` probability — an {term}`attribution`. We use Captum, PyTorch's interpretability
 # library, and two ways of asking:
 #
-# - **{term}`occlusion`**: black out a 4×4 patch (black is the data set's background), see how
+# - **{term}`occlusion`**: cover a 4×4 patch with 0, the background (white in the plots), see how
 #   much the probability drops, and repeat for every patch position, two pixels apart. A
 #   pixel's value is the average drop of the patches that cover it. It asks the network
 #   directly, but only about patches, and it is slow for large pictures;
-# - **{term}`Integrated Gradients`**: follow a straight path from a black picture to the real one
+# - **{term}`Integrated Gradients`**: follow a straight path from an empty picture (all 0, only
+#   background: its baseline) to the real one
 #   and add up, pixel by pixel, the gradient of the probability times the step taken. The
 #   values of all pixels add up to the probability of the real picture minus that of a
-#   black one, which we check below.
+#   empty one, which we check below.
 #
 # Red marks pixels that raised the probability, blue pixels that lowered it. First, three
 # validation pictures the network gets right, each explained for its (correct) class:
@@ -250,17 +253,17 @@ attribution_figure(
 # sign; what it says is carried by regions, not by single pixels.
 #
 # The check promised above: the Integrated Gradients of each picture add up to the
-# change in probability between a black picture and the real one, up to the error of
+# change in probability between the empty picture and the real one, up to the error of
 # following the path in a finite number of steps.
 
 # %% tags=["nbval-ignore-output"]
 with torch.no_grad():
     p_real = torch.softmax(model(x_right), 1)[range(3), target]
-    p_black = torch.softmax(model(torch.zeros_like(x_right)), 1)[range(3), target]
+    p_empty = torch.softmax(model(torch.zeros_like(x_right)), 1)[range(3), target]
 gaps = {}
 for steps in (32, 128):
     ig_sums = gradient_map(model, x_right, target, steps=steps).sum(dim=(1, 2))
-    gaps[steps] = gap = float((ig_sums - (p_real - p_black)).abs().max())
+    gaps[steps] = gap = float((ig_sums - (p_real - p_empty)).abs().max())
     glue(f"ig_gap{steps}", gap, display=False)
     print(f"{steps:>3} steps: largest gap between the sum of a map "
           f"and the change in probability {gap:.4f}")
@@ -317,8 +320,8 @@ assert all(alike), f"a mistake between classes that do not look alike: {mistakes
 # the pixels speak for both, which is what a look-alike is.
 #
 # These maps explain one decision of one network; they are not ground truth. Occlusion
-# depends on the patch size and on what "covered" means (here: black); Integrated
-# Gradients depends on the starting picture (here: black as well). Try other choices in
+# depends on the patch size and on what "covered" means (here: background, 0); Integrated
+# Gradients depends on its baseline (here: the empty picture, 0 as well). Try other choices in
 # the exercises and see which conclusions survive.
 #
 # ## Summary
@@ -400,11 +403,10 @@ assert all(alike), f"a mistake between classes that do not look alike: {mistakes
 # image_grid(x_val[top, 0].numpy(), y_val[top].numpy())
 # ```
 #
-# The answer is not "eight trousers". In the run this solution was written from (an
-# earlier, wider `best-cnn`), the channel strongest on trousers on average responded
-# most of all to ankle boots as well as trousers (your run may pick another pair): it
-# answers to something both have (perhaps long upright stretches, a leg or a boot's
-# shaft), not to "trouser" as such. A channel detects a part; the class is decided
+# Look at the labels under the eight pictures before calling it a "trouser channel". Which
+# channel wins, and which classes share its top eight, depend on the trained weights; when
+# another class appears among them, the channel answers to something both have (perhaps
+# long upright stretches, a leg or a boot's shaft), not to "trouser" as such. A channel detects a part; the class is decided
 # later, by the linear layer that weighs all 96 channels together.
 # </details>
 

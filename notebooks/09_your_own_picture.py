@@ -8,6 +8,10 @@
 # PNG or JPEG, in colour or gray, after turning each into the kind of picture the network
 # was trained on.
 #
+# **Before you run it:** this chapter uses the `best-cnn` that chapter 7 trains and stores.
+# If chapter 7 has not run on this machine, the first code cell trains it now, with a
+# progress bar, taking as long as chapter 7's training.
+#
 # **In this chapter you will learn**
 #
 # - what a {term}`checkpoint` holds besides the weights, and why it is loaded with
@@ -36,7 +40,8 @@ from apparel_lib import (CLASSES, ApparelError, class_probabilities, describe_to
                          prepare_picture, probability_bars, run_spec, save_checkpoint)
 
 started = time.perf_counter()
-result = get_or_run(run_spec("best-cnn", "best"), progress=False)
+# Trained here, with a progress bar, only if chapter 7 has not stored it.
+result = get_or_run(run_spec("best-cnn", "best"))
 model = result.load_model()
 splits = make_splits(load_data(progress=False), seed=0)
 x_val, y_val = splits.x_val, splits.y_val
@@ -111,22 +116,23 @@ glue("same_predictions", same, display=False)
 #
 # ## Your own picture, step by step
 #
-# The network has only ever seen Fashion-MNIST pictures: 28×28 pixels, gray, a light
-# garment on a black background, the garment filling the frame, values between 0 and 1.
+# The network has only ever seen Fashion-MNIST pictures: 28×28 pixels, gray, the background
+# 0 and the garment's pixels high, the garment filling the frame, values between 0 and 1.
 # A photo of a shoe on a table is none of these. `prepare_picture` makes it so, in steps
 # that each fix one difference:
 #
 # 1. **gray**: colours become gray levels, weighted as the eye sees them;
-# 2. **invert** when the background is light: the data set's garments are light on
-#    black, and a network trained on them has never seen the opposite. The background is
-#    judged by the picture's outermost pixels;
+# 2. **invert** when the background is light: a photo's gray level is high where it is
+#    light, so a light page would reach the network as high values, while every data set
+#    picture has the background 0 and a network trained on them has never seen the
+#    opposite. The background is judged by the picture's outermost pixels;
 # 3. **crop** to the garment: the smallest box holding every pixel that clearly stands
 #    out from the background;
 # 4. **pad to a square** with the background, so that resizing keeps the proportions;
 # 5. **resize to 28×28** with anti-aliasing: the picture is smoothed before it is made
 #    smaller, so each new pixel averages the old pixels it covers instead of picking one
 #    (which would break up thin lines);
-# 6. **scale** so that the background is 0 and the brightest pixel 1, as in the data set.
+# 6. **scale** so that the background is 0 and the garment's highest value 1, as in the data set.
 #
 # The book ships a few pictures drawn for it (`pictures/examples/`, drawn by
 # `scripts/make_example_pictures.py`; none comes from the data set). Here are the steps
@@ -141,10 +147,12 @@ print(f"inverted: {sneaker.inverted}, "
 picture_steps_figure(sneaker.steps, inverted=sneaker.inverted)
 
 # %% [markdown]
-# The steps are drawn as the network sees them (0 black, 1 white). The red shoe on white
-# becomes a gray shoe, then a light shoe on black; the crop removes the empty page around
-# it; the padding adds black above and below; 28×28 pixels keep the shape but lose the
-# laces' detail; scaling makes the brightest part fully white.
+# The steps start from a photo, so they are drawn as gray levels, as a photo shows them
+# (0 black, 1 white): the book's one exception to drawing pictures as ink on paper
+# (chapter 1). The red shoe on white becomes a gray shoe, then, inverted, a light shoe on
+# black, the background now 0; the crop removes the empty page around it; the padding adds
+# background above and below; 28×28 pixels keep the shape but lose the laces' detail;
+# scaling makes the garment's highest value 1, fully white here.
 #
 # All five examples after preparation, next to validation pictures of the same classes:
 
@@ -158,7 +166,7 @@ image_grid(grid, [expected[p.stem] for p in examples] * 2, ncols=len(examples))
 
 # %% [markdown]
 # The top row is ours, the bottom row the data set's, both drawn the way the book draws
-# every data set picture (the value 1 as black ink on white). Ours are cleaner — drawn
+# every data set picture (as ink on paper: 0 white, 1 dark). Ours are cleaner — drawn
 # shapes, flat colours, no folds or prints — but they are the same kind of picture:
 # centred, filling the frame, with values from 0 to 1. The network's answers, as
 # probabilities of the ten classes:
@@ -182,8 +190,8 @@ probability_bars({p.name: row for p, row in zip(examples, probs)})
 # drawing far from the data set can still get a confident answer, right or wrong.
 #
 # What the preparation buys shows when a step is skipped. Four of the examples were
-# drawn dark on a light page; without the inversion step they would reach the network
-# dark on light, a kind of picture it never saw. Flipping the prepared pictures (1 minus
+# drawn dark on a light page; without the inversion step their page would reach the
+# network as high values and the garment as low ones, a kind of picture it never saw. Flipping the prepared pictures (1 minus
 # each value) shows what it makes of that, for all five:
 
 # %% tags=["nbval-ignore-output"]
@@ -208,8 +216,8 @@ assert max(float(row.max()) for p, row in zip(examples, probs_raw)
 
 # %% [markdown]
 # Not inverted, {glue:text}`wrong_without_invert` of the {glue:text}`examples_total`
-# pictures are classified wrongly: the network has learned what light garments on black
-# look like, and nothing else.
+# pictures are classified wrongly: the network has learned garments on a background of 0,
+# and nothing else.
 #
 # ## Your pictures
 #
@@ -283,7 +291,7 @@ print(f"exit status {failed.returncode}:",
 #   them; loaded with `weights_only=True`, it cannot run code.
 # - A reloaded model gives bit-for-bit the same scores: check it, do not assume it.
 # - Before a network can judge your picture, the picture must look like its training
-#   data: gray, light on black, cropped, square, 28×28, scaled to [0, 1].
+#   data: gray, background 0, cropped, square, 28×28, scaled to [0, 1].
 # - Probabilities on pictures unlike the training data are a guess, however confident.
 #
 # ## Exercises
@@ -329,10 +337,10 @@ print(f"exit status {failed.returncode}:",
 # ```
 #
 # Without the crop the shoe fills only part of the 28×28 frame, smaller than any shoe in
-# the data set, so the network sees a smaller object than it learned; when this solution
-# was written (with an earlier training of `best-cnn`) the answer stayed *Sneaker*, with
-# about half the probability, and *Sandal* came close behind. Fashion-MNIST's garments
-# fill their frames, so ours must.
+# the data set, so the network sees a smaller object than it learned. Compare the printed
+# probabilities with the sneaker's in the cell above: whether the top class stays and how
+# much probability it keeps depend on the trained weights, so run it rather than trust a
+# remembered answer. Fashion-MNIST's garments fill their frames, so ours must.
 # </details>
 #
 # <details>
@@ -346,9 +354,9 @@ print(f"exit status {failed.returncode}:",
 # ```
 #
 # `best-cnn` was trained with random flips but no shifts; its convolutions and pooling
-# still forgive small moves, so a 3-pixel shift kept the class when this solution was
-# written (with an earlier training), with clearly less confidence; chapter 6 found the
-# CNN far more tolerant of shifts than the plain network.
+# still forgive small moves. Compare the printed top class and its probability with the
+# unshifted sneaker's above, and with chapter 6's finding that the CNN is far more
+# tolerant of shifts than the plain network.
 # </details>
 
 # %% tags=["nbval-ignore-output", "remove-cell"]

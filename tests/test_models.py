@@ -128,3 +128,90 @@ def test_pool_first_computes_the_same_function_when_batch_norm_scales_up():
         next(m for m in last.modules() if isinstance(m, torch.nn.BatchNorm2d)).weight[0] = -1.0
         assert not torch.allclose(first(x), last(x))
     assert [type(m).__name__ for m in first.features][:4] == ["Conv2d", "MaxPool2d", "BatchNorm2d", "ReLU"]
+
+
+def _legacy_convnet_features(stages, pool_first):
+    """The feature layers ConvNet built before kernel_size, downsample and batch_norm existed."""
+    from apparel_lib.models.convnet import parse_stages
+
+    layers, channels = [], 1
+    for stage in parse_stages(stages):
+        for width in stage:
+            layers += [torch.nn.Conv2d(channels, width, 3, padding=1, bias=False), torch.nn.BatchNorm2d(width), torch.nn.ReLU(inplace=True)]
+            channels = width
+        layers.insert(len(layers) - 2, torch.nn.MaxPool2d(2)) if pool_first else layers.append(torch.nn.MaxPool2d(2))
+    return torch.nn.Sequential(*layers)
+
+
+@pytest.mark.parametrize("name", ["cnn", "best-cnn"])
+def test_exercise_options_leave_the_default_network_and_its_options_as_they_were(name):
+    model = build_model(name)
+    legacy = _legacy_convnet_features(model.options["stages"], model.options["pool_first"])
+    assert str(model.features) == str(legacy)
+    assert count_parameters(model) == {"cnn": 3_136 * 10 + 10 + 288 + 64 + 18_432 + 128, "best-cnn": 85_418}[name]
+    # Left out of the full options at their defaults: the stored runs' keys do not change.
+    assert not {"kernel_size", "downsample", "batch_norm"} & set(model.options)
+    assert build_model(name, kernel_size=3, downsample="pool", batch_norm=True).options == model.options
+
+
+def test_kernel_size_changes_every_convolution_and_keeps_the_map_size():
+    model = build_model("cnn", stages="4|8", kernel_size=5)
+    convs = [m for m in model.features if isinstance(m, torch.nn.Conv2d)]
+    assert [(c.kernel_size, c.padding) for c in convs] == [((5, 5), (2, 2))] * 2
+    assert model.head[-1].in_features == 8 * 7 * 7
+    assert model.options["kernel_size"] == 5
+    # 1*4*25 + 8 (batch norm) + 4*8*25 + 16 + 392*10 + 10
+    assert count_parameters(model) == 100 + 8 + 800 + 16 + 3_920 + 10
+
+
+def test_strided_convolutions_replace_the_max_pools():
+    model = build_model("cnn", stages="4|8,8|16", downsample="stride")
+    assert not any(isinstance(m, torch.nn.MaxPool2d) for m in model.features)
+    convs = [m for m in model.features if isinstance(m, torch.nn.Conv2d)]
+    assert [c.stride for c in convs] == [(2, 2), (1, 1), (2, 2), (2, 2)]  # the last of each stage
+    assert model.head[-1].in_features == 16 * 4 * 4  # 28 -> 14 -> 7 -> 4 (a stride rounds up)
+    assert model(torch.rand(3, 1, 28, 28)).shape == (3, 10)
+
+
+def test_without_batch_norm_the_convolutions_keep_their_biases():
+    for pool_first in (False, True):
+        model = build_model("cnn", stages="4|4", batch_norm=False, pool_first=pool_first)
+        kinds = [type(m).__name__ for m in model.features]
+        expected = ["Conv2d", "MaxPool2d", "ReLU"] if pool_first else ["Conv2d", "ReLU", "MaxPool2d"]
+        assert kinds == expected * 2
+        assert all(c.bias is not None for c in model.features if isinstance(c, torch.nn.Conv2d))
+        # The tutorial's CNN without its batch norms: 2,174 - 2 * 8.
+        assert count_parameters(model) == 2_158
+
+
+@pytest.mark.parametrize(
+    "options, words",
+    [
+        ({"kernel_size": 4}, "odd positive"),
+        ({"kernel_size": 0}, "odd positive"),
+        ({"downsample": "avg"}, "'pool'"),
+        ({"downsample": "stride", "pool_first": True}, "pool_first=False"),
+    ],
+)
+def test_bad_exercise_options_are_one_line_errors(options, words):
+    with pytest.raises(ApparelError, match=words) as err:
+        build_model("cnn", **options)
+    assert "\n" not in str(err.value)
+
+
+def test_best_cnn_takes_the_exercise_options():
+    model = build_model("best-cnn", downsample="stride", pool_first=False, batch_norm=False, kernel_size=5)
+    assert model(torch.rand(2, 1, 28, 28)).shape == (2, 10)
+
+
+def test_a_checkpoint_keeps_the_exercise_options(tmp_path):
+    from apparel_lib.training.checkpoint import load_checkpoint, save_checkpoint
+    from apparel_lib.training.history import History
+    from apparel_lib.training.recipes import get_recipe
+
+    model = build_model("cnn", stages="4|8", kernel_size=5, downsample="stride", batch_norm=False)
+    path = save_checkpoint(tmp_path / "m.pt", model, recipe=get_recipe("minibatch", "cnn"), history=History(), fingerprint="f", seed=0)
+    loaded = load_checkpoint(path).model
+    assert loaded.options == model.options and str(loaded) == str(model)
+    x = torch.rand(2, 1, 28, 28)
+    assert torch.equal(loaded.eval()(x), model.eval()(x))

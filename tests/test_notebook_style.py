@@ -54,3 +54,17 @@ def test_no_markdown_headings_in_code_cells(ipynb: Path):
 def test_code_fits_the_page(ipynb: Path):
     found = [line for source in _code_cells(ipynb) for line in long_lines(source)]
     assert not found, f"{ipynb.name}: code lines over {MAX_LINE} characters: {found}"
+
+
+# The colour convention, stated once in chapter 1: 0 is the background, drawn white; nothing
+# calls the data's background black (chapter 9's photo steps say "on black" of their figure).
+_COLOUR_SLIPS = re.compile(r"black background|black picture|\(here black|with black, the background|white in these plots", re.I)
+
+
+def test_the_colour_convention_is_not_contradicted():
+    assert _COLOUR_SLIPS.search("Chapter 1 says 0 is the background, white in these plots")
+    texts = {p.name: p.read_text(encoding="utf-8") for p in sorted((ROOT / "notebooks").glob("[0-9]*.py"))}
+    texts.update({p.name: p.read_text(encoding="utf-8") for p in sorted((ROOT / "book").glob("*.md"))})
+    slips = {name: _COLOUR_SLIPS.findall(text) for name, text in texts.items() if _COLOUR_SLIPS.search(text)}
+    assert not slips, f"the data's background is 0, drawn white (chapter 1): {slips}"
+    assert re.search(r"0 white and 1\s+(?:#\s+)?dark", texts["01_apparel_data.py"]), "chapter 1 no longer states the convention"

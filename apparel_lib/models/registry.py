@@ -60,13 +60,18 @@ def model_options(name: str) -> dict[str, Any]:
 
 
 def check_options(name: str, options: dict[str, Any]) -> dict[str, Any]:
-    """All of model ``name``'s options: its defaults updated with ``options``; an unknown option is an error."""
+    """All of model ``name``'s options: its defaults updated with ``options``; an unknown option is an error.
+
+    Options a class lists in ``LATER_OPTIONS`` (added after runs were stored) are left out while
+    at the defaults given there, so the runs stored before they existed keep their keys."""
     known = model_options(name)
     unknown = sorted(set(options) - set(known))
     if unknown:
         choices = ", ".join(known) or "none"
         raise ApparelError(f"model {name!r} has no option {', '.join(map(repr, unknown))}: its options are {choices}")
-    return {**known, **options}
+    full = {**known, **options}
+    later = getattr(model_class(name), "LATER_OPTIONS", {})
+    return {k: v for k, v in full.items() if k not in later or v != later[k]}
 
 
 def build_model(name: str, *, seed: int = 0, **options: Any) -> nn.Module:

@@ -12,7 +12,7 @@ from torch.nn import functional as F
 from tqdm.auto import tqdm
 
 from ..data.dataset import make_loader
-from ..interrupts import check_stop
+from ..interrupts import check_stop, stop_safely
 from ..seeding import deterministic, seeded
 from .augment import augment_batch
 from .devices import autocasts_bf16, pick_device
@@ -63,7 +63,8 @@ def train(
     After each epoch ``on_epoch(history)`` is called, if given; when it returns True, training
     stops there (a tuner prunes a trial this way; an exception it raises passes through).
     The same seed on the same machine gives the same weights and history; the caller's random
-    state is left as it was.
+    state is left as it was. Ctrl-C stops training between two batches with
+    :class:`~apparel_lib.interrupts.Stopped` (one line in a notebook; a second Ctrl-C at once).
     """
     device = pick_device(device)
     model.to(device)
@@ -83,7 +84,8 @@ def train(
     augment_rng = torch.Generator().manual_seed(seed + 1)
     history = History()
     keep_memory = training_memory(device.type == "cpu", recipe.batch_size is None)  # see memory.py
-    with seeded(seed, device), deterministic(recipe.deterministic), keep_memory:
+    # Ctrl-C stops between two batches, with one line in a notebook (see interrupts.py).
+    with stop_safely(), seeded(seed, device), deterministic(recipe.deterministic), keep_memory:
         # A short label: in a notebook the bar is a widget whose text must fit on one line.
         bar = tqdm(range(recipe.epochs), desc=recipe.name, unit="epoch", disable=not progress)
         for _ in bar:

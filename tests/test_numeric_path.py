@@ -6,6 +6,7 @@ import pytest
 import torch
 
 import apparel_lib.training.devices as devices
+import apparel_lib.training.precision as precision
 from apparel_lib.cli import main
 from apparel_lib.data.variants import DataVariant
 from apparel_lib.errors import ApparelError
@@ -23,8 +24,9 @@ def tiny_spec(**changes):
 
 @pytest.fixture
 def native(monkeypatch):
-    """The CPU computes bfloat16 natively (whatever this machine does); APPAREL_BF16 left to auto."""
+    """The CPU computes bfloat16 natively and faster (whatever this machine does); APPAREL_BF16 left to auto."""
     monkeypatch.setattr(devices, "native_bf16", lambda device: True)
+    monkeypatch.setattr(precision, "bf16_verdict", lambda: precision.Bf16Verdict(ratio=0.7, pairs=1))
     monkeypatch.delenv(BF16_SWITCH, raising=False)
 
 

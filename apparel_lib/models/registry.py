@@ -26,6 +26,7 @@ MODELS: dict[str, str | type] = {
     "article-cnn": "apparel_lib.models.networks:ArticleCNN",
     "cnn": "apparel_lib.models.convnet:ConvNet",
     "best-cnn": "apparel_lib.models.convnet:BestCNN",
+    "speedrun-cnn": "apparel_lib.models.speedrun:SpeedrunCNN",
 }
 """Registered names, each with its class or the ``module:Class`` path to import it from."""
 

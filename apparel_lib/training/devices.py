@@ -13,7 +13,7 @@ if TYPE_CHECKING:
 
     from .recipes import Recipe
 
-__all__ = ["DEVICES", "BF16_SWITCH", "PRECISIONS", "NumericPath", "pick_device", "native_bf16", "use_bf16", "autocasts_bf16", "numeric_path"]
+__all__ = ["DEVICES", "BF16_SWITCH", "BF16_SETTINGS", "PRECISIONS", "NumericPath", "pick_device", "native_bf16", "use_bf16", "autocasts_bf16", "numeric_path"]
 
 DEVICES: tuple[str, ...] = ("auto", "cpu", "cuda", "mps")
 """What ``--device`` accepts (``cuda:1`` picks one GPU of several)."""
@@ -54,18 +54,27 @@ def native_bf16(device: torch.device) -> bool:
 
 
 BF16_SWITCH = "APPAREL_BF16"
-"""The environment variable that switches bfloat16 autocast off (``off``) or leaves it to the
-processor (``auto``, the default). ``off`` computes what a processor without native bfloat16
-computes (float32 throughout): an older laptop's numbers, on any machine."""
+"""The environment variable that decides bfloat16 autocast: ``auto`` (the default) where the
+device computes bfloat16 natively and, on a CPU, where it measurably trains faster
+(``training.precision``); ``on`` wherever the device computes it natively; ``off`` nowhere,
+which computes what a processor without native bfloat16 computes (float32 throughout): an older
+laptop's numbers, on any machine."""
+
+BF16_SETTINGS: tuple[str, ...] = ("auto", "on", "off")
 
 
 def use_bf16(device: torch.device) -> bool:
-    """Whether a recipe that asks for bfloat16 autocast gets it on ``device``: where the device
-    computes bfloat16 natively and ``APPAREL_BF16`` is not ``off``."""
+    """Whether a recipe that asks for bfloat16 autocast gets it on ``device`` (see :data:`BF16_SWITCH`)."""
     setting = os.environ.get(BF16_SWITCH, "auto").strip().lower() or "auto"
-    if setting not in ("auto", "off"):
-        raise ApparelError(f"{BF16_SWITCH}={setting!r} is not understood: set it to auto (the default) or off")
-    return setting == "auto" and native_bf16(device)
+    if setting not in BF16_SETTINGS:
+        raise ApparelError(f"{BF16_SWITCH}={setting!r} is not understood: set it to auto (the default), on or off")
+    if setting == "off" or not native_bf16(device):
+        return False
+    if setting == "on" or device.type != "cpu":
+        return True
+    from .precision import bf16_verdict
+
+    return bf16_verdict().pays
 
 
 def autocasts_bf16(recipe: Recipe, device: torch.device) -> bool:

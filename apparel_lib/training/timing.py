@@ -14,6 +14,7 @@ import torch
 from torch import nn
 from torch.nn import functional as F
 
+from ..errors import ApparelError
 from .devices import autocasts_bf16
 from .loop import make_optimizer
 from .memory import training_memory
@@ -24,16 +25,18 @@ __all__ = ["step_seconds"]
 
 def step_seconds(
     models: Mapping[str, nn.Module], recipe: Recipe, *, batch_size: int = 256, steps: int = 5,
-    rounds: int = 10, seed: int = 0,
+    rounds: int = 10, seed: int = 0, bf16: Mapping[str, bool] | None = None,
 ) -> dict[str, float]:
     """Median seconds of one training step (forward, loss, backward, optimiser) of each model on
     the CPU, computed as ``recipe`` computes (bfloat16 where native, channels-last) on a batch of
     ``batch_size`` random pictures. The models take ``rounds`` turns of ``steps`` steps after one
-    warm-up turn each. Their weights change: pass models built for the purpose."""
+    warm-up turn each. ``bf16`` switches bfloat16 autocast on or off per model name, whatever the
+    recipe and the machine's policy say (to time one design both ways). Their weights change:
+    pass models built for the purpose."""
     if not models or batch_size < 1 or steps < 1 or rounds < 1:
-        raise ValueError("step_seconds needs models, and a batch size, steps and rounds of at least 1")
+        raise ApparelError("step_seconds needs models, and a batch size, steps and rounds of at least 1")
     cpu = torch.device("cpu")
-    bf16 = autocasts_bf16(recipe, cpu)
+    casts = {name: bf16[name] if bf16 and name in bf16 else autocasts_bf16(recipe, cpu) for name in models}
     layout = torch.channels_last if recipe.channels_last else torch.contiguous_format
     generator = torch.Generator().manual_seed(seed)
     x = torch.rand(batch_size, 1, 28, 28, generator=generator).contiguous(memory_format=layout)
@@ -45,7 +48,7 @@ def step_seconds(
         for _ in range(steps):
             start = time.perf_counter()
             optimizer.zero_grad(set_to_none=True)
-            with torch.autocast("cpu", dtype=torch.bfloat16, enabled=bf16):
+            with torch.autocast("cpu", dtype=torch.bfloat16, enabled=casts[name]):
                 loss = F.cross_entropy(model(x).float(), y)
             loss.backward()
             optimizer.step()

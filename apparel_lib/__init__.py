@@ -11,7 +11,8 @@ experiments -> figures -> bench -> cli)::
     practice/    ids, layout, submission
     models/      registry, networks, convnet, anatomy, attribution
     training/    recipes, devices, history, augment, loop, timing, evaluate, batchnorm, checkpoint, classify
-    experiments/ spec, runner, store, analysis, ablation, defaults, sweep
+    experiments/ spec, runner, store, analysis, ablation, defaults, search_space, objective,
+                 study_storage, study_report, sweep
     figures/     spatial, plots, widgets, inside
     bench/       tutorial_way, measure, comparisons
     cli
@@ -127,12 +128,12 @@ _EXPORTS: dict[str, str] = {
     "AblationStep": "experiments.ablation",
     "ablation_specs": "experiments.ablation",
     "ablation_table": "experiments.ablation",
-    "SearchSpace": "experiments.sweep",
-    "open_storage": "experiments.sweep",
+    "SearchSpace": "experiments.search_space",
+    "open_storage": "experiments.study_storage",
     "open_study": "experiments.sweep",
     "run_study": "experiments.sweep",
-    "study_summary": "experiments.sweep",
-    "trial_table": "experiments.sweep",
+    "study_summary": "experiments.study_report",
+    "trial_table": "experiments.study_report",
     # figures
     "TRANSFORMS": "figures.spatial",
     "conv_parameters": "figures.spatial",

@@ -332,7 +332,10 @@ def _sweep(args: argparse.Namespace) -> None:
         raise UsageError("say how many trials: --trials N adds N to the study, --total N works until it has N in all")
     if any(setting.startswith("epochs=") for setting in args.space):
         raise UsageError("set the most epochs a trial may train with --epochs N, not --space")
-    from .experiments.sweep import SearchSpace, default_journal, open_storage, open_study, run_study, study_summary
+    from .experiments.search_space import SearchSpace
+    from .experiments.study_report import study_summary
+    from .experiments.study_storage import default_journal, open_storage
+    from .experiments.sweep import open_study, run_study
     from .extras import require
     from .training.devices import pick_device
 

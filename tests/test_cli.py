@@ -163,16 +163,16 @@ def test_defaults_are_written_once():
     """The sweep's defaults come from apparel_lib.experiments.defaults, which the library reads too."""
     import inspect
 
-    from apparel_lib.experiments import defaults, sweep
+    from apparel_lib.experiments import defaults, search_space, study_storage, sweep
 
     (sweep_parser,) = [p for p in _parsers(build_parser()) if p.prog == "apparel sweep"]
     assert sweep_parser.get_default("heartbeat") == defaults.HEARTBEAT
-    assert inspect.signature(sweep.open_storage).parameters["heartbeat"].default == defaults.HEARTBEAT
-    assert sweep_parser.get_default("epochs") == defaults.TRIAL_EPOCHS == sweep.SearchSpace().epochs[1]
-    for module in (sweep, apparel_lib.cli):  # the numbers themselves are written in defaults only
+    assert inspect.signature(study_storage.open_storage).parameters["heartbeat"].default == defaults.HEARTBEAT
+    assert sweep_parser.get_default("epochs") == defaults.TRIAL_EPOCHS == search_space.SearchSpace().epochs[1]
+    for module in (sweep, study_storage, search_space, apparel_lib.cli):  # the numbers themselves are written in defaults only
         source = Path(module.__file__).read_text()
         assert not re.search(rf"\b{defaults.HEARTBEAT}\b", source), f"{module.__name__} writes the heartbeat's default"
-        assert "epochs: tuple[int, int] = (1, TRIAL_EPOCHS)" in source or module is not sweep
+        assert "epochs: tuple[int, int] = (1, TRIAL_EPOCHS)" in source or module is not search_space
 
 
 @pytest.mark.slow

@@ -86,7 +86,7 @@ def test_an_early_stopped_run_is_not_stored(data, tmp_path):
 
 
 @pytest.mark.parametrize("damage", ["truncate", "garbage-model", "no-model"])
-def test_a_damaged_entry_is_reported_and_trained_again(data, tmp_path, capsys, damage):
+def test_a_damaged_entry_is_reported_and_trained_again(data, tmp_path, caplog, damage):
     store = RunStore(tmp_path)
     first = store.get_or_run(small_spec(), data=data, progress=False)
     folder = tmp_path / first.key
@@ -97,10 +97,10 @@ def test_a_damaged_entry_is_reported_and_trained_again(data, tmp_path, capsys, d
         (folder / "model.pt").write_bytes(b"not a model")
     else:
         (folder / "model.pt").unlink()
-    capsys.readouterr()
+    caplog.clear()
     again = store.get_or_run(small_spec(), data=data, progress=False)
-    err = capsys.readouterr().err.strip()
-    assert err.count("\n") == 0 and f"stored run {first.key} is damaged" in err and "trained again" in err
+    [err] = [r.getMessage() for r in caplog.records if r.name == "apparel_lib.experiments.store"]
+    assert "\n" not in err and f"stored run {first.key} is damaged" in err and "trained again" in err
     assert again.model is not None and again.val_acc == first.val_acc
     assert store.get(first.key) == again.__class__(**{**again.__dict__, "model": None})
 

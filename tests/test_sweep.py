@@ -20,9 +20,11 @@ from optuna.trial import TrialState
 
 from apparel_lib.errors import ApparelError
 from apparel_lib.experiments.store import RunStore
-from apparel_lib.experiments.sweep import (
-    FINISHED, SearchSpace, default_journal, open_storage, open_study, run_study, study_summary, trial_table,
-)
+from apparel_lib.experiments.objective import FINISHED
+from apparel_lib.experiments.search_space import SearchSpace
+from apparel_lib.experiments.study_report import study_summary, trial_table
+from apparel_lib.experiments.study_storage import default_journal, open_storage
+from apparel_lib.experiments.sweep import open_study, run_study
 from conftest import one_line
 
 ROOT = Path(__file__).resolve().parents[1]

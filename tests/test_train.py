@@ -133,5 +133,5 @@ def test_step_seconds_times_each_model_in_turns():
     assert list(times) == ["small", "large"] and 0 < times["small"] < times["large"]
     assert not all(torch.equal(a, b) for a, b in zip(before, small.parameters()))  # it really trained
     assert small.features[0].weight.is_contiguous()  # the layout is handed back plain
-    with pytest.raises(ValueError, match="at least 1"):
+    with pytest.raises(ApparelError, match="at least 1"):
         step_seconds({}, recipe)

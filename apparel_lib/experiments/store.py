@@ -16,9 +16,9 @@ import contextlib
 import functools
 import hashlib
 import json
+import logging
 import os
 import shutil
-import sys
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -33,6 +33,8 @@ from ..training.devices import numeric_path, pick_device
 from ..training.loop import EpochHook
 from .runner import run
 from .spec import RunResult, RunSpec
+
+log = logging.getLogger(__name__)
 
 try:
     import fcntl
@@ -94,7 +96,7 @@ class RunStore:
         try:
             return self._read(folder)
         except StoreError as err:
-            print(f"note: stored run {key} is damaged ({err}); it will be trained again", file=sys.stderr)
+            log.warning("note: stored run %s is damaged (%s); it will be trained again", key, err)
             shutil.rmtree(folder, ignore_errors=True)
             return None
 

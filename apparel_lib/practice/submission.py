@@ -13,6 +13,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from ..constants import NUM_CLASSES
 from ..errors import SubmissionError
 from ..files import atomic_write
 from .ids import TEST_FIRST_ID, submission_ids
@@ -61,9 +62,9 @@ def read_submission(path: str | Path, expected_ids: np.ndarray) -> pd.DataFrame:
     unknown = frame["id"][~frame["id"].isin(expected_ids)]
     if len(unknown):
         raise SubmissionError(f"{path}: id {unknown.iloc[0]} is not a test id ({expected_ids.min()}..{expected_ids.max()})")
-    out_of_range = frame["label"][(frame["label"] < 0) | (frame["label"] > 9)]
+    out_of_range = frame["label"][(frame["label"] < 0) | (frame["label"] >= NUM_CLASSES)]
     if len(out_of_range):
-        raise SubmissionError(f"{path}: label {out_of_range.iloc[0]} is outside 0-9: labels are class numbers 0 to 9")
+        raise SubmissionError(f"{path}: label {out_of_range.iloc[0]} is outside 0-{NUM_CLASSES - 1}: labels are class numbers 0 to {NUM_CLASSES - 1}")
     return frame
 
 

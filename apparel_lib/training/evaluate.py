@@ -10,6 +10,7 @@ from torch import nn
 from torch.nn import functional as F
 
 from ..constants import NUM_CLASSES
+from ..models.modes import in_mode
 
 __all__ = [
     "logits",
@@ -57,16 +58,14 @@ def logits(model: nn.Module, x: torch.Tensor, *, train_mode: bool = False, batch
     norm uses the statistics of ``x`` itself. Either way the model is left exactly as it was
     (mode, running statistics and memory format).
     """
-    was_training = model.training
     saved = {name: b.clone() for name, b in model.named_buffers()} if train_mode else {}
-    model.train(train_mode)
     device = _device_of(model)
     step = max(1, len(x)) if train_mode else batch_size
     try:
-        net = _judged(model, device, train_mode)
-        chunks = [net(x[i : i + step].to(device)).cpu() for i in range(0, len(x), step)]
+        with in_mode(model, train_mode):
+            net = _judged(model, device, train_mode)
+            chunks = [net(x[i : i + step].to(device)).cpu() for i in range(0, len(x), step)]
     finally:
-        model.train(was_training)
         for name, buffer in model.named_buffers():
             if name in saved:
                 buffer.copy_(saved[name])

@@ -23,7 +23,8 @@ import ctypes
 import ctypes.util
 import sys
 from collections.abc import Iterator
-from pathlib import Path
+
+from ..procfs import proc_kilobytes
 
 __all__ = ["available_gb", "reuse_freed_memory", "training_memory"]
 
@@ -35,13 +36,8 @@ _depth = 0  # how many reuse_freed_memory blocks are in effect (only the outermo
 
 def available_gb() -> float | None:
     """Memory the system can still give (MemAvailable, GB), or None where unknown."""
-    try:
-        for line in Path("/proc/meminfo").read_text().splitlines():
-            if line.startswith("MemAvailable:"):
-                return int(line.split()[1]) / 1e6
-    except OSError:
-        pass
-    return None
+    kb = proc_kilobytes("meminfo", "MemAvailable")
+    return None if kb is None else kb / 1e6
 
 
 def _glibc() -> ctypes.CDLL | None:

@@ -4,7 +4,7 @@ The real Fashion-MNIST data in both layouts (IDX arrays and the practice problem
 folder), the book's models and training recipes, training, evaluation, checkpoints, submission
 files, experiments kept in a results store, and the chapters' figures. The package is grouped
 by concept, imports running one way (core -> data -> practice, models -> training ->
-experiments -> figures -> bench -> cli)::
+experiments -> figures -> cli)::
 
     constants, errors, extras, files, seeding, interrupts   shared facts and helpers
     data/        idx, sources, dataset, variants, picture
@@ -14,7 +14,6 @@ experiments -> figures -> bench -> cli)::
     experiments/ spec, runner, store, analysis, ablation, defaults, search_space, objective,
                  study_storage, study_report, sweep
     figures/     spatial, plots, widgets, inside
-    bench/       tutorial_way, measure, comparisons
     cli
 
 The common names are available from the package itself, imported on first use (so

@@ -1,5 +1,6 @@
 """Command line: ``apparel data info|export``, ``train``, ``predict``, ``score``, ``classify``, ``runs``,
-``sweep``, ``bench`` (``python -m apparel_lib`` is the same program).
+``sweep`` (``python -m apparel_lib`` is the same program). The speed benchmark is repository
+tooling: ``python -m benchmarks`` from the repository.
 
 Every failure is one line on stderr, never a traceback (set ``APPAREL_DEBUG=1`` to see one when
 reporting a bug), with the exit status saying which kind: 2 for a command line that does not
@@ -148,12 +149,6 @@ def build_parser() -> argparse.ArgumentParser:
     classify.add_argument("--model", default="best-cnn", choices=list(MODELS), help="model of the stored run (default: %(default)s)")
     classify.add_argument("--recipe", choices=list(RECIPES), help="recipe of the stored run (default: the model's, as for train)")
     classify.add_argument("--top", type=_int_at_least(1, NUM_CLASSES), default=3, metavar="K", help="how many classes to list (default: %(default)s)")
-
-    bench = _command(sub, "bench", _bench, "time the tutorial's way against the library's and check the speed targets")
-    bench.add_argument("parts", nargs="*", metavar="PART", help="layout, article, time93, throughput, book (default: all)")
-    bench.add_argument("--repeat", type=_int_at_least(1), default=1, metavar="N", help="runs of each side, alternating (medians are reported; default: %(default)s)")
-    bench.add_argument("--json", type=Path, metavar="FILE", help="also write the figures as JSON")
-    bench.add_argument("--quick", action="store_true", help="tiny sizes: checks that the benchmark runs, measures nothing")
 
     sweep = _command(sub, "sweep", _sweep, "tune the CNN's knobs with Optuna: add trials to a study that many workers can share")
     sweep.add_argument("--study", required=True, metavar="NAME", help="the study's name; running again (or elsewhere on the same storage) adds to it")
@@ -304,23 +299,6 @@ def _classify(args: argparse.Namespace) -> None:
     probabilities = class_probabilities(model, [p.image for p in prepared])
     for p, probs in zip(prepared, probabilities):
         print(f"{p.path}: {describe_top(probs, args.top)}")
-
-
-def _bench(args: argparse.Namespace) -> None:
-    import json
-
-    from .bench.comparisons import PARTS, run_bench
-    from .files import atomic_write
-
-    unknown = [p for p in args.parts if p not in PARTS]
-    if unknown:
-        raise UsageError(f"unknown benchmark part {', '.join(map(repr, unknown))}: choose from {', '.join(PARTS)}")
-    report = run_bench(args.parts, repeat=args.repeat, quick=args.quick, echo=lambda line: print(line, file=sys.stderr))
-    print(report.table())
-    if args.json:
-        with atomic_write(args.json, "w") as f:
-            json.dump(report.to_dict(), f, indent=1)
-        print(f"wrote {args.json}")
 
 
 def _sweep(args: argparse.Namespace) -> None:

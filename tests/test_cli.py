@@ -72,8 +72,6 @@ def test_usage_errors_exit_2_with_one_line():
     (["train", "--model", "linear", "--recipe", "article", "--out", "{tmp}/x.pt"], "has no settings for model 'linear'"),
     (["classify", "{tmp}/a.png", "--top", "0"], "--top: must be from 1 to 10, not 0"),
     (["classify", "{tmp}/a.png", "--model", "article-cnn"], "measured in training mode"),
-    (["bench", "nothing"], "unknown benchmark part 'nothing'"),
-    (["bench", "--repeat", "0"], "--repeat: must be at least 1"),
     (["runs", "remove"], "--all"),
     (["runs", "remove", "abc", "--all"], "--all"),
     (["sweep", "--study", "x"], "--trials N"),
@@ -156,7 +154,7 @@ def test_every_argument_has_help_and_every_command_a_function():
         if not any(isinstance(a, argparse._SubParsersAction) for a in parser._actions):
             leaves += 1  # a command: dispatched through set_defaults(func=...)
             assert callable(parser.get_default("func")) and parser.get_default("command_parser") is parser, parser.prog
-    assert leaves == 11  # data info, data export, train, predict, score, classify, bench, sweep, runs list/show/remove
+    assert leaves == 10  # data info, data export, train, predict, score, classify, sweep, runs list/show/remove
 
 
 def test_defaults_are_written_once():

@@ -13,7 +13,7 @@ ROOT = Path(__file__).resolve().parents[1]
 PACKAGE = ROOT / "apparel_lib"
 HEAVY = ("torch", "pandas", "skimage", "matplotlib", "ipywidgets")
 # Lower layers never import higher ones (the order of apparel_lib/__init__.py's docstring).
-LAYERS = ["constants", "errors", "extras", "files", "procfs", "seeding", "interrupts", "data", "practice", "models", "training", "experiments", "figures", "bench", "cli"]
+LAYERS = ["constants", "errors", "extras", "files", "procfs", "seeding", "interrupts", "data", "practice", "models", "training", "experiments", "figures", "cli"]
 
 
 def loaded_after(statement: str) -> list[str]:

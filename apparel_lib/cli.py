@@ -78,6 +78,20 @@ def _positive_float(text: str) -> float:
 _positive_float.__name__ = "float"
 
 
+def _device(text: str) -> str:
+    """An argparse type: a device that is there (see ``pick_device``); others are usage errors."""
+    from .training.devices import pick_device
+
+    try:
+        pick_device(text)
+    except ApparelError as err:
+        raise argparse.ArgumentTypeError(str(err)) from None
+    return text
+
+
+_device.__name__ = "device"
+
+
 @contextlib.contextmanager
 def _usage() -> Iterator[None]:
     """Inside: a library error about the arguments' values is a usage error."""
@@ -106,7 +120,7 @@ def _progress_arg(parser: argparse.ArgumentParser) -> None:
 
 
 def _device_arg(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--device", metavar="DEVICE", help=f"{', '.join(DEVICES)}, or cuda:N for one GPU of several (default: auto, the best available)")
+    parser.add_argument("--device", type=_device, metavar="DEVICE", help=f"{', '.join(DEVICES)}, or cuda:N for one GPU of several (default: auto, the best available)")
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -72,6 +72,8 @@ def test_usage_errors_exit_2_with_one_line():
     (["train", "--model", "linear", "--recipe", "article", "--out", "{tmp}/x.pt"], "has no settings for model 'linear'"),
     (["classify", "{tmp}/a.png", "--top", "0"], "--top: must be from 1 to 10, not 0"),
     (["classify", "{tmp}/a.png", "--model", "article-cnn"], "measured in training mode"),
+    (["train", "--model", "ann", "--device", "gpu", "--out", "{tmp}/x.pt"], "--device: unknown device 'gpu'"),
+    (["sweep", "--study", "x", "--trials", "1", "--device", "gpu"], "--device: unknown device 'gpu'"),
     (["runs", "remove"], "--all"),
     (["runs", "remove", "abc", "--all"], "--all"),
     (["sweep", "--study", "x"], "--trials N"),

@@ -115,14 +115,14 @@ class RunStore:
         matches = [r for r in self.runs() if r.key.startswith(prefix)] if prefix else []
         if len(matches) != 1:
             what = "no stored run" if not matches else f"{len(matches)} stored runs"
-            raise StoreError(f"{what} with a key starting {prefix!r}: see `python -m apparel_lib runs list`")
+            raise StoreError(f"{what} with a key starting {prefix!r}: see `apparel runs list`")
         return matches[0]
 
     def remove(self, key: str) -> None:
         """Delete the stored run ``key`` (its result and checkpoint)."""
         folder = self.root / key
         if not folder.is_dir():
-            raise StoreError(f"no stored run {key!r}: see `python -m apparel_lib runs list`")
+            raise StoreError(f"no stored run {key!r}: see `apparel runs list`")
         shutil.rmtree(folder)
 
     # --- writing ------------------------------------------------------------------------------

@@ -42,7 +42,7 @@ def read_submission(path: str | Path, expected_ids: np.ndarray) -> pd.DataFrame:
     """Read and validate a submission against the expected test ids; one clear error per problem."""
     path = Path(path)
     if not path.is_file():
-        raise SubmissionError(f"submission {path} not found: write one with `python -m apparel_lib predict CKPT --out {path}`")
+        raise SubmissionError(f"submission {path} not found: write one with `apparel predict CKPT --out {path}`")
     try:
         frame = pd.read_csv(path, dtype=str, keep_default_na=False)
     except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as err:

@@ -197,9 +197,9 @@ def _load(args: argparse.Namespace, progress: bool = True):
 
 
 def _data_info(args: argparse.Namespace) -> None:
-    from .constants import CLASSES
-
     import numpy as np
+
+    from .constants import CLASSES
 
     data = _load(args)
     src = data.source
@@ -410,7 +410,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             raise
         print(f"error: {err.strerror or err}: {err.filename or ''}".rstrip(": "), file=sys.stderr)
         return EXIT_ERROR
-    except Exception as err:  # noqa: BLE001 - the CLI promises one line, never a traceback
+    except Exception as err:  # the CLI promises one line, never a traceback
         if os.environ.get("APPAREL_DEBUG"):
             raise
         print(f"error: unexpected {type(err).__name__}: {' '.join(str(err).split())} (run with APPAREL_DEBUG=1 for details and please report it)", file=sys.stderr)

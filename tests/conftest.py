@@ -1,4 +1,8 @@
-"""Shared fixtures: a private cache for the whole session, the real data loaded once, one export."""
+"""Shared fixtures: a private cache for the whole session, the real data loaded once, one export.
+
+Plain helpers that tests import live in tests/helpers.py. Tests marked ``gpu`` are skipped, with
+a reason, where no CUDA GPU is available (:func:`pytest_runtest_setup`).
+"""
 
 from __future__ import annotations
 
@@ -6,15 +10,20 @@ import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
-import numpy as np
 import pytest
 import torch
 
 from apparel_lib.data.dataset import FashionMNIST, load_data
 from apparel_lib.practice.layout import Layout, practice_layout, read_layout
-
+from tests.helpers import make_idx
 
 _USER_ENV = {name: os.environ.get(name) for name in ("APPAREL_DATA", "APPAREL_CACHE")}
+
+
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    """A test marked ``gpu`` is skipped, with a reason, where no CUDA GPU is available."""
+    if item.get_closest_marker("gpu") is not None and not torch.cuda.is_available():
+        pytest.skip("needs a CUDA GPU (none is available here)")
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -106,24 +115,6 @@ def exported(data: FashionMNIST, private_cache: Path) -> Path:
 def layout(exported: Path) -> Layout:
     """The full layout read back once (about 17 s: 70,000 PNGs)."""
     return read_layout(exported, progress=False)
-
-
-def one_line(excinfo: pytest.ExceptionInfo, *words: str) -> str:
-    """The error's message, checked to be one line that contains every word in ``words``."""
-    message = str(excinfo.value)
-    assert message and "\n" not in message
-    for word in words:
-        assert word in message, message
-    return message
-
-
-def make_idx(array: np.ndarray, *, magic: int | None = None, dims: tuple[int, ...] | None = None, extra: bytes = b"") -> bytes:
-    """IDX bytes for a uint8 ``array``; ``magic``/``dims``/``extra`` forge bad headers and trailers."""
-    array = np.asarray(array, dtype=np.uint8)
-    magic = (0x00000800 | array.ndim) if magic is None else magic
-    dims = array.shape if dims is None else dims
-    header = magic.to_bytes(4, "big") + b"".join(int(d).to_bytes(4, "big") for d in dims)
-    return header + array.tobytes() + extra
 
 
 @pytest.fixture(scope="session")

@@ -3,11 +3,11 @@
 import pandas as pd
 import pytest
 
+from apparel_lib.data.variants import DataVariant
 from apparel_lib.errors import ApparelError
 from apparel_lib.experiments.ablation import ABLATION, ablation_specs, ablation_table
-from apparel_lib.experiments.spec import run_spec
 from apparel_lib.experiments.runner import run
-from apparel_lib.data.variants import DataVariant
+from apparel_lib.experiments.spec import run_spec
 
 
 def test_kept_steps_end_at_best_cnn_with_the_best_recipe():

@@ -3,12 +3,12 @@
 import pytest
 import torch
 
-from apparel_lib.training.checkpoint import load_checkpoint, save_checkpoint
 from apparel_lib.errors import CheckpointError
-from apparel_lib.training.evaluate import predict
 from apparel_lib.models.registry import build_model
-from apparel_lib.training.recipes import get_recipe
+from apparel_lib.training.checkpoint import load_checkpoint, save_checkpoint
+from apparel_lib.training.evaluate import predict
 from apparel_lib.training.loop import train
+from apparel_lib.training.recipes import get_recipe
 
 
 @pytest.fixture(scope="module")

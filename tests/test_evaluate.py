@@ -7,10 +7,8 @@ import pytest
 import torch
 from torch import nn
 
-from apparel_lib.training.evaluate import (
-    EVAL_BATCH, accuracy, confusion_matrix, logits, loss_and_accuracy, misclassified, per_class_accuracy, predict,
-)
 from apparel_lib.models.registry import build_model
+from apparel_lib.training.evaluate import EVAL_BATCH, accuracy, confusion_matrix, logits, loss_and_accuracy, misclassified, per_class_accuracy, predict
 
 
 class _Oracle(nn.Module):
@@ -122,6 +120,7 @@ def test_per_class_accuracy_of_an_absent_class_is_nan():
 
 def test_probabilities_are_a_softmax_of_the_logits():
     import torch
+
     from apparel_lib.models.registry import build_model
     from apparel_lib.training.evaluate import logits, predict, probabilities
 

@@ -1,11 +1,9 @@
 """Runs as data and the results store: trained once, reused, safe against damage and concurrency."""
 
 import json
-import os
 import subprocess
 import sys
 import time
-from pathlib import Path
 
 import pytest
 import torch

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-
 from nbval_numbers import Tolerance, compare_text, split_numbers, tolerance_of
 
 

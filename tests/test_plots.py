@@ -4,14 +4,14 @@ import matplotlib
 
 matplotlib.use("Agg")
 
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-import pytest  # noqa: E402
+import matplotlib.pyplot as plt
+import numpy as np
+import pytest
 
-from apparel_lib.errors import ApparelError  # noqa: E402
-from apparel_lib.figures import plots  # noqa: E402
-from apparel_lib.figures.plots import confusion_heatmap, per_class_bars, top_k_gallery  # noqa: E402
-from apparel_lib.training.history import History  # noqa: E402
+from apparel_lib.errors import ApparelError
+from apparel_lib.figures import plots
+from apparel_lib.figures.plots import confusion_heatmap, per_class_bars, top_k_gallery
+from apparel_lib.training.history import History
 
 
 @pytest.fixture(autouse=True)

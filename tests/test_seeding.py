@@ -8,8 +8,6 @@ from apparel_lib.seeding import deterministic, seeded
 from apparel_lib.training.loop import train
 from apparel_lib.training.recipes import get_recipe
 
-cuda = pytest.mark.skipif(not torch.cuda.is_available(), reason="needs a CUDA GPU")
-
 
 def test_seeded_restores_the_cpu_generator_and_repeats():
     torch.manual_seed(5)
@@ -38,7 +36,6 @@ def test_a_deterministic_recipe_trains_the_same(tiny):
 
 
 @pytest.mark.gpu
-@cuda
 def test_cuda_generators_are_left_as_they_were():
     states = [torch.cuda.get_rng_state(i) for i in range(torch.cuda.device_count())]
     cpu = torch.get_rng_state()
@@ -52,7 +49,6 @@ def test_cuda_generators_are_left_as_they_were():
 
 
 @pytest.mark.gpu
-@cuda
 def test_training_on_cuda_repeats_and_keeps_the_generators(tiny):
     states = [torch.cuda.get_rng_state(i) for i in range(torch.cuda.device_count())]
     recipe = get_recipe("minibatch", "article-cnn").replace(epochs=1, deterministic=True)

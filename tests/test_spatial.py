@@ -4,8 +4,7 @@ import numpy as np
 import pytest
 
 from apparel_lib.data.variants import pixel_permutation
-from apparel_lib.figures.spatial import (TRANSFORMS, conv_parameters, dense_parameters, flatten, parameter_table,
-                                         row_similarity, transform)
+from apparel_lib.figures.spatial import TRANSFORMS, conv_parameters, dense_parameters, flatten, parameter_table, row_similarity, transform
 
 
 @pytest.fixture

@@ -164,7 +164,7 @@ def _download(stem: str, into: Path, mirrors: tuple[str, ...], progress: bool) -
                 pooch.retrieve(url, known_hash=None, fname=target.name, path=into, progressbar=progress)
             array, digest = _load_file(target, stem)
             return target, array, digest
-        except Exception as e:  # network errors come in many types; each mirror gets its chance
+        except Exception as e:  # noqa: BLE001 - network errors come in many types; each mirror gets its chance
             with contextlib.suppress(FileNotFoundError):
                 target.unlink()
             detail = " ".join(str(e).split())

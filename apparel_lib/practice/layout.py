@@ -180,7 +180,7 @@ def _read_png(folder: Path, split: str, id_: int) -> np.ndarray:
             im.load()
             mode, size = im.mode, im.size
             image = np.asarray(im) if mode == "L" and size == (IMAGE_SIZE, IMAGE_SIZE) else None
-    except Exception as e:  # Pillow raises many types for a broken file
+    except Exception as e:  # noqa: BLE001 - Pillow raises many types for a broken file
         raise DataError(f"{split}/{id_}.png in {folder} cannot be read as an image ({type(e).__name__}): replace it") from None
     if image is None:
         raise DataError(
@@ -201,7 +201,7 @@ def _load_cache(path: Path, fingerprint: str, n_train: int, n_test: int) -> tupl
             if str(z["fingerprint"]) != fingerprint:
                 return None
             train, test = z["train_images"], z["test_images"]
-    except Exception:  # missing, truncated or foreign: a cache is only ever a shortcut
+    except Exception:  # noqa: BLE001 - missing, truncated or foreign: a cache is only ever a shortcut
         return None
     if train.dtype != np.uint8 or test.dtype != np.uint8 or train.shape != (n_train, IMAGE_SIZE, IMAGE_SIZE) or test.shape != (n_test, IMAGE_SIZE, IMAGE_SIZE):
         return None

@@ -138,7 +138,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     train = _command(sub, "train", _train, "train a model with a recipe and save a checkpoint")
     train.add_argument("--model", required=True, choices=list(MODELS), help="model name: %(choices)s")
-    train.add_argument("--recipe", choices=list(RECIPES), help="recipe name: %(choices)s (default: best for best-cnn, article for article-cnn, minibatch for the others)")
+    train.add_argument("--recipe", choices=list(RECIPES), help="recipe name: %(choices)s (default: best for best-cnn, tutorial for tutorial-cnn, minibatch for the others)")
     train.add_argument("--out", required=True, type=Path, metavar="FILE", help="checkpoint file to write")
     train.add_argument("--epochs", type=_int_at_least(1), metavar="N", help="override the recipe's number of epochs")
     _device_arg(train)

@@ -85,7 +85,7 @@ def _find(folder: Path, stem: str) -> Path | None:
 
 _VERIFIED: dict[tuple[str, str, str, int, int], tuple[np.ndarray, str]] = {}
 """Files verified in this process, by expected hash, path, size and modification time: a results
-store looks the data's fingerprint up for every run, and reading the files again cost 0.3 s."""
+store looks the data's fingerprint up for every run, and reading the files again each time is slow."""
 
 
 def forget_verified() -> None:

@@ -31,7 +31,7 @@ from ..data.sources import cache_dir
 from ..errors import StoreError
 from ..training.devices import numeric_path, pick_device
 from ..training.loop import EpochHook
-from .runner import run
+from .runner import train_spec
 from .spec import RunResult, RunSpec
 
 log = logging.getLogger(__name__)
@@ -184,7 +184,7 @@ class RunStore:
             stored = self.get(key)
             if stored is not None:
                 return stored
-            result = run(spec, data=data, device=device, progress=progress, on_epoch=on_epoch)
+            result = train_spec(spec, data=data, device=device, progress=progress, on_epoch=on_epoch)
             if result.history.epochs < spec.recipe.epochs:
                 return result
             return self._put(result)

@@ -27,8 +27,8 @@ __all__ = [
 
 EVAL_BATCH = 256
 """Pictures per chunk when judging a model. On a 2-core CPU, chunks of 128-256 ran best-cnn's
-inference about twice as fast as chunks of 4,096, whose activations spill out of the caches, and
-gave the same scores: bit-identical there, equal to float32 rounding on every processor (other
+inference faster than chunks of 4,096, whose activations spill out of the caches, and gave the
+same scores: bit-identical there, equal to float32 rounding on every processor (other
 processors sum in another order; tests/test_evaluate.py checks that)."""
 
 
@@ -39,8 +39,8 @@ def _device_of(model: nn.Module) -> torch.device:
 
 def _judged(model: nn.Module, device: torch.device, train_mode: bool) -> nn.Module:
     """The module that computes the scores: on the CPU in evaluation mode, a CNN's channels-last
-    copy. On a 2-core CPU it judged the book's CNNs about twice as fast (max-pooling is slow on
-    channels-first maps). Its scores differ from channels-first ones by float rounding only: at
+    copy. On a 2-core CPU it judged the book's CNNs faster (max-pooling is slow on channels-first
+    maps). Its scores differ from channels-first ones by float rounding only: at
     most 8e-6 over the 45 CNNs the chapters train, on validation and test pictures, and not one
     of their 720,000 predictions changed."""
     if train_mode or device.type != "cpu" or not any(isinstance(m, nn.Conv2d) for m in model.modules()):

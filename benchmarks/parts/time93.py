@@ -6,7 +6,7 @@ import time
 
 from apparel_lib.data.dataset import load_data
 from apparel_lib.data.sources import forget_verified
-from apparel_lib.experiments.runner import run
+from apparel_lib.experiments.runner import train_spec
 from apparel_lib.experiments.spec import run_spec
 from apparel_lib.models.registry import MODELS
 
@@ -21,7 +21,7 @@ def part_time93(repeat: int, quick: bool) -> list[Row]:
     """Time to 93%: ``best-cnn`` with its ``best`` recipe when registered; the plain network and tutorial CNN under ``minibatch`` for comparison."""
     rows = []
     data = bench_data(quick)
-    wanted = [("ann", {}), ("article-cnn", {})] + ([("best-cnn", {})] if "best-cnn" in MODELS else [])
+    wanted = [("plain", {}), ("tutorial-cnn", {})] + ([("best-cnn", {})] if "best-cnn" in MODELS else [])
     for model, changes in wanted:
         extra = {"epochs": 1} if quick else {}
         spec = run_spec(model, "best" if model == "best-cnn" else "minibatch", **{**changes, **extra})
@@ -32,7 +32,7 @@ def part_time93(repeat: int, quick: bool) -> list[Row]:
             start = time.perf_counter()
             forget_verified()  # data loading included: a real read of the IDX files, timed
             load_data(progress=False)
-            result, _ = measure(lambda s=spec: run(s, data=data, progress=False))
+            result, _ = measure(lambda s=spec: train_spec(s, data=data, progress=False))
             row.ours.append(Sample(time.perf_counter() - start, None))
         row.note = f"test accuracy {result.test_acc:.4f}"
         if model == "best-cnn":

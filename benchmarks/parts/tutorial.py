@@ -17,26 +17,26 @@ __all__ = ["part_tutorial"]
 
 
 def part_tutorial(repeat: int, quick: bool) -> list[Row]:
-    """The tutorial's recipe: its own training loop against the library's ``article`` recipe, same split and seed."""
+    """The tutorial's recipe: its own training loop against the library's ``tutorial`` recipe, same split and seed."""
     splits = make_splits(bench_data(quick), seed=0)
-    recipe = get_recipe("article", "article-cnn")
+    recipe = get_recipe("tutorial", "tutorial-cnn")
     if quick:
         recipe = recipe.replace(epochs=2)
 
     def theirs():
-        model = build_model("article-cnn", seed=0)
+        model = build_model("tutorial-cnn", seed=0)
         train_tutorial_way(model, splits.x_train, splits.y_train, splits.x_val, splits.y_val, epochs=recipe.epochs, lr=recipe.lr)
         return [accuracy_tutorial_way(model, x, y) for x, y in
                 ((splits.x_train, splits.y_train), (splits.x_val, splits.y_val), (splits.x_test, splits.y_test))]
 
     def ours():
-        model = build_model("article-cnn", seed=0)
+        model = build_model("tutorial-cnn", seed=0)
         train(model, splits, recipe, progress=False)
         with reuse_freed_memory(min_free_gb=4.0):  # as experiments.runner scores a run
             return [accuracy(model, x, y, train_mode=True) for x, y in
                     ((splits.x_train, splits.y_train), (splits.x_val, splits.y_val), (splits.x_test, splits.y_test))]
 
-    row = Row("tutorial", f"tutorial CNN, article recipe ({recipe.epochs} full-batch epochs), train+val+test scored",
+    row = Row("tutorial", f"tutorial CNN, tutorial recipe ({recipe.epochs} full-batch epochs), train+val+test scored",
               [], target="≥ 2× and the same numbers", target_ratio=2.0)
     numbers: dict[str, list[list[float]]] = {"ours": [], "theirs": []}
     for side, result, sample in alternate(repeat, ours, theirs):

@@ -130,8 +130,10 @@ def tiny(data: FashionMNIST):
 
     from apparel_lib.data.dataset import stratified_split, to_tensor
 
+    def pick(idx):
+        return to_tensor(data.train_images[idx]), torch.from_numpy(data.train_labels[idx])
+
     train_idx, val_idx = stratified_split(data.train_labels[:1300], val_fraction=300 / 1300, seed=0)
-    pick = lambda idx: (to_tensor(data.train_images[idx]), torch.from_numpy(data.train_labels[idx]))  # noqa: E731
     (x_train, y_train), (x_val, y_val) = pick(train_idx), pick(val_idx)
     return SimpleNamespace(x_train=x_train, y_train=y_train, x_val=x_val, y_val=y_val)
 
@@ -141,8 +143,10 @@ def tiny_splits(data: FashionMNIST):
     """A small but complete :class:`Splits` (1,000 train, 300 validation, 500 test pictures)."""
     from apparel_lib.data.dataset import Splits, stratified_split, to_tensor
 
+    def tensor(labels):
+        return torch.from_numpy(labels.astype("int64"))
+
     train_idx, val_idx = stratified_split(data.train_labels[:1300], val_fraction=300 / 1300, seed=0)
-    tensor = lambda labels: torch.from_numpy(labels.astype("int64"))  # noqa: E731
     return Splits(
         x_train=to_tensor(data.train_images[train_idx]), y_train=tensor(data.train_labels[train_idx]),
         x_val=to_tensor(data.train_images[val_idx]), y_val=tensor(data.train_labels[val_idx]),

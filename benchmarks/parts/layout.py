@@ -36,6 +36,7 @@ def part_layout(repeat: int, quick: bool) -> list[Row]:
             first.ours.append(ours_first)
             cached.theirs.append(theirs)
             cached.ours.append(ours_cached)
+
     def first_load() -> None:
         forget_verified()  # a real read each time, not this process's record of the last one
         load_data(progress=False)

@@ -24,6 +24,10 @@ else:
 
 __all__ = ["default_journal", "open_storage"]
 
+TABLE_RACE_RETRIES = 2
+"""How often opening a database storage is tried again after finding its tables half made (see
+:func:`open_storage`); the waits grow by a second each time."""
+
 
 def default_journal() -> Path:
     """The default study storage: ``optuna/studies.journal`` in the library's cache folder (``APPAREL_CACHE``)."""
@@ -71,8 +75,8 @@ def open_storage(storage: str | Path | None = None, *, heartbeat: int = HEARTBEA
         engine["connect_args"] = {"connect_timeout": 10}
     import sqlalchemy.exc
 
-    attempts = 3  # workers starting together on an empty database: see below
-    for attempt in range(attempts):
+    retries = 0
+    while True:
         try:
             with warnings.catch_warnings():  # heartbeats are marked experimental
                 warnings.simplefilter("ignore", optuna.exceptions.ExperimentalWarning)
@@ -80,10 +84,11 @@ def open_storage(storage: str | Path | None = None, *, heartbeat: int = HEARTBEA
                     url, engine_kwargs=engine, heartbeat_interval=heartbeat, grace_period=2 * heartbeat,
                 )
         except Exception as err:  # noqa: BLE001 - sqlalchemy, a driver or the server: one line says which
-            if isinstance(err, (sqlalchemy.exc.IntegrityError, sqlalchemy.exc.ProgrammingError)) and attempt < attempts - 1:
+            if isinstance(err, (sqlalchemy.exc.IntegrityError, sqlalchemy.exc.ProgrammingError)) and retries < TABLE_RACE_RETRIES:
                 # Workers starting together on an empty database race to create its tables: the
                 # loser finds them half made. A moment later they are there.
-                time.sleep(1 + attempt)
+                retries += 1
+                time.sleep(retries)
                 continue
             reason = " ".join(str(err).split("\n")[0].split()) or type(err).__name__
             raise ApparelError(
@@ -91,4 +96,3 @@ def open_storage(storage: str | Path | None = None, *, heartbeat: int = HEARTBEA
                 f"check the URL, e.g. postgresql://user:password@host:5432/database or sqlite:///studies.db, "
                 f"and that the database is running"
             ) from None
-    raise ApparelError(f"cannot open the study storage {_hide_password(text)}: try again")  # the loop returns or raises

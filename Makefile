@@ -20,7 +20,7 @@ TEST_WORKERS ?= 2
 # The one place torch's version is written for the set-up: requirements/constraints.txt.
 TORCH_PIN := $(shell grep -m1 '^torch==' requirements/constraints.txt)
 
-.PHONY: setup system book test test-fast lab student article lock clean
+.PHONY: setup system book test test-fast lab student tutorial lock clean
 
 setup: system $(STAMP)
 
@@ -60,11 +60,11 @@ student: setup
 	$(BIN)/python scripts/student_edition.py _build/student $(if $(filter clear,$(STUDENT_OUTPUTS)),--clear-outputs)
 
 # The tutorial's recipe end to end from the command line: train, predict, score.
-article: setup
+tutorial: setup
 	mkdir -p artifacts
 	$(BIN)/python -m apparel_lib data info
-	$(BIN)/python -m apparel_lib train --model article-cnn --recipe article --out artifacts/article-cnn.pt
-	$(BIN)/python -m apparel_lib predict artifacts/article-cnn.pt --out artifacts/submission.csv
+	$(BIN)/python -m apparel_lib train --model tutorial-cnn --recipe tutorial --out artifacts/tutorial-cnn.pt
+	$(BIN)/python -m apparel_lib predict artifacts/tutorial-cnn.pt --out artifacts/submission.csv
 	$(BIN)/python -m apparel_lib score artifacts/submission.csv
 
 # Re-pin every package after changing pyproject.toml (run in a fresh venv).

@@ -4,16 +4,16 @@ The real Fashion-MNIST data in both layouts (IDX arrays and the practice problem
 folder), the book's models and training recipes, training, evaluation, checkpoints, submission
 files, experiments kept in a results store, and the chapters' figures. The package is grouped
 by concept, imports running one way (core -> data -> practice, models -> training ->
-experiments -> figures -> bench -> cli)::
+experiments -> figures -> cli)::
 
     constants, errors, extras, files, seeding, interrupts   shared facts and helpers
     data/        idx, sources, dataset, variants, picture
     practice/    ids, layout, submission
     models/      registry, networks, convnet, anatomy, attribution
     training/    recipes, devices, history, augment, loop, timing, evaluate, batchnorm, checkpoint, classify
-    experiments/ spec, runner, store, analysis, ablation, defaults, sweep
+    experiments/ spec, runner, store, analysis, ablation, defaults, search_space, objective,
+                 study_storage, study_report, sweep
     figures/     spatial, plots, widgets, inside
-    bench/       tutorial_way, measure, comparisons
     cli
 
 The common names are available from the package itself, imported on first use (so
@@ -74,7 +74,7 @@ _EXPORTS: dict[str, str] = {
     "count_parameters": "models.registry",
     "model_options": "models.registry",
     "register_model": "models.registry",
-    "ArticleCNN": "models.networks",
+    "TutorialCNN": "models.networks",
     "LinearNet": "models.networks",
     "PlainNet": "models.networks",
     "conv_output_size": "models.anatomy",
@@ -122,7 +122,7 @@ _EXPORTS: dict[str, str] = {
     "RunSpec": "experiments.spec",
     "RunResult": "experiments.spec",
     "run_spec": "experiments.spec",
-    "run": "experiments.runner",
+    "train_spec": "experiments.runner",
     "RunStore": "experiments.store",
     "get_or_run": "experiments.store",
     "flip_accuracy": "experiments.analysis",
@@ -133,20 +133,20 @@ _EXPORTS: dict[str, str] = {
     "AblationStep": "experiments.ablation",
     "ablation_specs": "experiments.ablation",
     "ablation_table": "experiments.ablation",
-    "SearchSpace": "experiments.sweep",
-    "open_storage": "experiments.sweep",
+    "SearchSpace": "experiments.search_space",
+    "open_storage": "experiments.study_storage",
     "open_study": "experiments.sweep",
     "run_study": "experiments.sweep",
-    "study_summary": "experiments.sweep",
-    "trial_table": "experiments.sweep",
+    "study_summary": "experiments.study_report",
+    "trial_table": "experiments.study_report",
     # figures
     "TRANSFORMS": "figures.spatial",
     "conv_parameters": "figures.spatial",
     "dense_parameters": "figures.spatial",
-    "flatten": "figures.spatial",
+    "flatten_picture": "figures.spatial",
     "parameter_table": "figures.spatial",
     "row_similarity": "figures.spatial",
-    "transform": "figures.spatial",
+    "transform_picture": "figures.spatial",
     "class_balance": "figures.plots",
     "examples_per_class": "figures.plots",
     "image_grid": "figures.plots",

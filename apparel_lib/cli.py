@@ -1,5 +1,6 @@
 """Command line: ``apparel data info|export``, ``train``, ``predict``, ``score``, ``classify``, ``runs``,
-``sweep``, ``bench`` (``python -m apparel_lib`` is the same program).
+``sweep`` (``python -m apparel_lib`` is the same program). The speed benchmark is repository
+tooling: ``python -m benchmarks`` from the repository.
 
 Every failure is one line on stderr, never a traceback (set ``APPAREL_DEBUG=1`` to see one when
 reporting a bug), with the exit status saying which kind: 2 for a command line that does not
@@ -77,6 +78,20 @@ def _positive_float(text: str) -> float:
 _positive_float.__name__ = "float"
 
 
+def _device(text: str) -> str:
+    """An argparse type: a device that is there (see ``pick_device``); others are usage errors."""
+    from .training.devices import pick_device
+
+    try:
+        pick_device(text)
+    except ApparelError as err:
+        raise argparse.ArgumentTypeError(str(err)) from None
+    return text
+
+
+_device.__name__ = "device"
+
+
 @contextlib.contextmanager
 def _usage() -> Iterator[None]:
     """Inside: a library error about the arguments' values is a usage error."""
@@ -105,7 +120,7 @@ def _progress_arg(parser: argparse.ArgumentParser) -> None:
 
 
 def _device_arg(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--device", metavar="DEVICE", help=f"{', '.join(DEVICES)}, or cuda:N for one GPU of several (default: auto, the best available)")
+    parser.add_argument("--device", type=_device, metavar="DEVICE", help=f"{', '.join(DEVICES)}, or cuda:N for one GPU of several (default: auto, the best available)")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -123,7 +138,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     train = _command(sub, "train", _train, "train a model with a recipe and save a checkpoint")
     train.add_argument("--model", required=True, choices=list(MODELS), help="model name: %(choices)s")
-    train.add_argument("--recipe", choices=list(RECIPES), help="recipe name: %(choices)s (default: best for best-cnn, article for article-cnn, minibatch for the others)")
+    train.add_argument("--recipe", choices=list(RECIPES), help="recipe name: %(choices)s (default: best for best-cnn, tutorial for tutorial-cnn, minibatch for the others)")
     train.add_argument("--out", required=True, type=Path, metavar="FILE", help="checkpoint file to write")
     train.add_argument("--epochs", type=_int_at_least(1), metavar="N", help="override the recipe's number of epochs")
     _device_arg(train)
@@ -148,12 +163,6 @@ def build_parser() -> argparse.ArgumentParser:
     classify.add_argument("--model", default="best-cnn", choices=list(MODELS), help="model of the stored run (default: %(default)s)")
     classify.add_argument("--recipe", choices=list(RECIPES), help="recipe of the stored run (default: the model's, as for train)")
     classify.add_argument("--top", type=_int_at_least(1, NUM_CLASSES), default=3, metavar="K", help="how many classes to list (default: %(default)s)")
-
-    bench = _command(sub, "bench", _bench, "time the tutorial's way against the library's and check the speed targets")
-    bench.add_argument("parts", nargs="*", metavar="PART", help="layout, article, time93, throughput, book (default: all)")
-    bench.add_argument("--repeat", type=_int_at_least(1), default=1, metavar="N", help="runs of each side, alternating (medians are reported; default: %(default)s)")
-    bench.add_argument("--json", type=Path, metavar="FILE", help="also write the figures as JSON")
-    bench.add_argument("--quick", action="store_true", help="tiny sizes: checks that the benchmark runs, measures nothing")
 
     sweep = _command(sub, "sweep", _sweep, "tune the CNN's knobs with Optuna: add trials to a study that many workers can share")
     sweep.add_argument("--study", required=True, metavar="NAME", help="the study's name; running again (or elsewhere on the same storage) adds to it")
@@ -188,9 +197,9 @@ def _load(args: argparse.Namespace, progress: bool = True):
 
 
 def _data_info(args: argparse.Namespace) -> None:
-    from .constants import CLASSES
-
     import numpy as np
+
+    from .constants import CLASSES
 
     data = _load(args)
     src = data.source
@@ -306,23 +315,6 @@ def _classify(args: argparse.Namespace) -> None:
         print(f"{p.path}: {describe_top(probs, args.top)}")
 
 
-def _bench(args: argparse.Namespace) -> None:
-    import json
-
-    from .bench.comparisons import PARTS, run_bench
-    from .files import atomic_write
-
-    unknown = [p for p in args.parts if p not in PARTS]
-    if unknown:
-        raise UsageError(f"unknown benchmark part {', '.join(map(repr, unknown))}: choose from {', '.join(PARTS)}")
-    report = run_bench(args.parts, repeat=args.repeat, quick=args.quick, echo=lambda line: print(line, file=sys.stderr))
-    print(report.table())
-    if args.json:
-        with atomic_write(args.json, "w") as f:
-            json.dump(report.to_dict(), f, indent=1)
-        print(f"wrote {args.json}")
-
-
 def _sweep(args: argparse.Namespace) -> None:
     import time
 
@@ -332,7 +324,10 @@ def _sweep(args: argparse.Namespace) -> None:
         raise UsageError("say how many trials: --trials N adds N to the study, --total N works until it has N in all")
     if any(setting.startswith("epochs=") for setting in args.space):
         raise UsageError("set the most epochs a trial may train with --epochs N, not --space")
-    from .experiments.sweep import SearchSpace, default_journal, open_storage, open_study, run_study, study_summary
+    from .experiments.search_space import SearchSpace
+    from .experiments.study_report import study_summary
+    from .experiments.study_storage import default_journal, open_storage
+    from .experiments.sweep import open_study, run_study
     from .extras import require
     from .training.devices import pick_device
 
@@ -415,7 +410,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             raise
         print(f"error: {err.strerror or err}: {err.filename or ''}".rstrip(": "), file=sys.stderr)
         return EXIT_ERROR
-    except Exception as err:  # noqa: BLE001 - the CLI promises one line, never a traceback
+    except Exception as err:  # the CLI promises one line, never a traceback
         if os.environ.get("APPAREL_DEBUG"):
             raise
         print(f"error: unexpected {type(err).__name__}: {' '.join(str(err).split())} (run with APPAREL_DEBUG=1 for details and please report it)", file=sys.stderr)

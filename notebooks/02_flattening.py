@@ -32,14 +32,14 @@ from torch import nn
 
 from apparel_lib import CLASSES, build_model, load_data, shift_images
 from apparel_lib import map_grid, parameter_growth, picture_and_row
-from apparel_lib import TRANSFORMS, flatten, parameter_table, row_similarity, transform
+from apparel_lib import TRANSFORMS, flatten_picture, parameter_table, row_similarity, transform_picture
 from apparel_lib import flatten_explorer
 
 started = time.perf_counter()
 data = load_data(progress=False)
 image, label = data.test_images[0], data.test_labels[0]
 print(f"test image 0: {CLASSES[label]}, shape {image.shape}, "
-      f"flattened shape {flatten(image).shape}")
+      f"flattened shape {flatten_picture(image).shape}")
 
 # %% [markdown]
 # ## One garment, two views
@@ -57,7 +57,7 @@ picture_and_row([image], [CLASSES[label]])
 
 # %%
 print("row folded back equals the picture:",
-      np.array_equal(flatten(image).reshape(28, 28), image))
+      np.array_equal(flatten_picture(image).reshape(28, 28), image))
 
 # %% [markdown]
 # ## Comparing rows position by position
@@ -67,7 +67,7 @@ print("row folded back equals the picture:",
 
 # %%
 names = ["original", "shifted 3 pixels right", "flipped left-right", "rotated 90°"]
-picture_and_row([transform(image, n) for n in names], names)
+picture_and_row([transform_picture(image, n) for n in names], names)
 
 # %% [markdown]
 # A dense layer compares inputs position by position: each of its units multiplies every
@@ -78,7 +78,7 @@ picture_and_row([transform(image, n) for n in names], names)
 
 # %%
 other = int(np.flatnonzero(data.test_labels == label)[1])
-rows = {name: row_similarity(image, transform(image, name)) for name in TRANSFORMS}
+rows = {name: row_similarity(image, transform_picture(image, name)) for name in TRANSFORMS}
 another = f"another {CLASSES[label]} (test image {other})"
 rows[another] = row_similarity(image, data.test_images[other])
 for name, value in rows.items():
@@ -205,7 +205,7 @@ map_grid([m[0, 0].numpy() for m in maps], titles, ncols=2, size=2.2)
 #   position:
 
 # %%
-cnn = build_model("article-cnn", seed=0)
+cnn = build_model("tutorial-cnn", seed=0)
 head = sum(p.numel() for p in cnn.linear_layers.parameters())
 total = sum(p.numel() for p in cnn.parameters())
 print(f"tutorial CNN: {total:,} parameters, {head:,} of them "
@@ -272,7 +272,7 @@ flatten_explorer(data.test_images, data.test_labels)
 #
 # ```python
 # flip = "flipped upside down"
-# sims = [row_similarity(im, transform(im, flip)) for im in data.test_images[:200]]
+# sims = [row_similarity(im, transform_picture(im, flip)) for im in data.test_images[:200]]
 # worst = int(np.argmin(sims))
 # print(worst, CLASSES[data.test_labels[worst]], round(sims[worst], 3))
 # ```
@@ -287,7 +287,7 @@ flatten_explorer(data.test_images, data.test_labels)
 #
 # ```python
 # for name in TRANSFORMS:
-#     sims = [row_similarity(im, transform(im, name)) for im in data.test_images[:1000]]
+#     sims = [row_similarity(im, transform_picture(im, name)) for im in data.test_images[:1000]]
 #     print(f"{name:<28} {np.mean(sims):.3f}")
 # ```
 #

@@ -36,7 +36,7 @@ from IPython.display import Code
 from myst_nb import glue
 from torch.nn import functional as F
 
-from apparel_lib import (ArticleCNN, DataVariant, accuracy, build_model,
+from apparel_lib import (TutorialCNN, DataVariant, accuracy, build_model,
                          conv_output_size, count_parameters, get_or_run, get_recipe,
                          load_data, logits, make_splits, predict, receptive_fields,
                          recalibrate_batchnorm, run_spec, score_submission, shape_trace,
@@ -109,13 +109,13 @@ print("again after the second block:", conv_output_size(14, 2, stride=2))
 # Here is the class as the book's library defines it (printed from the library's source):
 
 # %%
-Code(inspect.getsource(ArticleCNN), language="python")
+Code(inspect.getsource(TutorialCNN), language="python")
 
 # %% [markdown]
 # Following one validation picture through it, layer by layer:
 
 # %%
-model = build_model("article-cnn", seed=0)
+model = build_model("tutorial-cnn", seed=0)
 trace = pd.DataFrame(shape_trace(model, splits.x_val[:1]))
 trace
 
@@ -166,10 +166,10 @@ glue("head_params", int(head), display=False)
 # as a single batch: each of the 25 epochs is exactly one step. It also never switches the
 # network to evaluation mode (`model.eval()`): the validation loss of each epoch, and later
 # every accuracy and every prediction, are computed in {term}`training mode` on a whole set at
-# once. The library's `article` recipe reproduces all of that (`eval_in_train_mode`).
+# once. The library's `tutorial` recipe reproduces all of that (`eval_in_train_mode`).
 
 # %%
-recipe = get_recipe("article", "article-cnn")
+recipe = get_recipe("tutorial", "tutorial-cnn")
 recipe
 
 # %% [markdown]
@@ -180,7 +180,7 @@ recipe
 # reads it back instead. (`train(model, splits, recipe, seed=0)` would give the very same network.)
 
 # %% tags=["nbval-ignore-output"]
-run = get_or_run(run_spec("article-cnn", "article", seed=0))
+run = get_or_run(run_spec("tutorial-cnn", "tutorial", seed=0))
 model = run.load_model()
 print(run.spec.describe())
 
@@ -255,7 +255,7 @@ def updates(recipe, n=len(splits.x_train)):
     return recipe.epochs * steps
 
 
-plain_recipe = get_recipe("article", "ann")
+plain_recipe = get_recipe("tutorial", "plain")
 print(f"CNN, tutorial recipe:        {updates(recipe):>6,} updates")
 print(f"plain network, book recipe:  {updates(plain_recipe):>6,} updates")
 
@@ -277,7 +277,7 @@ subset = DataVariant(train_subset=5000)
 rows, extra_seconds = [], 0.0
 for lr in (0.07, 0.01):
     for seed in (0, 1):
-        spec = run_spec("article-cnn", "article", lr=lr, seed=seed, data=subset)
+        spec = run_spec("tutorial-cnn", "tutorial", lr=lr, seed=seed, data=subset)
         result = get_or_run(spec, progress=False)
         extra_seconds += result.seconds if result.model is None else 0.0
         rows.append({"learning rate": lr, "seed": seed,

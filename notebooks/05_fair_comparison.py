@@ -47,7 +47,7 @@ started = time.perf_counter()
 
 # %%
 SETTINGS = {"epochs": 2, "batch_size": 256}
-recipe = get_recipe("minibatch", "ann").replace(**SETTINGS)
+recipe = get_recipe("minibatch", "plain").replace(**SETTINGS)
 recipe
 
 # %% [markdown]
@@ -71,15 +71,15 @@ recipe
 SEEDS = (0, 1, 2)
 GRID = [  # family, model, options, seeds
     ("linear", "linear", {}, SEEDS),
-    ("plain network", "ann", {"hidden": 3}, SEEDS),
-    ("plain network", "ann", {"hidden": 10}, (0,)),
-    ("plain network", "ann", {"hidden": 30}, (0,)),
-    ("plain network", "ann", {"hidden": 100}, (0,)),
-    ("plain network", "ann", {"hidden": 500}, SEEDS),
-    ("CNN", "article-cnn", {"filters": 4}, SEEDS),
-    ("CNN", "article-cnn", {"filters": 8}, (0,)),
-    ("CNN", "article-cnn", {"filters": 16}, (0,)),
-    ("CNN", "article-cnn", {"filters": 32}, (0,)),
+    ("plain network", "plain", {"hidden": 3}, SEEDS),
+    ("plain network", "plain", {"hidden": 10}, (0,)),
+    ("plain network", "plain", {"hidden": 30}, (0,)),
+    ("plain network", "plain", {"hidden": 100}, (0,)),
+    ("plain network", "plain", {"hidden": 500}, SEEDS),
+    ("CNN", "tutorial-cnn", {"filters": 4}, SEEDS),
+    ("CNN", "tutorial-cnn", {"filters": 8}, (0,)),
+    ("CNN", "tutorial-cnn", {"filters": 16}, (0,)),
+    ("CNN", "tutorial-cnn", {"filters": 32}, (0,)),
 ]
 specs = {
     (family, model, tuple(options.items()), seed):
@@ -94,12 +94,12 @@ results = {key: get_or_run(spec, progress=False) for key, spec in specs.items()}
 
 # %% tags=["nbval-tolerance=0.11"]
 def size(row):
-    if row["model"] == "ann":
+    if row["model"] == "plain":
         return f"{row['hidden']:.0f} hidden"
-    return f"{row['filters']:.0f} filters" if row["model"] == "article-cnn" else "-"
+    return f"{row['filters']:.0f} filters" if row["model"] == "tutorial-cnn" else "-"
 
 
-FAMILY = {"linear": "linear", "ann": "plain network", "article-cnn": "CNN"}
+FAMILY = {"linear": "linear", "plain": "plain network", "tutorial-cnn": "CNN"}
 table = summarize(list(results.values()), by=["model", "hidden", "filters"])
 table.insert(0, "family", table["model"].map(FAMILY))
 table.insert(1, "size", table.apply(size, axis=1))
@@ -138,20 +138,20 @@ accuracy_vs_parameters(table, references=REPORTED)
 # %% tags=["remove-cell", "nbval-tolerance=0.11"]
 # Tolerances (nbval) are 3 sd of the spread across seeds in the tables above, in the
 # unit each cell prints: 3-unit plain network 3.64 points -> 0.11 (11 points) wherever
-# it appears; otherwise ann-500 0.59, CNN-4 0.50 (0.80, 0.49 on test).
+# it appears; otherwise plain-500 0.59, CNN-4 0.50 (0.80, 0.49 on test).
 # Claims of the plot: the CNN line lies above the plain network's where both exist.
-cnns, plains = table[table["model"] == "article-cnn"], table[table["model"] == "ann"]
+cnns, plains = table[table["model"] == "tutorial-cnn"], table[table["model"] == "plain"]
 rivals = plains[plains["parameters"] <= cnns["parameters"].max()]
 assert cnns["val_acc"].min() > rivals["val_acc"].max(), "a plain network beats a CNN"
-ann3 = table[(table["model"] == "ann") & (table["hidden"] == 3)].iloc[0]
-others = table.drop(index=ann3.name)
+plain3 = table[(table["model"] == "plain") & (table["hidden"] == 3)].iloc[0]
+others = table.drop(index=plain3.name)
 low, high = min(REPORTED.values()), max(REPORTED.values())
 assert (others["val_acc"] > high).all(), "a model is not above the tutorial's numbers"
-assert low - ann3["val_sd"] < ann3["val_acc"] < high + ann3["val_sd"], \
+assert low - plain3["val_sd"] < plain3["val_acc"] < high + plain3["val_sd"], \
     "3 hidden units: not close to the tutorial's numbers (within its seed spread)"
-assert ann3["val_acc"] < others["val_acc"].min() - 2 * ann3["val_sd"], \
+assert plain3["val_acc"] < others["val_acc"].min() - 2 * plain3["val_sd"], \
     "3 hidden units: not far below (twice its seed spread) every other model"
-glue("ann3_val", float(ann3["val_acc"]), display=False)
+glue("plain3_val", float(plain3["val_acc"]), display=False)
 
 
 # %% [markdown]
@@ -159,13 +159,13 @@ glue("ann3_val", float(ann3["val_acc"]), display=False)
 # above the plain network's line: for the same number of parameters, the CNN is more
 # accurate. And every model trained with the common recipe lies above both of the
 # tutorial's numbers — even the linear model, which has no hidden layer at all — except
-# the plain network with 3 hidden units: at {glue:text}`ann3_val:.1%` it lands close to
+# the plain network with 3 hidden units: at {glue:text}`plain3_val:.1%` it lands close to
 # them, far below every other model.
 #
 # ## Equal parameters
 #
 # The tutorial's CNN has {glue:text}`cnn4_params:,d` parameters; a plain network with 3
-# hidden units has about as many, {glue:text}`ann3_params:,d`. Both were trained with
+# hidden units has about as many, {glue:text}`plain3_params:,d`. Both were trained with
 # three seeds:
 
 # %% tags=["nbval-tolerance=11", "nbval-tolerance-percent=11"]
@@ -176,30 +176,30 @@ def pick(model, **options):
     return rows.iloc[0]
 
 
-small_cnn, small_ann = pick("article-cnn", filters=4), pick("ann", hidden=3)
-big_ann, linear = pick("ann", hidden=500), pick("linear")
+small_cnn, small_plain = pick("tutorial-cnn", filters=4), pick("plain", hidden=3)
+big_plain, linear = pick("plain", hidden=500), pick("linear")
 columns = ["size", "parameters", "val_acc", "val_sd"]
-equal = pd.DataFrame([small_ann, small_cnn])[columns]
+equal = pd.DataFrame([small_plain, small_cnn])[columns]
 equal.index = ["plain network", "CNN"]
 equal[["val_acc", "val_sd"]] = percent(equal[["val_acc", "val_sd"]])
-equal_gap = 100 * (small_cnn["val_acc"] - small_ann["val_acc"])
+equal_gap = 100 * (small_cnn["val_acc"] - small_plain["val_acc"])
 print(f"CNN ahead by {equal_gap:.1f} points; seed spreads "
-      f"{100 * small_ann['val_sd']:.1f} and {100 * small_cnn['val_sd']:.1f} points")
+      f"{100 * small_plain['val_sd']:.1f} and {100 * small_cnn['val_sd']:.1f} points")
 equal
 
 # %% tags=["remove-cell", "nbval-tolerance=11"]
 # Claims at equal size (points; tolerance 3 sd of the 3-unit network, 3.64 points).
-ann3_sd, cnn4_sd = 100 * small_ann["val_sd"], 100 * small_cnn["val_sd"]
-assert equal_gap > 3 * max(ann3_sd, cnn4_sd), "CNN ahead by less than 3 seed spreads"
-assert ann3_sd > cnn4_sd, "the CNN's seed spread is the larger one"
-assert small_ann["val_sd"] == table["val_sd"].max(), "3 units: not the most seed-prone"
+plain3_sd, cnn4_sd = 100 * small_plain["val_sd"], 100 * small_cnn["val_sd"]
+assert equal_gap > 3 * max(plain3_sd, cnn4_sd), "CNN ahead by less than 3 seed spreads"
+assert plain3_sd > cnn4_sd, "the CNN's seed spread is the larger one"
+assert small_plain["val_sd"] == table["val_sd"].max(), "3 units: not the most seed-prone"
 glue("equal_gap", float(equal_gap), display=False)
-glue("ann3_sd", float(ann3_sd), display=False)
+glue("plain3_sd", float(plain3_sd), display=False)
 
 # %% [markdown]
 # At equal size the CNN wins by {glue:text}`equal_gap:.1f` percentage points of
 # validation accuracy, several times the spread across seeds (the plain network's, the
-# larger, is {glue:text}`ann3_sd:.1f` points). The tiny plain network is also the most
+# larger, is {glue:text}`plain3_sd:.1f` points). The tiny plain network is also the most
 # seed-sensitive model in the grid: 3 hidden units squeeze every picture through three
 # numbers, and where training starts decides which three.
 #
@@ -262,49 +262,49 @@ glue("target", TARGET, display=False)
 # %% tags=["nbval-tolerance=2.3"]
 story = pd.DataFrame({
     "tutorial (reported, %)": [65.0, 71.0],
-    "fair recipe (validation, %)": [100 * big_ann.val_acc, 100 * small_cnn.val_acc],
+    "fair recipe (validation, %)": [100 * big_plain.val_acc, 100 * small_cnn.val_acc],
 }, index=["plain network, 500 hidden", "tutorial CNN, 4 filters"])
 story.loc["CNN minus plain (points)"] = story.iloc[1] - story.iloc[0]
 story_gap = story.loc["CNN minus plain (points)", "fair recipe (validation, %)"]
-print(f"spread across seeds: plain {100 * big_ann['val_sd']:.1f}, "
+print(f"spread across seeds: plain {100 * big_plain['val_sd']:.1f}, "
       f"CNN {100 * small_cnn['val_sd']:.1f} points")
 story.round(2)
 
 # %% tags=["remove-cell", "nbval-tolerance=2.3"]
 # Claims of the story (points; tolerance 3 sd of a difference of the two models'
 # accuracies, sqrt(0.59² + 0.50²) = 0.77 points -> 2.3).
-ann500_sd = 100 * big_ann["val_sd"]
+plain500_sd = 100 * big_plain["val_sd"]
 # Two means of three seeds differ by chance by up to about 2 standard errors.
-story_noise = 2 * ((ann500_sd**2 + cnn4_sd**2) / len(SEEDS)) ** 0.5
+story_noise = 2 * ((plain500_sd**2 + cnn4_sd**2) / len(SEEDS)) ** 0.5
 assert abs(story_gap) < story_noise, "the tutorial's pair is not a tie"
 assert (story.iloc[:2, 1] - story.iloc[:2, 0] > 10).all(), \
     "a network is not far (10 points) better than the tutorial said"
 glue("story_gap", float(story_gap), display=False)
 glue("story_noise", float(story_noise), display=False)
-glue("ann500_sd", float(ann500_sd), display=False)
+glue("plain500_sd", float(plain500_sd), display=False)
 glue("cnn4_sd", float(cnn4_sd), display=False)
 
 # %% [markdown]
 # With the same recipe, the tutorial's exact pair of networks ends
 # {glue:text}`story_gap:+.1f` points apart (CNN minus plain network). Their spreads
-# across seeds are {glue:text}`ann500_sd:.1f` and {glue:text}`cnn4_sd:.1f` points, so
+# across seeds are {glue:text}`plain500_sd:.1f` and {glue:text}`cnn4_sd:.1f` points, so
 # two means of three seeds can differ by up to about {glue:text}`story_noise:.1f` points
 # by chance alone: a tie, not six points in the CNN's favour. But the plain network of
-# part one has {glue:text}`ann500_params:,d` parameters, about
+# part one has {glue:text}`plain500_params:,d` parameters, about
 # {glue:text}`size_ratio:.0f` times as many as the CNN, so the tutorial's pair compares
 # a big plain network with a very small CNN. The fair statement is the one the plot
 # makes: *for the same number of parameters, the CNN is clearly more accurate*, and a
 # plain network needs many times more parameters to keep up.
 
 # %% tags=["remove-cell", "nbval-tolerance=0.018"]
-# Accuracies: tolerance 3 sd of ann-500's spread across seeds (0.59 points).
+# Accuracies: tolerance 3 sd of plain-500's spread across seeds (0.59 points).
 glue("cnn4_params", int(small_cnn["parameters"]), display=False)
-glue("ann3_params", int(small_ann["parameters"]), display=False)
+glue("plain3_params", int(small_plain["parameters"]), display=False)
 glue("linear_params", int(linear["parameters"]), display=False)
-glue("ann500_params", int(big_ann["parameters"]), display=False)
-glue("ann500_val", float(big_ann["val_acc"]), display=False)
+glue("plain500_params", int(big_plain["parameters"]), display=False)
+glue("plain500_val", float(big_plain["val_acc"]), display=False)
 glue("cnn4_val", float(small_cnn["val_acc"]), display=False)
-size_ratio = big_ann["parameters"] / small_cnn["parameters"]
+size_ratio = big_plain["parameters"] / small_cnn["parameters"]
 glue("size_ratio", float(size_ratio), display=False)
 
 # %% [markdown]
@@ -325,20 +325,20 @@ final
 # %% tags=["remove-cell", "nbval-tolerance=0.113"]
 # Tolerance: 3 sd of the 3-unit network's test accuracy across seeds (3.75 points).
 glue("ch5_cnn4_test", float(small_cnn["test_acc"]), display=False)
-glue("ch5_ann500_test", float(big_ann["test_acc"]), display=False)
-glue("ch5_ann3_test", float(small_ann["test_acc"]), display=False)
+glue("ch5_plain500_test", float(big_plain["test_acc"]), display=False)
+glue("ch5_plain3_test", float(small_plain["test_acc"]), display=False)
 
 # %% tags=["remove-cell", "nbval-tolerance=2.4"]
 # Claims on the test set (points; a run's validation and test accuracies move together,
-# so 3 sd of a test accuracy, ann-500's 0.80 points, bounds the gap's spread: 2.4).
+# so 3 sd of a test accuracy, plain-500's 0.80 points, bounds the gap's spread: 2.4).
 max_val_test_gap = 100 * (table["val_acc"] - table["test_acc"]).abs().max()
 assert 5 * max_val_test_gap < equal_gap, "validation and test differ like families"
-test_gap = 100 * (small_cnn["test_acc"] - small_ann["test_acc"])
+test_gap = 100 * (small_cnn["test_acc"] - small_plain["test_acc"])
 assert test_gap > 3 * 100 * table["test_sd"].max(), "test: CNN not ahead at equal size"
 assert cnns["test_acc"].min() > rivals["test_acc"].max(), "test: a plain network wins"
-test_sds = 100 * pd.Series([big_ann["test_sd"], small_cnn["test_sd"]])
+test_sds = 100 * pd.Series([big_plain["test_sd"], small_cnn["test_sd"]])
 test_noise = 2 * ((test_sds**2).sum() / len(SEEDS)) ** 0.5
-story_test_gap = 100 * (small_cnn["test_acc"] - big_ann["test_acc"])
+story_test_gap = 100 * (small_cnn["test_acc"] - big_plain["test_acc"])
 assert abs(story_test_gap) < test_noise, "test: the tutorial's pair is not a tie"
 glue("max_val_test_gap", float(max_val_test_gap), display=False)
 
@@ -362,7 +362,7 @@ glue("max_val_test_gap", float(max_val_test_gap), display=False)
 #
 # ```python
 # longer = {**SETTINGS, "epochs": 6}
-# for model, options in [("ann", {"hidden": 3}), ("article-cnn", {"filters": 4})]:
+# for model, options in [("plain", {"hidden": 3}), ("tutorial-cnn", {"filters": 4})]:
 #     accs = [get_or_run(run_spec(model, options=options, seed=s, **longer),
 #                        progress=False).val_acc for s in SEEDS]
 #     print(model, options, [round(a, 4) for a in accs])
@@ -376,9 +376,9 @@ glue("max_val_test_gap", float(max_val_test_gap), display=False)
 # <summary>Solution 2</summary>
 #
 # ```python
-# extra = [get_or_run(run_spec("ann", options={"hidden": 5}, **SETTINGS),
+# extra = [get_or_run(run_spec("plain", options={"hidden": 5}, **SETTINGS),
 #                     progress=False),
-#          get_or_run(run_spec("article-cnn", options={"filters": 6}, **SETTINGS),
+#          get_or_run(run_spec("tutorial-cnn", options={"filters": 6}, **SETTINGS),
 #                     progress=False)]
 # pd.DataFrame([r.row() for r in extra])
 # ```
@@ -392,7 +392,7 @@ glue("max_val_test_gap", float(max_val_test_gap), display=False)
 # <summary>Solution 3</summary>
 #
 # ```python
-# tiny = [get_or_run(run_spec("ann", options={"hidden": 3}, seed=s, **SETTINGS),
+# tiny = [get_or_run(run_spec("plain", options={"hidden": 3}, seed=s, **SETTINGS),
 #                    progress=False).val_acc for s in range(8)]
 # print(min(tiny), max(tiny))
 # ```

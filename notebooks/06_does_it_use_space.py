@@ -75,8 +75,8 @@ image_grid(torch.cat([originals, shuffled]).numpy(),
 # %%
 SETTINGS = {"epochs": 2, "batch_size": 256}
 SEEDS = (0, 1, 2)
-MODELS = {"plain network": ("ann", {"hidden": 500}),
-          "CNN": ("article-cnn", {"filters": 4})}
+MODELS = {"plain network": ("plain", {"hidden": 500}),
+          "CNN": ("tutorial-cnn", {"filters": 4})}
 VARIANTS = {"original": DataVariant(), "shuffled": DataVariant(permutation_seed=0)}
 runs = {
     (name, variant, seed): get_or_run(
@@ -89,7 +89,7 @@ runs = {
 print(f"{len(runs)} runs")
 
 # %% tags=["nbval-tolerance=0.018"]
-NAMES = {"ann": "plain network", "article-cnn": "CNN"}
+NAMES = {"plain": "plain network", "tutorial-cnn": "CNN"}
 table = summarize(list(runs.values()), by=["model", "data"])
 table.insert(0, "network", table["model"].map(NAMES))
 table["pixels"] = table["data"].map(
@@ -335,7 +335,7 @@ glue("perm_cnn_test_drop", float(100 * cnn_test_drop), display=False)
 # <summary>Solution 1</summary>
 #
 # ```python
-# aug = get_or_run(run_spec("ann", options={"hidden": 500}, augment_shift=2,
+# aug = get_or_run(run_spec("plain", options={"hidden": 500}, augment_shift=2,
 #                           **SETTINGS), progress=False)
 # augmented = shift_accuracy(aug.load_model(), x_val, y_val, SHIFTS)
 # pd.concat([shift_table, augmented.rename("plain, shift-augmented")], axis=1).round(4)
@@ -354,7 +354,7 @@ glue("perm_cnn_test_drop", float(100 * cnn_test_drop), display=False)
 # ```python
 # wide = {"filters": 16}
 # for variant in VARIANTS.values():
-#     accs = [get_or_run(run_spec("article-cnn", options=wide, seed=s, data=variant,
+#     accs = [get_or_run(run_spec("tutorial-cnn", options=wide, seed=s, data=variant,
 #                                 **SETTINGS), progress=False).val_acc for s in SEEDS]
 #     print(variant.describe(), np.mean(accs).round(4), np.std(accs, ddof=1).round(4))
 # ```

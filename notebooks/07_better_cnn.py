@@ -109,7 +109,7 @@ def head_share(net):
     return sum(p.numel() for p in head.parameters()) / count_parameters(net)
 
 
-tutorial = build_model("article-cnn")
+tutorial = build_model("tutorial-cnn")
 for name, net in [("tutorial's CNN", tutorial), ("best-cnn", model)]:
     print(f"{name}: {count_parameters(net):,} parameters, "
           f"{head_share(net):.1%} of them in the linear head")
@@ -333,7 +333,7 @@ assert set(top.index[0]) <= shirt_family, \
 # (784-500-10) is trained with the very same `best` recipe.
 
 # %%
-plain = get_or_run(run_spec("ann", "best"), progress=False)
+plain = get_or_run(run_spec("plain", "best"), progress=False)
 plain_pred = probabilities(plain.load_model(), splits.x_val).numpy().argmax(1)
 per_class = pd.DataFrame({
     "plain network": per_class_accuracy(y_val, plain_pred),

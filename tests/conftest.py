@@ -1,4 +1,8 @@
-"""Shared fixtures: a private cache for the whole session, the real data loaded once, one export."""
+"""Shared fixtures: a private cache for the whole session, the real data loaded once, one export.
+
+Plain helpers that tests import live in tests/helpers.py. Tests marked ``gpu`` are skipped, with
+a reason, where no CUDA GPU is available (:func:`pytest_runtest_setup`).
+"""
 
 from __future__ import annotations
 
@@ -6,15 +10,20 @@ import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
-import numpy as np
 import pytest
 import torch
 
 from apparel_lib.data.dataset import FashionMNIST, load_data
 from apparel_lib.practice.layout import Layout, practice_layout, read_layout
-
+from tests.helpers import make_idx
 
 _USER_ENV = {name: os.environ.get(name) for name in ("APPAREL_DATA", "APPAREL_CACHE")}
+
+
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    """A test marked ``gpu`` is skipped, with a reason, where no CUDA GPU is available."""
+    if item.get_closest_marker("gpu") is not None and not torch.cuda.is_available():
+        pytest.skip("needs a CUDA GPU (none is available here)")
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -108,24 +117,6 @@ def layout(exported: Path) -> Layout:
     return read_layout(exported, progress=False)
 
 
-def one_line(excinfo: pytest.ExceptionInfo, *words: str) -> str:
-    """The error's message, checked to be one line that contains every word in ``words``."""
-    message = str(excinfo.value)
-    assert message and "\n" not in message
-    for word in words:
-        assert word in message, message
-    return message
-
-
-def make_idx(array: np.ndarray, *, magic: int | None = None, dims: tuple[int, ...] | None = None, extra: bytes = b"") -> bytes:
-    """IDX bytes for a uint8 ``array``; ``magic``/``dims``/``extra`` forge bad headers and trailers."""
-    array = np.asarray(array, dtype=np.uint8)
-    magic = (0x00000800 | array.ndim) if magic is None else magic
-    dims = array.shape if dims is None else dims
-    header = magic.to_bytes(4, "big") + b"".join(int(d).to_bytes(4, "big") for d in dims)
-    return header + array.tobytes() + extra
-
-
 @pytest.fixture(scope="session")
 def idx_bytes() -> Callable[..., bytes]:
     """The :func:`make_idx` helper, as a fixture."""
@@ -139,8 +130,10 @@ def tiny(data: FashionMNIST):
 
     from apparel_lib.data.dataset import stratified_split, to_tensor
 
+    def pick(idx):
+        return to_tensor(data.train_images[idx]), torch.from_numpy(data.train_labels[idx])
+
     train_idx, val_idx = stratified_split(data.train_labels[:1300], val_fraction=300 / 1300, seed=0)
-    pick = lambda idx: (to_tensor(data.train_images[idx]), torch.from_numpy(data.train_labels[idx]))  # noqa: E731
     (x_train, y_train), (x_val, y_val) = pick(train_idx), pick(val_idx)
     return SimpleNamespace(x_train=x_train, y_train=y_train, x_val=x_val, y_val=y_val)
 
@@ -150,8 +143,10 @@ def tiny_splits(data: FashionMNIST):
     """A small but complete :class:`Splits` (1,000 train, 300 validation, 500 test pictures)."""
     from apparel_lib.data.dataset import Splits, stratified_split, to_tensor
 
+    def tensor(labels):
+        return torch.from_numpy(labels.astype("int64"))
+
     train_idx, val_idx = stratified_split(data.train_labels[:1300], val_fraction=300 / 1300, seed=0)
-    tensor = lambda labels: torch.from_numpy(labels.astype("int64"))  # noqa: E731
     return Splits(
         x_train=to_tensor(data.train_images[train_idx]), y_train=tensor(data.train_labels[train_idx]),
         x_val=to_tensor(data.train_images[val_idx]), y_val=tensor(data.train_labels[val_idx]),

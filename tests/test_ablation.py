@@ -3,11 +3,11 @@
 import pandas as pd
 import pytest
 
+from apparel_lib.data.variants import DataVariant
 from apparel_lib.errors import ApparelError
 from apparel_lib.experiments.ablation import ABLATION, ablation_specs, ablation_table
+from apparel_lib.experiments.runner import train_spec
 from apparel_lib.experiments.spec import run_spec
-from apparel_lib.experiments.runner import run
-from apparel_lib.data.variants import DataVariant
 
 
 def test_kept_steps_end_at_best_cnn_with_the_best_recipe():
@@ -40,7 +40,7 @@ def test_table_has_one_row_per_step_in_order(tiny_splits, monkeypatch):
     steps = ABLATION[:2]
     specs = ablation_specs(seeds=(0, 1), epochs=1, steps=steps)
     monkeypatch.setattr("apparel_lib.experiments.runner.standard_splits", lambda data=None: tiny_splits)
-    results = [(label, run(spec, progress=False)) for label, spec in specs]
+    results = [(label, train_spec(spec, progress=False)) for label, spec in specs]
     table = ablation_table(results)
     assert list(table.index) == [s.label for s in steps]
     assert (table["seeds"] == 2).all()

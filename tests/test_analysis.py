@@ -6,13 +6,13 @@ import numpy as np
 import pytest
 import torch
 
-from apparel_lib import build_model, pixel_permutation, permute_pixels, predict
+from apparel_lib import build_model, permute_pixels, pixel_permutation, predict
 from apparel_lib.experiments.analysis import flip_accuracy, permute_input_weights, shift_accuracy, summarize
 from apparel_lib.experiments.spec import RunResult, run_spec
 from apparel_lib.training.history import History
 
 
-def _result(model="ann", hidden=3, seed=0, val=0.5, test=0.4, seconds=4.0):
+def _result(model="plain", hidden=3, seed=0, val=0.5, test=0.4, seconds=4.0):
     spec = run_spec(model, options={"hidden": hidden}, seed=seed, epochs=2)
     history = History([1.0, 0.9], [0.3, 0.4], [1.0, 0.9], [0.3, val], [2.0, 2.0])
     return RunResult(spec=spec, key=f"k{hidden}{seed}", history=history, val_acc=val, test_acc=test,
@@ -39,7 +39,7 @@ def test_summarize_bad_input_is_a_one_line_error():
 def test_rewired_plain_network_reads_shuffled_pixels_exactly():
     x = torch.rand(20, 1, 28, 28, generator=torch.Generator().manual_seed(0))
     perm = pixel_permutation(3)
-    for name, options in (("ann", {"hidden": 7}), ("linear", {})):
+    for name, options in (("plain", {"hidden": 7}), ("linear", {})):
         model = build_model(name, seed=1, **options).eval()
         rewired = permute_input_weights(model, perm)
         shuffled = permute_pixels(x, perm)
@@ -50,7 +50,7 @@ def test_rewired_plain_network_reads_shuffled_pixels_exactly():
 
 def test_rewiring_refuses_a_cnn_and_a_bad_permutation():
     with pytest.raises(ValueError, match="plain network"):
-        permute_input_weights(build_model("article-cnn", filters=16), pixel_permutation(0))
+        permute_input_weights(build_model("tutorial-cnn", filters=16), pixel_permutation(0))
     with pytest.raises(ValueError, match="exactly once"):
         permute_input_weights(build_model("linear"), np.zeros(784, dtype=int))
 

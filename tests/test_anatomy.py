@@ -17,7 +17,7 @@ def test_conv_output_size_formula():
 
 
 def test_shape_trace_of_the_tutorial_cnn():
-    model = build_model("article-cnn", seed=0).train()
+    model = build_model("tutorial-cnn", seed=0).train()
     rows = shape_trace(model, torch.zeros(2, 1, 28, 28))
     assert [r["type"] for r in rows] == ["Conv2d", "BatchNorm2d", "ReLU", "MaxPool2d"] * 2 + ["Linear"]
     assert rows[0]["output"] == (2, 4, 28, 28) and rows[3]["output"] == (2, 4, 14, 14)
@@ -27,7 +27,7 @@ def test_shape_trace_of_the_tutorial_cnn():
 
 
 def test_receptive_fields_grow_through_the_blocks():
-    rows = receptive_fields(build_model("article-cnn"))
+    rows = receptive_fields(build_model("tutorial-cnn"))
     assert [r["receptive field"] for r in rows] == [3, 4, 8, 10]
     assert [r["jump"] for r in rows] == [1, 2, 2, 4]
     with pytest.raises(ApparelError, match="no convolution"):
@@ -74,7 +74,7 @@ def test_activation_layers_of_the_convnet():
 
     assert activation_layers(build_model("best-cnn")) == {
         "conv 1": "features.3", "conv 2": "features.6", "conv 3": "features.10", "conv 4": "features.14"}
-    assert list(activation_layers(build_model("article-cnn"))) == ["conv 1", "conv 2"]
+    assert list(activation_layers(build_model("tutorial-cnn"))) == ["conv 1", "conv 2"]
     with pytest.raises(ApparelError, match="no convolution"):
         activation_layers(nn.Linear(3, 2))
 

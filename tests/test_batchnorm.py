@@ -7,7 +7,7 @@ from apparel_lib import ApparelError, build_model, recalibrate_batchnorm
 
 
 def _stale_cnn():
-    model = build_model("article-cnn", seed=0)
+    model = build_model("tutorial-cnn", seed=0)
     for bn in (model.cnn_layers[1], model.cnn_layers[5]):
         bn.running_mean.fill_(5.0)
         bn.running_var.fill_(9.0)
@@ -49,6 +49,6 @@ def test_recalibration_changes_eval_mode_answers_only_through_statistics():
 
 def test_bad_input_is_a_clear_error():
     with pytest.raises(ApparelError, match="no batch-norm"):
-        recalibrate_batchnorm(build_model("ann"), torch.rand(4, 1, 28, 28))
+        recalibrate_batchnorm(build_model("plain"), torch.rand(4, 1, 28, 28))
     with pytest.raises(ApparelError, match="at least 2"):
-        recalibrate_batchnorm(build_model("article-cnn"), torch.rand(4, 1, 28, 28), batch_size=1)
+        recalibrate_batchnorm(build_model("tutorial-cnn"), torch.rand(4, 1, 28, 28), batch_size=1)

@@ -1,4 +1,5 @@
-"""The benchmark runs (quick mode) and the library's article recipe gives the tutorial's numbers."""
+"""The benchmark (repository tooling, ``python -m benchmarks``) runs in quick mode, and the library's
+tutorial recipe gives the tutorial's numbers."""
 
 import json
 import subprocess
@@ -7,8 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from apparel_lib.bench.comparisons import Row, run_bench
-from apparel_lib.bench.measure import Sample
+from apparel_lib.errors import ApparelError
+from benchmarks.measure import Sample
+from benchmarks.parts.book import failures, seconds_per_file
+from benchmarks.report import Row
+from benchmarks.run import run_bench
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -23,28 +27,45 @@ def test_row_arithmetic():
 
 
 def test_unknown_part_is_one_line_error():
-    with pytest.raises(ValueError, match="unknown benchmark part 'speed'"):
+    with pytest.raises(ApparelError, match="unknown benchmark part 'speed'"):
         run_bench(["speed"], quick=True)
+
+
+@pytest.mark.parametrize("args,message", [
+    (["nothing"], "unknown benchmark part 'nothing'"),
+    (["--repeat", "0"], "--repeat: must be at least 1"),
+])
+def test_a_command_line_that_does_not_fit_exits_2(args, message):
+    proc = subprocess.run([sys.executable, "-m", "benchmarks", *args], capture_output=True, text=True, cwd=ROOT, timeout=120)
+    assert proc.returncode == 2 and message in proc.stderr and proc.stdout == "", proc.stderr
+
+
+def test_the_benchmark_is_not_in_the_package():
+    import apparel_lib
+
+    package = Path(apparel_lib.__file__).parent
+    assert not (package / "bench").exists()
+    assert not any("tutorial_way" in p.read_text() for p in package.rglob("*.py"))
 
 
 @pytest.mark.slow
 def test_quick_bench_prints_the_table_and_json(tmp_path):
     out = tmp_path / "bench.json"
-    proc = subprocess.run([sys.executable, "-m", "apparel_lib", "bench", "--quick", "layout", "article", "throughput",
+    proc = subprocess.run([sys.executable, "-m", "benchmarks", "--quick", "layout", "tutorial", "throughput",
                            "--json", str(out)], capture_output=True, text=True, cwd=ROOT, timeout=600)
     assert proc.returncode == 0, proc.stderr
-    assert "QUICK MODE" in proc.stdout and "| article |" in proc.stdout and "identical numbers" in proc.stdout
+    assert "QUICK MODE" in proc.stdout and "| tutorial |" in proc.stdout and "identical numbers" in proc.stdout
     report = json.loads(out.read_text())
     assert report["machine"]["cores"] >= 1 and report["quick"] is True
-    article = next(r for r in report["rows"] if r["part"] == "article")
-    assert article["passed_extra"] is True and article["their_seconds"] > 0 and article["seconds"] > 0
+    tutorial = next(r for r in report["rows"] if r["part"] == "tutorial")
+    assert tutorial["passed_extra"] is True and tutorial["their_seconds"] > 0 and tutorial["seconds"] > 0
     cached = next(r for r in report["rows"] if r["what"] == "read the practice layout, cached")
     assert cached["ratio"] > 1
+    exported = next(r for r in report["rows"] if r["what"].startswith("export the practice layout"))
+    assert exported["seconds"] > 0
 
 
 def test_seconds_per_chapter_come_from_the_junit_report(tmp_path):
-    from apparel_lib.bench.comparisons import _seconds_per_file
-
     xml = tmp_path / "junit.xml"
     xml.write_text(
         '<testsuites><testsuite name="pytest">'
@@ -55,12 +76,10 @@ def test_seconds_per_chapter_come_from_the_junit_report(tmp_path):
         '<testcase classname="tests.test_book" name="test_b" time="0.5"/>'
         "</testsuite></testsuites>"
     )
-    assert _seconds_per_file(xml) == {"tests": 2.0, "03_plain_network": 5.25, "10_tuning": 4.0}
+    assert seconds_per_file(xml) == {"tests": 2.0, "03_plain_network": 5.25, "10_tuning": 4.0}
 
 
 def test_failed_tests_are_named_from_the_junit_report(tmp_path):
-    from apparel_lib.bench.comparisons import _failures
-
     xml = tmp_path / "junit.xml"
     xml.write_text(
         '<testsuites><testsuite name="pytest">'
@@ -70,7 +89,7 @@ def test_failed_tests_are_named_from_the_junit_report(tmp_path):
         '<testcase classname="tests.test_book" name="test_c" time="0.5"><skipped message="z"/></testcase>'
         "</testsuite></testsuites>"
     )
-    assert _failures(xml) == ["notebooks.07_better_cnn.ipynb::Cell 12", "tests.test_book::test_b"]
+    assert failures(xml) == ["notebooks.07_better_cnn.ipynb::Cell 12", "tests.test_book::test_b"]
 
 
 @pytest.mark.slow

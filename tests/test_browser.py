@@ -23,7 +23,7 @@ from pathlib import Path
 
 import pytest
 
-from apparel_lib.figures.spatial import TRANSFORMS, row_similarity, transform
+from apparel_lib.figures.spatial import TRANSFORMS, row_similarity, transform_picture
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
 
@@ -86,7 +86,10 @@ def check_explorer_responds(page, data) -> None:
     names = list(TRANSFORMS)
     select = page.locator(".widget-dropdown select").first
     start_name = names[select.evaluate("s => s.selectedIndex")]
-    expected = lambda i, name: round(row_similarity(data.test_images[i], transform(data.test_images[i], name)), 3)  # noqa: E731
+
+    def expected(i, name):
+        return round(row_similarity(data.test_images[i], transform_picture(data.test_images[i], name)), 3)
+
     assert visible_caption(page) == expected(0, start_name)
     handle = page.locator(".widget-slider .noUi-handle").first
     handle.focus()

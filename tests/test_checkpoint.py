@@ -3,18 +3,18 @@
 import pytest
 import torch
 
-from apparel_lib.training.checkpoint import load_checkpoint, save_checkpoint
 from apparel_lib.errors import CheckpointError
-from apparel_lib.training.evaluate import predict
 from apparel_lib.models.registry import build_model
-from apparel_lib.training.recipes import get_recipe
+from apparel_lib.training.checkpoint import load_checkpoint, save_checkpoint
+from apparel_lib.training.evaluate import predict
 from apparel_lib.training.loop import train
+from apparel_lib.training.recipes import get_recipe
 
 
 @pytest.fixture(scope="module")
 def trained(tiny):
-    model = build_model("article-cnn", seed=5)
-    recipe = get_recipe("article", "article-cnn").replace(epochs=3)
+    model = build_model("tutorial-cnn", seed=5)
+    recipe = get_recipe("tutorial", "tutorial-cnn").replace(epochs=3)
     history = train(model, tiny, recipe, seed=5, progress=False)
     return model, recipe, history
 
@@ -23,34 +23,34 @@ def test_round_trip_keeps_weights_and_provenance(trained, tiny, tmp_path):
     model, recipe, history = trained
     path = save_checkpoint(tmp_path / "cnn.pt", model, recipe=recipe, history=history, fingerprint="abc123", seed=5)
     ckpt = load_checkpoint(path)
-    assert (ckpt.model_name, ckpt.recipe, ckpt.history, ckpt.fingerprint, ckpt.seed) == ("article-cnn", recipe, history, "abc123", 5)
+    assert (ckpt.model_name, ckpt.recipe, ckpt.history, ckpt.fingerprint, ckpt.seed) == ("tutorial-cnn", recipe, history, "abc123", 5)
     assert torch.equal(predict(ckpt.model, tiny.x_val), predict(model, tiny.x_val))
     assert not ckpt.model.training
     # the file needs nothing beyond weights_only loading
-    assert torch.load(path, weights_only=True)["model_name"] == "article-cnn"
+    assert torch.load(path, weights_only=True)["model_name"] == "tutorial-cnn"
 
 
 def test_options_survive(tmp_path, tiny):
-    model = build_model("ann", hidden=16)
-    history = train(model, tiny, get_recipe("minibatch", "ann").replace(epochs=1), progress=False)
-    ckpt = load_checkpoint(save_checkpoint(tmp_path / "a.pt", model, recipe=get_recipe("minibatch", "ann"), history=history, fingerprint="f"))
+    model = build_model("plain", hidden=16)
+    history = train(model, tiny, get_recipe("minibatch", "plain").replace(epochs=1), progress=False)
+    ckpt = load_checkpoint(save_checkpoint(tmp_path / "a.pt", model, recipe=get_recipe("minibatch", "plain"), history=history, fingerprint="f"))
     assert ckpt.model.hidden.out_features == 16
 
 
 def test_wrong_model_is_a_clear_error(trained, tmp_path):
     model, recipe, history = trained
     path = save_checkpoint(tmp_path / "cnn.pt", model, recipe=recipe, history=history, fingerprint="f")
-    with pytest.raises(CheckpointError, match="holds a 'article-cnn' model, not 'ann'"):
-        load_checkpoint(path, model_name="ann")
+    with pytest.raises(CheckpointError, match="holds a 'tutorial-cnn' model, not 'plain'"):
+        load_checkpoint(path, model_name="plain")
 
 
 def test_weights_that_do_not_fit_the_model(trained, tmp_path):
     model, recipe, history = trained
     path = save_checkpoint(tmp_path / "cnn.pt", model, recipe=recipe, history=history, fingerprint="f")
     payload = torch.load(path, weights_only=True)
-    payload["model_name"] = "ann"
+    payload["model_name"] = "plain"
     torch.save(payload, path)
-    with pytest.raises(CheckpointError, match="does not fit model 'ann'"):
+    with pytest.raises(CheckpointError, match="does not fit model 'plain'"):
         load_checkpoint(path)
 
 

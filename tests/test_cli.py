@@ -46,8 +46,8 @@ def test_data_info_counts_and_verification(data_in_env):
 
 @pytest.mark.slow
 def test_train_predict_score_end_to_end(tmp_path, data_in_env):
-    ckpt, sub = tmp_path / "ann.pt", tmp_path / "sub.csv"
-    result = run("train", "--model", "ann", "--recipe", "minibatch", "--epochs", "1", "--out", ckpt, "--no-progress", "--device", "cpu")
+    ckpt, sub = tmp_path / "plain.pt", tmp_path / "sub.csv"
+    result = run("train", "--model", "plain", "--recipe", "minibatch", "--epochs", "1", "--out", ckpt, "--no-progress", "--device", "cpu")
     assert result.returncode == 0, result.stderr
     assert "397,510 parameters" in result.stdout and ckpt.is_file()
     result = run("predict", ckpt, "--out", sub, "--no-progress")
@@ -60,20 +60,20 @@ def test_train_predict_score_end_to_end(tmp_path, data_in_env):
 
 
 def test_usage_errors_exit_2_with_one_line():
-    assert_one_line_failure(run("train", "--model", "ann"), "required", "see `apparel train --help`", code=2)
+    assert_one_line_failure(run("train", "--model", "plain"), "required", "see `apparel train --help`", code=2)
     assert_one_line_failure(run("fly"), "invalid choice", "see `apparel --help`", code=2)
-    assert_one_line_failure(run("train", "--model", "linear", "--recipe", "article", "--out", "x.pt"),
-                            "recipe 'article' has no settings for model 'linear'", code=2)
+    assert_one_line_failure(run("train", "--model", "linear", "--recipe", "tutorial", "--out", "x.pt"),
+                            "recipe 'tutorial' has no settings for model 'linear'", code=2)
 
 
 @pytest.mark.parametrize("argv, fragment", [
-    (["train", "--model", "ann", "--epochs", "0", "--out", "{tmp}/x.pt"], "--epochs: must be at least 1, not 0"),
-    (["train", "--model", "ann", "--epochs", "two", "--out", "{tmp}/x.pt"], "invalid int value: 'two'"),
-    (["train", "--model", "linear", "--recipe", "article", "--out", "{tmp}/x.pt"], "has no settings for model 'linear'"),
+    (["train", "--model", "plain", "--epochs", "0", "--out", "{tmp}/x.pt"], "--epochs: must be at least 1, not 0"),
+    (["train", "--model", "plain", "--epochs", "two", "--out", "{tmp}/x.pt"], "invalid int value: 'two'"),
+    (["train", "--model", "linear", "--recipe", "tutorial", "--out", "{tmp}/x.pt"], "has no settings for model 'linear'"),
     (["classify", "{tmp}/a.png", "--top", "0"], "--top: must be from 1 to 10, not 0"),
-    (["classify", "{tmp}/a.png", "--model", "article-cnn"], "measured in training mode"),
-    (["bench", "nothing"], "unknown benchmark part 'nothing'"),
-    (["bench", "--repeat", "0"], "--repeat: must be at least 1"),
+    (["classify", "{tmp}/a.png", "--model", "tutorial-cnn"], "measured in training mode"),
+    (["train", "--model", "plain", "--device", "gpu", "--out", "{tmp}/x.pt"], "--device: unknown device 'gpu'"),
+    (["sweep", "--study", "x", "--trials", "1", "--device", "gpu"], "--device: unknown device 'gpu'"),
     (["runs", "remove"], "--all"),
     (["runs", "remove", "abc", "--all"], "--all"),
     (["sweep", "--study", "x"], "--trials N"),
@@ -156,23 +156,23 @@ def test_every_argument_has_help_and_every_command_a_function():
         if not any(isinstance(a, argparse._SubParsersAction) for a in parser._actions):
             leaves += 1  # a command: dispatched through set_defaults(func=...)
             assert callable(parser.get_default("func")) and parser.get_default("command_parser") is parser, parser.prog
-    assert leaves == 11  # data info, data export, train, predict, score, classify, bench, sweep, runs list/show/remove
+    assert leaves == 10  # data info, data export, train, predict, score, classify, sweep, runs list/show/remove
 
 
 def test_defaults_are_written_once():
     """The sweep's defaults come from apparel_lib.experiments.defaults, which the library reads too."""
     import inspect
 
-    from apparel_lib.experiments import defaults, sweep
+    from apparel_lib.experiments import defaults, search_space, study_storage, sweep
 
     (sweep_parser,) = [p for p in _parsers(build_parser()) if p.prog == "apparel sweep"]
     assert sweep_parser.get_default("heartbeat") == defaults.HEARTBEAT
-    assert inspect.signature(sweep.open_storage).parameters["heartbeat"].default == defaults.HEARTBEAT
-    assert sweep_parser.get_default("epochs") == defaults.TRIAL_EPOCHS == sweep.SearchSpace().epochs[1]
-    for module in (sweep, apparel_lib.cli):  # the numbers themselves are written in defaults only
+    assert inspect.signature(study_storage.open_storage).parameters["heartbeat"].default == defaults.HEARTBEAT
+    assert sweep_parser.get_default("epochs") == defaults.TRIAL_EPOCHS == search_space.SearchSpace().epochs[1]
+    for module in (sweep, study_storage, search_space, apparel_lib.cli):  # the numbers themselves are written in defaults only
         source = Path(module.__file__).read_text()
         assert not re.search(rf"\b{defaults.HEARTBEAT}\b", source), f"{module.__name__} writes the heartbeat's default"
-        assert "epochs: tuple[int, int] = (1, TRIAL_EPOCHS)" in source or module is not sweep
+        assert "epochs: tuple[int, int] = (1, TRIAL_EPOCHS)" in source or module is not search_space
 
 
 @pytest.mark.slow
@@ -185,8 +185,8 @@ def test_bad_inputs_exit_1_with_one_line(tmp_path, data_in_env):
     corrupt.write_bytes(b"\x00garbage")
     assert_one_line_failure(run("predict", corrupt, "--out", tmp_path / "s.csv"), "not a readable checkpoint")
     assert not (tmp_path / "s.csv").exists()
-    assert_one_line_failure(run("train", "--model", "lenet", "--recipe", "article", "--out", tmp_path / "x.pt"), "invalid choice: 'lenet'", "article-cnn", code=2)
-    assert_one_line_failure(run("train", "--model", "ann", "--recipe", "minibatch", "--epochs", "0", "--out", tmp_path / "x.pt"), "--epochs", code=2)
+    assert_one_line_failure(run("train", "--model", "lenet", "--recipe", "tutorial", "--out", tmp_path / "x.pt"), "invalid choice: 'lenet'", "tutorial-cnn", code=2)
+    assert_one_line_failure(run("train", "--model", "plain", "--recipe", "minibatch", "--epochs", "0", "--out", tmp_path / "x.pt"), "--epochs", code=2)
     assert_one_line_failure(run("data", "info", "--data", tmp_path / "nowhere"), "nowhere")
     assert_one_line_failure(run("data", "info", "--no-download", env={"APPAREL_DATA": str(tmp_path)}), str(tmp_path))
 

@@ -11,8 +11,8 @@ from torch.utils.data import DataLoader, TensorDataset
 
 from apparel_lib.constants import CLASSES
 from apparel_lib.data.dataset import FashionMNIST, Splits, load_data, make_loader, make_splits, stratified_split, to_tensor
-from apparel_lib.errors import DataError
 from apparel_lib.data.sources import FILES
+from apparel_lib.errors import DataError
 
 
 @pytest.fixture(scope="module")

@@ -7,10 +7,8 @@ import pytest
 import torch
 from torch import nn
 
-from apparel_lib.training.evaluate import (
-    EVAL_BATCH, accuracy, confusion_matrix, logits, loss_and_accuracy, misclassified, per_class_accuracy, predict,
-)
 from apparel_lib.models.registry import build_model
+from apparel_lib.training.evaluate import EVAL_BATCH, accuracy, confusion_matrix, logits, loss_and_accuracy, misclassified, per_class_accuracy, predict
 
 
 class _Oracle(nn.Module):
@@ -48,12 +46,12 @@ def assert_same_scores(scores: torch.Tensor, expected: torch.Tensor) -> None:
 
 
 def test_chunked_logits_equal_one_pass():
-    model = build_model("article-cnn")
+    model = build_model("tutorial-cnn")
     x = torch.rand(50, 1, 28, 28)
     assert_same_scores(logits(model, x, batch_size=7), logits(model, x, batch_size=50))
 
 
-@pytest.mark.parametrize("name", ["ann", "article-cnn", "best-cnn"])
+@pytest.mark.parametrize("name", ["plain", "tutorial-cnn", "best-cnn"])
 def test_the_default_chunks_give_the_scores_of_large_ones(name):
     torch.manual_seed(0)
     model, x = build_model(name).eval(), torch.rand(1000, 1, 28, 28)
@@ -84,7 +82,7 @@ def test_a_cnn_is_judged_channels_last_with_the_same_scores_and_left_as_it_was()
 
 
 def test_evaluation_leaves_the_model_as_it_was():
-    model = build_model("article-cnn")
+    model = build_model("tutorial-cnn")
     model.train()
     x = torch.rand(8, 1, 28, 28)
     before = [b.clone() for b in model.buffers()]
@@ -95,7 +93,7 @@ def test_evaluation_leaves_the_model_as_it_was():
 
 
 def test_train_mode_uses_the_statistics_of_the_whole_batch():
-    model = build_model("article-cnn")
+    model = build_model("tutorial-cnn")
     x = torch.rand(300, 1, 28, 28)
     with torch.no_grad():
         by_hand = copy.deepcopy(model).train()(x)
@@ -122,6 +120,7 @@ def test_per_class_accuracy_of_an_absent_class_is_nan():
 
 def test_probabilities_are_a_softmax_of_the_logits():
     import torch
+
     from apparel_lib.models.registry import build_model
     from apparel_lib.training.evaluate import logits, predict, probabilities
 

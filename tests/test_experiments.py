@@ -1,11 +1,9 @@
 """Runs as data and the results store: trained once, reused, safe against damage and concurrency."""
 
 import json
-import os
 import subprocess
 import sys
 import time
-from pathlib import Path
 
 import pytest
 import torch
@@ -13,7 +11,7 @@ import torch
 from apparel_lib import __version__
 from apparel_lib.data.variants import DataVariant
 from apparel_lib.errors import StoreError
-from apparel_lib.experiments.runner import run
+from apparel_lib.experiments.runner import train_spec
 from apparel_lib.experiments.spec import RunResult, RunSpec, run_spec
 from apparel_lib.experiments.store import RunStore
 from apparel_lib.training.devices import NumericPath
@@ -27,28 +25,28 @@ def small_spec(seed=0, **changes):
 
 
 def test_spec_is_plain_data():
-    spec = run_spec("article-cnn", "minibatch", options={"filters": 8}, epochs=3, seed=2)
+    spec = run_spec("tutorial-cnn", "minibatch", options={"filters": 8}, epochs=3, seed=2)
     assert spec.options == {"filters": 8} and spec.recipe.epochs == 3 and spec.recipe.lr == 0.002
     assert RunSpec.from_dict(json.loads(json.dumps(spec.to_dict()))) == spec
-    assert spec == run_spec("article-cnn", options={"filters": 8}, epochs=3, seed=2)
-    assert spec != run_spec("article-cnn", options={"filters": 8}, epochs=3, seed=3)
+    assert spec == run_spec("tutorial-cnn", options={"filters": 8}, epochs=3, seed=2)
+    assert spec != run_spec("tutorial-cnn", options={"filters": 8}, epochs=3, seed=3)
     path = NumericPath("float32", "cpu", "2.0")
     assert spec.key("abc", "1", path) == spec.key("abc", "1", path) != spec.key("abd", "1", path) != spec.key("abc", "2", path)
-    assert "article-cnn(filters=8) · minibatch (3 epochs) · seed 2 · standard" == spec.describe()
-    assert run_spec("ann").options == {"hidden": 500}
+    assert "tutorial-cnn(filters=8) · minibatch (3 epochs) · seed 2 · standard" == spec.describe()
+    assert run_spec("plain").options == {"hidden": 500}
 
 
 def test_bad_specs_are_one_line_value_errors():
     with pytest.raises(ValueError, match="no option 'hidden'"):
-        run_spec("article-cnn", options={"hidden": 3})
+        run_spec("tutorial-cnn", options={"hidden": 3})
     with pytest.raises(ValueError, match="no field 'epoch'"):
-        run_spec("ann", epoch=3)
+        run_spec("plain", epoch=3)
     with pytest.raises(ValueError, match="unknown recipe"):
-        run_spec("ann", "fast")
+        run_spec("plain", "fast")
 
 
 def test_run_records_everything(data):
-    result = run(small_spec(), data=data, progress=False)
+    result = train_spec(small_spec(), data=data, progress=False)
     assert result.history.epochs == 2 and result.parameters == 7850
     assert 0.5 < result.val_acc < 1 and 0.5 < result.test_acc < 1
     assert result.fingerprint == data.fingerprint and result.library_version == __version__
@@ -60,7 +58,7 @@ def test_run_records_everything(data):
 
 def test_the_hook_sees_each_epoch_and_can_stop(data):
     seen = []
-    result = run(small_spec(epochs=5), data=data, progress=False, on_epoch=lambda h: seen.append(h.epochs) or h.epochs == 2)
+    result = train_spec(small_spec(epochs=5), data=data, progress=False, on_epoch=lambda h: seen.append(h.epochs) or h.epochs == 2)
     assert seen == [1, 2] and result.history.epochs == 2
 
 
@@ -86,7 +84,7 @@ def test_an_early_stopped_run_is_not_stored(data, tmp_path):
 
 
 @pytest.mark.parametrize("damage", ["truncate", "garbage-model", "no-model"])
-def test_a_damaged_entry_is_reported_and_trained_again(data, tmp_path, capsys, damage):
+def test_a_damaged_entry_is_reported_and_trained_again(data, tmp_path, caplog, damage):
     store = RunStore(tmp_path)
     first = store.get_or_run(small_spec(), data=data, progress=False)
     folder = tmp_path / first.key
@@ -97,10 +95,10 @@ def test_a_damaged_entry_is_reported_and_trained_again(data, tmp_path, capsys, d
         (folder / "model.pt").write_bytes(b"not a model")
     else:
         (folder / "model.pt").unlink()
-    capsys.readouterr()
+    caplog.clear()
     again = store.get_or_run(small_spec(), data=data, progress=False)
-    err = capsys.readouterr().err.strip()
-    assert err.count("\n") == 0 and f"stored run {first.key} is damaged" in err and "trained again" in err
+    [err] = [r.getMessage() for r in caplog.records if r.name == "apparel_lib.experiments.store"]
+    assert "\n" not in err and f"stored run {first.key} is damaged" in err and "trained again" in err
     assert again.model is not None and again.val_acc == first.val_acc
     assert store.get(first.key) == again.__class__(**{**again.__dict__, "model": None})
 

@@ -7,8 +7,8 @@ import gzip
 import numpy as np
 import pytest
 
-from apparel_lib.errors import DataError
 from apparel_lib.data.idx import parse_idx, read_idx
+from apparel_lib.errors import DataError
 
 RNG = np.random.default_rng(0)
 IMAGES = RNG.integers(0, 256, size=(5, 28, 28), dtype=np.uint8)

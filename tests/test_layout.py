@@ -13,11 +13,11 @@ import pytest
 from PIL import Image
 
 from apparel_lib.data.dataset import FashionMNIST
-from conftest import one_line
 from apparel_lib.errors import DataError
-from apparel_lib.practice.ids import TEST_FIRST_ID, TRAIN_FIRST_ID
 from apparel_lib.practice import layout as layout_module
+from apparel_lib.practice.ids import TEST_FIRST_ID, TRAIN_FIRST_ID
 from apparel_lib.practice.layout import Layout, export_layout, read_layout
+from tests.helpers import one_line
 
 N_TRAIN, N_TEST = 30, 12
 

@@ -8,23 +8,23 @@ from apparel_lib.models.registry import MODELS, build_model, count_parameters, m
 
 
 def test_registry_names():
-    assert set(MODELS) == {"linear", "ann", "article-cnn", "cnn", "best-cnn"}
+    assert set(MODELS) == {"linear", "plain", "tutorial-cnn", "cnn", "best-cnn"}
 
 
-@pytest.mark.parametrize("name", ["linear", "ann", "article-cnn", "cnn", "best-cnn"])
+@pytest.mark.parametrize("name", ["linear", "plain", "tutorial-cnn", "cnn", "best-cnn"])
 def test_output_shape(name):
     model = build_model(name)
     assert model(torch.rand(5, 1, 28, 28)).shape == (5, 10)
 
 
 def test_parameter_counts_match_the_tutorial():
-    # ann: 784*500 + 500 + 500*10 + 10; article-cnn: 40 + 8 + 148 + 8 + 1970
-    assert count_parameters(build_model("ann")) == 397_510
-    assert count_parameters(build_model("article-cnn")) == 2_174
+    # plain: 784*500 + 500 + 500*10 + 10; tutorial-cnn: 40 + 8 + 148 + 8 + 1970
+    assert count_parameters(build_model("plain")) == 397_510
+    assert count_parameters(build_model("tutorial-cnn")) == 2_174
 
 
-def test_article_cnn_layers_follow_the_tutorial():
-    model = build_model("article-cnn")
+def test_tutorial_cnn_layers_follow_the_tutorial():
+    model = build_model("tutorial-cnn")
     kinds = [type(m).__name__ for m in model.cnn_layers]
     assert kinds == ["Conv2d", "BatchNorm2d", "ReLU", "MaxPool2d"] * 2
     conv = model.cnn_layers[0]
@@ -54,15 +54,15 @@ def test_bad_stages_are_one_line_errors(stages):
 
 
 def test_options_change_the_architecture():
-    assert count_parameters(build_model("ann", hidden=10)) == 784 * 10 + 10 + 10 * 10 + 10
-    assert build_model("article-cnn", filters=8).cnn_layers[0].out_channels == 8
+    assert count_parameters(build_model("plain", hidden=10)) == 784 * 10 + 10 + 10 * 10 + 10
+    assert build_model("tutorial-cnn", filters=8).cnn_layers[0].out_channels == 8
 
 
 def test_same_seed_same_weights_and_global_rng_untouched():
     torch.manual_seed(123)
     before = torch.rand(1)
     torch.manual_seed(123)
-    a, b, c = build_model("article-cnn", seed=1), build_model("article-cnn", seed=1), build_model("article-cnn", seed=2)
+    a, b, c = build_model("tutorial-cnn", seed=1), build_model("tutorial-cnn", seed=1), build_model("tutorial-cnn", seed=2)
     after = torch.rand(1)
     assert torch.equal(before, after)
     for pa, pb, pc in zip(a.parameters(), b.parameters(), c.parameters()):
@@ -71,21 +71,21 @@ def test_same_seed_same_weights_and_global_rng_untouched():
 
 
 def test_unknown_model_is_one_clear_line():
-    with pytest.raises(ApparelError, match="unknown model 'lenet'.*linear, ann, article-cnn"):
+    with pytest.raises(ApparelError, match="unknown model 'lenet'.*linear, plain, tutorial-cnn"):
         build_model("lenet")
 
 
 def test_models_record_name_and_all_options():
-    model = build_model("article-cnn", filters=8)
-    assert (model.name, model.options) == ("article-cnn", {"filters": 8})
-    assert build_model("ann").options == {"hidden": 500}
-    assert model_options("linear") == {} and model_options("ann") == {"hidden": 500}
+    model = build_model("tutorial-cnn", filters=8)
+    assert (model.name, model.options) == ("tutorial-cnn", {"filters": 8})
+    assert build_model("plain").options == {"hidden": 500}
+    assert model_options("linear") == {} and model_options("plain") == {"hidden": 500}
     assert count_parameters(build_model("linear")) == 784 * 10 + 10
 
 
 def test_unknown_option_is_one_line_value_error():
-    with pytest.raises(ValueError, match="model 'ann' has no option 'filters': its options are hidden") as info:
-        build_model("ann", filters=3)
+    with pytest.raises(ValueError, match="model 'plain' has no option 'filters': its options are hidden") as info:
+        build_model("plain", filters=3)
     assert "\n" not in str(info.value)
 
 

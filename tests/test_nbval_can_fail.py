@@ -37,8 +37,8 @@ TRAINING = [
          "s = make_splits(load_data(progress=False))\n"
          "small = SimpleNamespace(x_train=s.x_train[:4000], y_train=s.y_train[:4000],\n"
          "                        x_val=s.x_val[:2000], y_val=s.y_val[:2000])\n"
-         "model = build_model('ann', seed=0)\n"
-         "recipe = get_recipe('minibatch', 'ann').replace(epochs=1, lr=LR)\n"
+         "model = build_model('plain', seed=0)\n"
+         "recipe = get_recipe('minibatch', 'plain').replace(epochs=1, lr=LR)\n"
          "acc = train(model, small, recipe, seed=0, progress=False).val_acc[-1]"),
     # one epoch on 4,000 pictures: 0.776 at LR 0.002, 0.739 at 0.02, 0.378 at 0.2 (AMD EPYC)
     ("nbval-tolerance=0.01", "print(f'validation accuracy {acc:.4f} ({acc:.1%})')"),

@@ -14,7 +14,8 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = ROOT / "notebooks"
-CHAPTERS = ["01_apparel_data", "02_flattening", "03_plain_network", "04_tutorial_cnn"]
+CHAPTERS = sorted({p.stem for p in NOTEBOOKS.glob("[0-9][0-9]_*") if p.suffix in (".py", ".ipynb")})
+"""Every chapter in the folder, from either of its two files (``NN_name``)."""
 
 IPYNBS = sorted(NOTEBOOKS.glob("[!.]*.ipynb"))
 PYS = sorted(NOTEBOOKS.glob("[!.]*.py"))
@@ -26,9 +27,15 @@ def _cells(path: Path) -> list[tuple[str, str, list[str]]]:
 
 
 def test_chapters_exist():
+    assert CHAPTERS, "no chapters in notebooks/"
+    numbers = [name[:2] for name in CHAPTERS]
+    assert numbers == [f"{i:02d}" for i in range(1, len(CHAPTERS) + 1)], f"chapters are not numbered 01 to {len(CHAPTERS):02d}: {numbers}"
     missing = [f"notebooks/{n}{ext}" for n in CHAPTERS for ext in (".ipynb", ".py")
                if not (NOTEBOOKS / f"{n}{ext}").is_file()]
     assert not missing, f"chapter files missing: {missing}"
+    toc = (ROOT / "_toc.yml").read_text()
+    unlisted = [n for n in CHAPTERS if f"file: notebooks/{n}\n" not in toc]
+    assert not unlisted, f"chapters missing from _toc.yml: {unlisted}"
 
 
 @pytest.mark.parametrize("ipynb", IPYNBS, ids=lambda p: p.name)

@@ -6,17 +6,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from apparel_lib.data.picture import (
-    PICTURE_SUFFIXES,
-    crop_to_garment,
-    invert_if_light,
-    pad_to_square,
-    picture_paths,
-    prepare_picture,
-    read_picture,
-    resize_to_28,
-    scale_to_unit,
-)
+from apparel_lib.data.picture import PICTURE_SUFFIXES, crop_to_garment, invert_if_light, pad_to_square, picture_paths, prepare_picture, read_picture, resize_to_28, scale_to_unit
 from apparel_lib.errors import ApparelError, PictureError
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -4,13 +4,14 @@ import matplotlib
 
 matplotlib.use("Agg")
 
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-import pytest  # noqa: E402
+import matplotlib.pyplot as plt
+import numpy as np
+import pytest
 
-from apparel_lib.figures import plots  # noqa: E402
-from apparel_lib.figures.plots import confusion_heatmap, per_class_bars, top_k_gallery  # noqa: E402
-from apparel_lib.training.history import History  # noqa: E402
+from apparel_lib.errors import ApparelError
+from apparel_lib.figures import plots
+from apparel_lib.figures.plots import confusion_heatmap, per_class_bars, top_k_gallery
+from apparel_lib.training.history import History
 
 
 @pytest.fixture(autouse=True)
@@ -69,7 +70,7 @@ def test_map_grid_one_panel_per_map():
     maps = [np.zeros((5, 5)), np.eye(5), -np.eye(3)]
     fig = plots.map_grid(maps, ["zero", "eye", "minus"], ncols=2)
     assert [ax.get_title() for ax in _panels(fig)] == ["zero", "eye", "minus"]
-    with pytest.raises(ValueError, match="one title per map"):
+    with pytest.raises(ApparelError, match="one title per map"):
         plots.map_grid(maps, ["a"])
 
 

@@ -6,37 +6,37 @@ from apparel_lib.errors import ApparelError
 from apparel_lib.training.recipes import Recipe, get_recipe
 
 
-def test_article_recipe_for_the_cnn_is_the_tutorials():
-    r = get_recipe("article", "article-cnn")
+def test_tutorial_recipe_for_the_cnn_is_the_tutorials():
+    r = get_recipe("tutorial", "tutorial-cnn")
     assert (r.optimizer, r.lr, r.batch_size, r.epochs, r.eval_in_train_mode) == ("adam", 0.07, None, 25, True)
 
 
-def test_article_recipe_for_the_plain_network():
-    r = get_recipe("article", "ann")
+def test_tutorial_recipe_for_the_plain_network():
+    r = get_recipe("tutorial", "plain")
     assert (r.optimizer, r.lr, r.batch_size, r.epochs) == ("adam", 0.001, 128, 20)
 
 
-@pytest.mark.parametrize("model", ["ann", "article-cnn", "any-future-model"])
+@pytest.mark.parametrize("model", ["plain", "tutorial-cnn", "any-future-model"])
 def test_minibatch_recipe_fits_any_model(model):
     r = get_recipe("minibatch", model)
     assert r.batch_size is not None and r.batch_size <= 256 and not r.eval_in_train_mode
 
 
 def test_replace_and_round_trip():
-    r = get_recipe("article", "article-cnn").replace(epochs=2)
-    assert r.epochs == 2 and get_recipe("article", "article-cnn").epochs == 25
+    r = get_recipe("tutorial", "tutorial-cnn").replace(epochs=2)
+    assert r.epochs == 2 and get_recipe("tutorial", "tutorial-cnn").epochs == 25
     assert Recipe.from_dict(r.to_dict()) == r
 
 
 def test_unknown_recipe_or_model():
     with pytest.raises(ApparelError, match="unknown recipe 'sgd-magic'"):
-        get_recipe("sgd-magic", "ann")
+        get_recipe("sgd-magic", "plain")
     with pytest.raises(ApparelError, match="no settings for model 'resnet'"):
-        get_recipe("article", "resnet")
+        get_recipe("tutorial", "resnet")
 
 
 def test_bad_recipe_values_are_one_line_value_errors():
-    base = get_recipe("minibatch", "ann")
+    base = get_recipe("minibatch", "plain")
     for changes, words in [
         ({"optimizer": "rmsprop"}, "unknown optimizer 'rmsprop'"),
         ({"schedule": "cosine"}, "unknown schedule 'cosine'"),
@@ -51,5 +51,5 @@ def test_bad_recipe_values_are_one_line_value_errors():
 
 
 def test_round_trip_keeps_every_field():
-    recipe = get_recipe("minibatch", "ann").replace(schedule="onecycle", augment_shift=2, augment_flip=True, momentum=0.5)
+    recipe = get_recipe("minibatch", "plain").replace(schedule="onecycle", augment_shift=2, augment_flip=True, momentum=0.5)
     assert Recipe.from_dict(recipe.to_dict()) == recipe

@@ -8,8 +8,6 @@ from apparel_lib.seeding import deterministic, seeded
 from apparel_lib.training.loop import train
 from apparel_lib.training.recipes import get_recipe
 
-cuda = pytest.mark.skipif(not torch.cuda.is_available(), reason="needs a CUDA GPU")
-
 
 def test_seeded_restores_the_cpu_generator_and_repeats():
     torch.manual_seed(5)
@@ -32,13 +30,12 @@ def test_deterministic_is_scoped():
 
 
 def test_a_deterministic_recipe_trains_the_same(tiny):
-    recipe = get_recipe("minibatch", "article-cnn").replace(epochs=1, deterministic=True)
-    runs = [train(build_model("article-cnn"), tiny, recipe, progress=False) for _ in range(2)]
+    recipe = get_recipe("minibatch", "tutorial-cnn").replace(epochs=1, deterministic=True)
+    runs = [train(build_model("tutorial-cnn"), tiny, recipe, progress=False) for _ in range(2)]
     assert runs[0] == runs[1] or runs[0].train_loss == runs[1].train_loss
 
 
 @pytest.mark.gpu
-@cuda
 def test_cuda_generators_are_left_as_they_were():
     states = [torch.cuda.get_rng_state(i) for i in range(torch.cuda.device_count())]
     cpu = torch.get_rng_state()
@@ -52,11 +49,10 @@ def test_cuda_generators_are_left_as_they_were():
 
 
 @pytest.mark.gpu
-@cuda
 def test_training_on_cuda_repeats_and_keeps_the_generators(tiny):
     states = [torch.cuda.get_rng_state(i) for i in range(torch.cuda.device_count())]
-    recipe = get_recipe("minibatch", "article-cnn").replace(epochs=1, deterministic=True)
-    h1 = train(build_model("article-cnn"), tiny, recipe, device="cuda", progress=False)
-    h2 = train(build_model("article-cnn"), tiny, recipe, device="cuda", progress=False)
+    recipe = get_recipe("minibatch", "tutorial-cnn").replace(epochs=1, deterministic=True)
+    h1 = train(build_model("tutorial-cnn"), tiny, recipe, device="cuda", progress=False)
+    h2 = train(build_model("tutorial-cnn"), tiny, recipe, device="cuda", progress=False)
     assert h1.train_loss == h2.train_loss
     assert all(torch.equal(torch.cuda.get_rng_state(i), s) for i, s in enumerate(states))

@@ -14,9 +14,9 @@ import numpy as np
 import pytest
 
 from apparel_lib.data import sources
-from apparel_lib.errors import DataError
 from apparel_lib.data.sources import DEBIAN_DIR, FILES, MIRRORS, Source, cache_dir, load_arrays
-from conftest import make_idx, one_line
+from apparel_lib.errors import DataError
+from tests.helpers import make_idx, one_line
 
 REAL_HASHES = {
     "t10k-images-idx3-ubyte": "5b4141f0afbad91edebe8549f8fcffe087ea10ca49f1dbef5c9a5cd8815ce37b",

@@ -15,15 +15,16 @@ from pathlib import Path
 
 import optuna
 import pytest
-import torch
 from optuna.trial import TrialState
 
 from apparel_lib.errors import ApparelError
+from apparel_lib.experiments.objective import FINISHED
+from apparel_lib.experiments.search_space import SearchSpace
 from apparel_lib.experiments.store import RunStore
-from apparel_lib.experiments.sweep import (
-    FINISHED, SearchSpace, default_journal, open_storage, open_study, run_study, study_summary, trial_table,
-)
-from conftest import one_line
+from apparel_lib.experiments.study_report import study_summary, trial_table
+from apparel_lib.experiments.study_storage import default_journal, open_storage
+from apparel_lib.experiments.sweep import open_study, run_study
+from tests.helpers import one_line
 
 ROOT = Path(__file__).resolve().parents[1]
 TINY = SearchSpace(blocks=(1, 1), filters=(4,), convs=(1, 1), dense_layers=(0, 0), dropout=(0.0, 0.0),
@@ -190,8 +191,6 @@ def test_bad_numbers_are_one_line_errors():
 
 @pytest.mark.gpu
 def test_a_short_study_on_cuda(tmp_path, data, monkeypatch):
-    if not torch.cuda.is_available():
-        pytest.skip("no CUDA GPU here")
     # The trials load the data through the store: hand them the session's copy, found with the
     # user's settings (a GPU machine may have the files only under APPAREL_DATA).
     monkeypatch.setattr("apparel_lib.experiments.store._default_data", lambda: data)
@@ -299,7 +298,7 @@ def test_running_the_command_again_adds_to_the_same_study(tmp_path, data_in_env)
     for expected in (2, 4):
         code, out, err = finish(cli(*SWEEP, "--study", "demo", "--trials", 2, env=env))
         assert code == 0 and err == "", err
-        assert out.startswith("this worker finished 2 trials") and f"study 'demo': " in out
+        assert out.startswith("this worker finished 2 trials") and "study 'demo': " in out
         assert f"optuna-dashboard {tmp_path / 'optuna' / 'studies.journal'}" in out
         states = trial_states("demo", open_storage(tmp_path / "optuna" / "studies.journal"))
         assert len([s for s in states if s in FINISHED]) == expected
@@ -338,9 +337,6 @@ def test_ctrl_c_leaves_no_trial_running(tmp_path, data_in_env):
 
 
 # --- PostgreSQL: a throwaway cluster ---------------------------------------------------------------
-
-PG_BIN = Path("/usr/lib/postgresql/15/bin")
-
 
 def _free_port() -> int:
     with socket.socket() as s:

@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from apparel_lib.figures.spatial import TRANSFORMS, row_similarity, transform
+from apparel_lib.figures.spatial import TRANSFORMS, row_similarity, transform_picture
 from apparel_lib.figures.widgets import flatten_explorer, to_png
 
 
@@ -40,7 +40,7 @@ def test_each_view_shows_the_librarys_number(explorer, data):
     _, _, views = _parts(explorer)
     for i, stack in enumerate(views.children):
         for name, view in zip(TRANSFORMS, stack.children):
-            expected = row_similarity(data.test_images[i], transform(data.test_images[i], name))
+            expected = row_similarity(data.test_images[i], transform_picture(data.test_images[i], name))
             assert f"<span class='similarity'>cosine similarity of the two rows: {expected:.3f}</span>" in view.value
             assert f"(test image {i})</b> and <b>{name}</b>" in view.value
 

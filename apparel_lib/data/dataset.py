@@ -63,7 +63,7 @@ def _labels(array: np.ndarray, name: str) -> np.ndarray:
 
 
 def load_data(path: str | os.PathLike[str] | None = None, *, download: bool = True, progress: bool = True) -> FashionMNIST:
-    """Load the verified Fashion-MNIST (see :func:`apparel_lib.sources.load_arrays` for where from)."""
+    """Load the verified Fashion-MNIST (see :func:`apparel_lib.data.sources.load_arrays` for where from)."""
     arrays, source = load_arrays(path, download=download, progress=progress)
     return FashionMNIST(
         train_images=arrays["train-images-idx3-ubyte"],

@@ -85,7 +85,7 @@ def _find(folder: Path, stem: str) -> Path | None:
 
 _VERIFIED: dict[tuple[str, str, str, int, int], tuple[np.ndarray, str]] = {}
 """Files verified in this process, by expected hash, path, size and modification time: a results
-store looks the data's fingerprint up for every run, and reading the files again cost 0.3 s."""
+store looks the data's fingerprint up for every run, and reading the files again each time is slow."""
 
 
 def forget_verified() -> None:
@@ -164,7 +164,7 @@ def _download(stem: str, into: Path, mirrors: tuple[str, ...], progress: bool) -
                 pooch.retrieve(url, known_hash=None, fname=target.name, path=into, progressbar=progress)
             array, digest = _load_file(target, stem)
             return target, array, digest
-        except Exception as e:  # network errors come in many types; each mirror gets its chance
+        except Exception as e:  # noqa: BLE001 - network errors come in many types; each mirror gets its chance
             with contextlib.suppress(FileNotFoundError):
                 target.unlink()
             detail = " ".join(str(e).split())

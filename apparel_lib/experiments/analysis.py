@@ -82,7 +82,7 @@ def permute_input_weights(model: nn.Module, permutation: np.ndarray) -> nn.Modul
     if not isinstance(first, nn.Linear) or first.in_features != len(permutation):
         raise ApparelError(
             f"the model needs a first Linear layer with {len(permutation)} inputs "
-            "(a plain network such as 'linear' or 'ann', not a CNN)"
+            "(a plain network such as 'linear' or 'plain', not a CNN)"
         )
     if sorted(np.asarray(permutation).tolist()) != list(range(len(permutation))):
         raise ApparelError("permutation must hold every position 0..N-1 exactly once: use pixel_permutation(seed)")

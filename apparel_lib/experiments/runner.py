@@ -18,7 +18,7 @@ from ..training.loop import EpochHook, train
 from ..training.memory import reuse_freed_memory
 from .spec import RunResult, RunSpec
 
-__all__ = ["run", "standard_splits"]
+__all__ = ["train_spec", "standard_splits"]
 
 _SPLITS: dict[str, Splits] = {}
 
@@ -32,7 +32,7 @@ def standard_splits(data: FashionMNIST | None = None) -> Splits:
     return _SPLITS[data.fingerprint]
 
 
-def run(
+def train_spec(
     spec: RunSpec,
     *,
     data: FashionMNIST | None = None,

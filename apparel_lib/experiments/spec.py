@@ -65,7 +65,7 @@ class RunSpec:
         return hashlib.sha256(text.encode()).hexdigest()[:16]
 
     def describe(self) -> str:
-        """One line, e.g. ``article-cnn(filters=8) · minibatch (5 epochs) · seed 1 · standard``."""
+        """One line, e.g. ``tutorial-cnn(filters=8) · minibatch (5 epochs) · seed 1 · standard``."""
         options = ", ".join(f"{k}={v}" for k, v in sorted(self.options.items()))
         epochs = f"{self.recipe.epochs} epoch{'s' * (self.recipe.epochs != 1)}"
         return f"{self.model}({options}) · {self.recipe.name} ({epochs}) · seed {self.seed} · {self.data.describe()}"
@@ -80,7 +80,7 @@ def run_spec(
     options: dict[str, Any] | None = None,
     **recipe_changes: Any,
 ) -> RunSpec:
-    """A run spec: ``run_spec("article-cnn", "minibatch", options={"filters": 8}, epochs=5, seed=1)``.
+    """A run spec: ``run_spec("tutorial-cnn", "minibatch", options={"filters": 8}, epochs=5, seed=1)``.
 
     ``recipe`` is a recipe or a recipe name (looked up for ``model``); keyword arguments change
     its fields. Unknown models, options and recipe fields are one-line errors.

@@ -16,9 +16,9 @@ import contextlib
 import functools
 import hashlib
 import json
+import logging
 import os
 import shutil
-import sys
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -31,8 +31,10 @@ from ..data.sources import cache_dir
 from ..errors import StoreError
 from ..training.devices import numeric_path, pick_device
 from ..training.loop import EpochHook
-from .runner import run
+from .runner import train_spec
 from .spec import RunResult, RunSpec
+
+log = logging.getLogger(__name__)
 
 try:
     import fcntl
@@ -94,7 +96,7 @@ class RunStore:
         try:
             return self._read(folder)
         except StoreError as err:
-            print(f"note: stored run {key} is damaged ({err}); it will be trained again", file=sys.stderr)
+            log.warning("note: stored run %s is damaged (%s); it will be trained again", key, err)
             shutil.rmtree(folder, ignore_errors=True)
             return None
 
@@ -113,14 +115,14 @@ class RunStore:
         matches = [r for r in self.runs() if r.key.startswith(prefix)] if prefix else []
         if len(matches) != 1:
             what = "no stored run" if not matches else f"{len(matches)} stored runs"
-            raise StoreError(f"{what} with a key starting {prefix!r}: see `python -m apparel_lib runs list`")
+            raise StoreError(f"{what} with a key starting {prefix!r}: see `apparel runs list`")
         return matches[0]
 
     def remove(self, key: str) -> None:
         """Delete the stored run ``key`` (its result and checkpoint)."""
         folder = self.root / key
         if not folder.is_dir():
-            raise StoreError(f"no stored run {key!r}: see `python -m apparel_lib runs list`")
+            raise StoreError(f"no stored run {key!r}: see `apparel runs list`")
         shutil.rmtree(folder)
 
     # --- writing ------------------------------------------------------------------------------
@@ -182,7 +184,7 @@ class RunStore:
             stored = self.get(key)
             if stored is not None:
                 return stored
-            result = run(spec, data=data, device=device, progress=progress, on_epoch=on_epoch)
+            result = train_spec(spec, data=data, device=device, progress=progress, on_epoch=on_epoch)
             if result.history.epochs < spec.recipe.epochs:
                 return result
             return self._put(result)

@@ -1,3 +1,3 @@
-"""What the chapters show: figures (``plots``), the flattening lesson's helpers (``spatial``) and
-interactive explorers (``widgets``).
+"""What the chapters show: figures (``plots``), the flattening lesson's helpers (``spatial``),
+interactive explorers (``widgets``) and the figures that look inside a trained model (``inside``).
 """

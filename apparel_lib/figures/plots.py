@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 
 from ..constants import CLASSES, IMAGE_SIZE
+from ..errors import ApparelError
 from ..extras import require
 from ..training.history import History
 from .spatial import conv_parameters, dense_parameters
@@ -89,7 +90,7 @@ def map_grid(maps: Sequence[np.ndarray], titles: Sequence[str], *, ncols: int = 
     Blue is negative, red positive, white zero, so the sign of a response is easy to read.
     """
     if len(maps) != len(titles):
-        raise ValueError(f"{len(maps)} maps but {len(titles)} titles: give one title per map")
+        raise ApparelError(f"{len(maps)} maps but {len(titles)} titles: give one title per map")
     nrows = max(1, -(-len(maps) // ncols))
     size = min(size, MAX_WIDTH / ncols)
     fig = Figure(figsize=(ncols * size, nrows * size * 1.15), layout="constrained")

@@ -18,8 +18,8 @@ from ..errors import ApparelError
 
 __all__ = [
     "TRANSFORMS",
-    "transform",
-    "flatten",
+    "transform_picture",
+    "flatten_picture",
     "row_similarity",
     "dense_parameters",
     "conv_parameters",
@@ -46,21 +46,21 @@ TRANSFORMS: dict[str, Callable[[np.ndarray], np.ndarray]] = {
 }
 
 
-def transform(image: np.ndarray, name: str) -> np.ndarray:
+def transform_picture(image: np.ndarray, name: str) -> np.ndarray:
     """Apply the transformation called ``name`` (a key of :data:`TRANSFORMS`) to a 28x28 image."""
     if name not in TRANSFORMS:
         raise ApparelError(f"unknown transformation {name!r}: choose one of {', '.join(TRANSFORMS)}")
     return TRANSFORMS[name](np.asarray(image))
 
 
-def flatten(image: np.ndarray) -> np.ndarray:
+def flatten_picture(image: np.ndarray) -> np.ndarray:
     """The row a plain network sees: the image read row by row, top to bottom."""
     return np.asarray(image).reshape(-1)
 
 
 def row_similarity(a: np.ndarray, b: np.ndarray) -> float:
     """Cosine similarity of two images as flattened rows (1 = the same direction, 0 = nothing shared)."""
-    x, y = flatten(a).astype(np.float64), flatten(b).astype(np.float64)
+    x, y = flatten_picture(a).astype(np.float64), flatten_picture(b).astype(np.float64)
     denom = np.linalg.norm(x) * np.linalg.norm(y)
     return float(x @ y / denom) if denom else 0.0
 

@@ -17,7 +17,7 @@ from PIL import Image
 
 from ..constants import CLASSES
 from ..extras import require
-from .spatial import TRANSFORMS, flatten, row_similarity, transform
+from .spatial import TRANSFORMS, flatten_picture, row_similarity, transform_picture
 
 if TYPE_CHECKING:
     import ipywidgets as widgets
@@ -51,7 +51,7 @@ def _composite(image: np.ndarray, changed: np.ndarray) -> np.ndarray:
     top = 255.0 if np.asarray(image).dtype == np.uint8 else 1.0
     block = np.ones((PICTURE_SCALE, PICTURE_SCALE))
     pics = [np.kron(np.asarray(im, dtype=np.float64) / top, block) for im in (image, changed)]
-    rows = [np.kron(flatten(im).astype(np.float64)[None, :] / top, np.ones((ROW_HEIGHT, 1))) for im in (image, changed)]
+    rows = [np.kron(flatten_picture(im).astype(np.float64)[None, :] / top, np.ones((ROW_HEIGHT, 1))) for im in (image, changed)]
     width, side, gap = rows[0].shape[1], pics[0].shape[0], 8
     canvas = np.zeros((side + gap + 2 * ROW_HEIGHT + gap // 2, width))
     for left, pic in zip((0, side + gap), pics):
@@ -66,7 +66,7 @@ def _composite(image: np.ndarray, changed: np.ndarray) -> np.ndarray:
 def _view(image: np.ndarray, name: str, title: str) -> widgets.HTML:
     """One image and one transformation as one HTML block: a picture of both images and both rows,
     and their rows' similarity."""
-    changed = transform(image, name)
+    changed = transform_picture(image, name)
     png = base64.b64encode(to_png(_composite(image, changed))).decode()
     return widgets.HTML(
         f"<div class='flatten-view'><b>{title}</b> and <b>{name}</b>: the pictures, then their flattened "

@@ -1,5 +1,7 @@
-"""The book's networks (``networks``), the registry that builds them by name (``registry``),
-and tools to look inside a network (``anatomy``).
+"""The book's networks (``networks``: linear, plain, the tutorial's CNN; ``convnet``: CNNs built
+from a stage description, and chapter 7's best CNN), the registry that builds them by name
+(``registry``), running a model in a chosen mode and then as it was (``modes``), and tools to
+look inside a network (``anatomy``) and at which pixels mattered (``attribution``).
 
 The registry is importable without torch, so the command line can list model names quickly.
 """

@@ -8,6 +8,7 @@ import torch
 from torch import nn
 
 from ..errors import ApparelError
+from .modes import in_mode
 
 __all__ = ["conv_output_size", "shape_trace", "receptive_fields", "receptive_box", "activation_layers", "capture_maps"]
 
@@ -27,12 +28,10 @@ def _run_hooked(model: nn.Module, x: torch.Tensor, hooks: list[tuple[nn.Module, 
     """Run ``model`` once on ``x`` in evaluation mode with forward ``hooks`` attached; restore its
     mode and remove the hooks afterwards, whatever happens."""
     handles = [module.register_forward_hook(fn) for module, fn in hooks]
-    was_training = model.training
     try:
-        model.eval()
-        model(x)
+        with in_mode(model):
+            model(x)
     finally:
-        model.train(was_training)
         for h in handles:
             h.remove()
 

@@ -17,6 +17,7 @@ import torch
 from torch import nn
 
 from ..extras import require
+from .modes import in_mode
 
 __all__ = ["ProbabilityOf", "occlusion_map", "gradient_map"]
 
@@ -49,16 +50,10 @@ def occlusion_map(
     attr = require("captum.attr")
 
     target = _check(x, target)
-    was_training = model.training
-    model.eval()
-    try:
-        occlusion = attr.Occlusion(ProbabilityOf(model))
-        with torch.no_grad():
-            maps = occlusion.attribute(x, target=target, sliding_window_shapes=(1, patch, patch),
-                                       strides=(1, stride, stride), baselines=0.0,
-                                       perturbations_per_eval=16, show_progress=False)
-    finally:
-        model.train(was_training)
+    with in_mode(model), torch.no_grad():
+        maps = attr.Occlusion(ProbabilityOf(model)).attribute(
+            x, target=target, sliding_window_shapes=(1, patch, patch), strides=(1, stride, stride),
+            baselines=0.0, perturbations_per_eval=16, show_progress=False)
     return maps[:, 0].detach()
 
 
@@ -67,12 +62,8 @@ def gradient_map(model: nn.Module, x: torch.Tensor, target: torch.Tensor | int, 
     attr = require("captum.attr")
 
     target = _check(x, target)
-    was_training = model.training
-    model.eval()
-    try:
-        ig = attr.IntegratedGradients(ProbabilityOf(model))
-        maps = ig.attribute(x, baselines=torch.zeros_like(x), target=target, n_steps=steps,
-                            method="gausslegendre", internal_batch_size=256)
-    finally:
-        model.train(was_training)
+    with in_mode(model):
+        maps = attr.IntegratedGradients(ProbabilityOf(model)).attribute(
+            x, baselines=torch.zeros_like(x), target=target, n_steps=steps, method="gausslegendre",
+            internal_batch_size=256)
     return maps[:, 0].detach()

@@ -107,7 +107,8 @@ class BestCNN(ConvNet):
     each stage pooled before its last batch norm and ReLU, dropout 0.2, one linear layer.
 
     The widths are chosen for accuracy per second on a 2-core CPU: the wider ``"32|64,64|128"``
-    trained about 1.5 times as long for about 0.3 points of validation accuracy (benchmarks/README.md).
+    trained markedly longer for a small gain in validation accuracy (chapter 7 measures the
+    choices; ``python -m benchmarks`` times the model).
     """
 
     def __init__(

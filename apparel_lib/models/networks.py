@@ -11,7 +11,7 @@ from torch import nn
 
 from ..constants import IMAGE_SIZE, NUM_CLASSES, PIXELS
 
-__all__ = ["LinearNet", "PlainNet", "ArticleCNN"]
+__all__ = ["LinearNet", "PlainNet", "TutorialCNN"]
 
 
 class LinearNet(nn.Module):
@@ -40,7 +40,7 @@ class PlainNet(nn.Module):
         return self.output(self.relu(self.hidden(self.flatten(x))))
 
 
-class ArticleCNN(nn.Module):
+class TutorialCNN(nn.Module):
     """The tutorial's CNN, layer for layer: two conv blocks, one linear layer.
 
     Each block is Conv2d(3x3, stride 1, padding 1) -> BatchNorm2d -> ReLU ->

@@ -22,8 +22,8 @@ __all__ = ["MODELS", "register_model", "model_class", "model_options", "check_op
 
 MODELS: dict[str, str | type] = {
     "linear": "apparel_lib.models.networks:LinearNet",
-    "ann": "apparel_lib.models.networks:PlainNet",
-    "article-cnn": "apparel_lib.models.networks:ArticleCNN",
+    "plain": "apparel_lib.models.networks:PlainNet",
+    "tutorial-cnn": "apparel_lib.models.networks:TutorialCNN",
     "cnn": "apparel_lib.models.convnet:ConvNet",
     "best-cnn": "apparel_lib.models.convnet:BestCNN",
     "speedrun-cnn": "apparel_lib.models.speedrun:SpeedrunCNN",

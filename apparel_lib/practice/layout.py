@@ -30,7 +30,7 @@ import pandas as pd
 from PIL import Image
 from tqdm.auto import tqdm
 
-from ..constants import IMAGE_SIZE
+from ..constants import IMAGE_SIZE, NUM_CLASSES
 from ..data.dataset import FashionMNIST
 from ..data.sources import cache_dir
 from ..errors import DataError
@@ -76,7 +76,7 @@ def export_layout(data: FashionMNIST, folder: str | os.PathLike[str], *, progres
     for name in ("train_images", "test_images"):
         images = getattr(data, name)
         if images.dtype != np.uint8 or images.ndim != 3 or images.shape[1:] != (IMAGE_SIZE, IMAGE_SIZE):
-            raise DataError(f"{name} must be uint8 (N, 28, 28), got {images.dtype} {images.shape}: pass a FashionMNIST from load_data")
+            raise DataError(f"{name} must be uint8 (N, {IMAGE_SIZE}, {IMAGE_SIZE}), got {images.dtype} {images.shape}: pass a FashionMNIST from load_data")
     if TRAIN_FIRST_ID + len(data.train_images) > TEST_FIRST_ID:
         raise DataError(f"{len(data.train_images)} training images do not fit below the first test id {TEST_FIRST_ID}")
     train_ids = TRAIN_FIRST_ID + np.arange(len(data.train_images))
@@ -149,10 +149,10 @@ def _read_csv(folder: Path, name: str, columns: list[str]) -> tuple[bytes, pd.Da
         raise DataError(f"{name} in {folder} lists id {dup[0]} more than once ({len(dup)} duplicated ids): each image needs one row")
     if "label" in columns:
         labels = table["label"].to_numpy()
-        bad = (labels < 0) | (labels > 9)
+        bad = (labels < 0) | (labels >= NUM_CLASSES)
         if bad.any():
             i = int(np.flatnonzero(bad)[0])
-            raise DataError(f"{name} in {folder} gives id {ids[i]} the label {labels[i]}; labels must be 0-9: fix that row")
+            raise DataError(f"{name} in {folder} gives id {ids[i]} the label {labels[i]}; labels must be 0-{NUM_CLASSES - 1}: fix that row")
     return raw, table
 
 
@@ -180,7 +180,7 @@ def _read_png(folder: Path, split: str, id_: int) -> np.ndarray:
             im.load()
             mode, size = im.mode, im.size
             image = np.asarray(im) if mode == "L" and size == (IMAGE_SIZE, IMAGE_SIZE) else None
-    except Exception as e:  # Pillow raises many types for a broken file
+    except Exception as e:  # noqa: BLE001 - Pillow raises many types for a broken file
         raise DataError(f"{split}/{id_}.png in {folder} cannot be read as an image ({type(e).__name__}): replace it") from None
     if image is None:
         raise DataError(
@@ -201,7 +201,7 @@ def _load_cache(path: Path, fingerprint: str, n_train: int, n_test: int) -> tupl
             if str(z["fingerprint"]) != fingerprint:
                 return None
             train, test = z["train_images"], z["test_images"]
-    except Exception:  # missing, truncated or foreign: a cache is only ever a shortcut
+    except Exception:  # noqa: BLE001 - missing, truncated or foreign: a cache is only ever a shortcut
         return None
     if train.dtype != np.uint8 or test.dtype != np.uint8 or train.shape != (n_train, IMAGE_SIZE, IMAGE_SIZE) or test.shape != (n_test, IMAGE_SIZE, IMAGE_SIZE):
         return None

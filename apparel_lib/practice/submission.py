@@ -13,6 +13,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from ..constants import NUM_CLASSES
 from ..errors import SubmissionError
 from ..files import atomic_write
 from .ids import TEST_FIRST_ID, submission_ids
@@ -41,7 +42,7 @@ def read_submission(path: str | Path, expected_ids: np.ndarray) -> pd.DataFrame:
     """Read and validate a submission against the expected test ids; one clear error per problem."""
     path = Path(path)
     if not path.is_file():
-        raise SubmissionError(f"submission {path} not found: write one with `python -m apparel_lib predict CKPT --out {path}`")
+        raise SubmissionError(f"submission {path} not found: write one with `apparel predict CKPT --out {path}`")
     try:
         frame = pd.read_csv(path, dtype=str, keep_default_na=False)
     except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as err:
@@ -61,9 +62,9 @@ def read_submission(path: str | Path, expected_ids: np.ndarray) -> pd.DataFrame:
     unknown = frame["id"][~frame["id"].isin(expected_ids)]
     if len(unknown):
         raise SubmissionError(f"{path}: id {unknown.iloc[0]} is not a test id ({expected_ids.min()}..{expected_ids.max()})")
-    out_of_range = frame["label"][(frame["label"] < 0) | (frame["label"] > 9)]
+    out_of_range = frame["label"][(frame["label"] < 0) | (frame["label"] >= NUM_CLASSES)]
     if len(out_of_range):
-        raise SubmissionError(f"{path}: label {out_of_range.iloc[0]} is outside 0-9: labels are class numbers 0 to 9")
+        raise SubmissionError(f"{path}: label {out_of_range.iloc[0]} is outside 0-{NUM_CLASSES - 1}: labels are class numbers 0 to {NUM_CLASSES - 1}")
     return frame
 
 

@@ -1,4 +1,6 @@
-"""Training and judging models: recipes (``recipes``), devices (``devices``), the loop (``loop``),
-its record (``history``), augmentation (``augment``), evaluation (``evaluate``), batch-norm recalibration (``batchnorm``) and checkpoints
-(``checkpoint``).
+"""Training and judging models: recipes (``recipes``), devices (``devices``), one training step
+(``step``), the loop (``loop``), its record (``history``), augmentation (``augment``), keeping
+freed memory for reuse (``memory``), timing a step (``timing``), evaluation (``evaluate``),
+batch-norm recalibration (``batchnorm``), checkpoints (``checkpoint``) and class probabilities
+of one's own pictures (``classify``).
 """

@@ -75,16 +75,16 @@ def load_checkpoint(path: str | Path, *, model_name: str | None = None) -> Check
     """
     path = Path(path)
     if not path.is_file():
-        raise CheckpointError(f"checkpoint {path} not found: train one with `python -m apparel_lib train --out {path}`")
+        raise CheckpointError(f"checkpoint {path} not found: train one with `apparel train --out {path}`")
     try:
         payload = torch.load(path, map_location="cpu", weights_only=True)
     except (pickle.UnpicklingError, RuntimeError, EOFError, zipfile.BadZipFile, ValueError, OSError) as err:
         raise CheckpointError(f"{path} is not a readable checkpoint ({type(err).__name__}): train again to rewrite it") from None
     if not isinstance(payload, dict) or payload.get("format") != FORMAT:
-        raise CheckpointError(f"{path} is not an apparel_lib checkpoint: train again with `python -m apparel_lib train`")
+        raise CheckpointError(f"{path} is not an apparel_lib checkpoint: train again with `apparel train`")
     saved = payload.get("model_name")
     if not isinstance(saved, str) or saved not in MODELS:
-        raise CheckpointError(f"{path} names no known model ({saved!r}): train again with `python -m apparel_lib train`")
+        raise CheckpointError(f"{path} names no known model ({saved!r}): train again with `apparel train`")
     if model_name is not None and saved != model_name:
         raise CheckpointError(f"{path} holds a {saved!r} model, not {model_name!r}: load it as {saved!r} or use a {model_name!r} checkpoint")
     try:

@@ -10,6 +10,7 @@ from torch import nn
 from torch.nn import functional as F
 
 from ..constants import NUM_CLASSES
+from ..models.modes import in_mode
 
 __all__ = [
     "logits",
@@ -26,8 +27,8 @@ __all__ = [
 
 EVAL_BATCH = 256
 """Pictures per chunk when judging a model. On a 2-core CPU, chunks of 128-256 ran best-cnn's
-inference about twice as fast as chunks of 4,096, whose activations spill out of the caches, and
-gave the same scores: bit-identical there, equal to float32 rounding on every processor (other
+inference faster than chunks of 4,096, whose activations spill out of the caches, and gave the
+same scores: bit-identical there, equal to float32 rounding on every processor (other
 processors sum in another order; tests/test_evaluate.py checks that)."""
 
 
@@ -38,8 +39,8 @@ def _device_of(model: nn.Module) -> torch.device:
 
 def _judged(model: nn.Module, device: torch.device, train_mode: bool) -> nn.Module:
     """The module that computes the scores: on the CPU in evaluation mode, a CNN's channels-last
-    copy. On a 2-core CPU it judged the book's CNNs about twice as fast (max-pooling is slow on
-    channels-first maps). Its scores differ from channels-first ones by float rounding only: at
+    copy. On a 2-core CPU it judged the book's CNNs faster (max-pooling is slow on channels-first
+    maps). Its scores differ from channels-first ones by float rounding only: at
     most 8e-6 over the 45 CNNs the chapters train, on validation and test pictures, and not one
     of their 720,000 predictions changed."""
     if train_mode or device.type != "cpu" or not any(isinstance(m, nn.Conv2d) for m in model.modules()):
@@ -57,16 +58,14 @@ def logits(model: nn.Module, x: torch.Tensor, *, train_mode: bool = False, batch
     norm uses the statistics of ``x`` itself. Either way the model is left exactly as it was
     (mode, running statistics and memory format).
     """
-    was_training = model.training
     saved = {name: b.clone() for name, b in model.named_buffers()} if train_mode else {}
-    model.train(train_mode)
     device = _device_of(model)
     step = max(1, len(x)) if train_mode else batch_size
     try:
-        net = _judged(model, device, train_mode)
-        chunks = [net(x[i : i + step].to(device)).cpu() for i in range(0, len(x), step)]
+        with in_mode(model, train_mode):
+            net = _judged(model, device, train_mode)
+            chunks = [net(x[i : i + step].to(device)).cpu() for i in range(0, len(x), step)]
     finally:
-        model.train(was_training)
         for name, buffer in model.named_buffers():
             if name in saved:
                 buffer.copy_(saved[name])

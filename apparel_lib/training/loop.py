@@ -8,7 +8,6 @@ from typing import Protocol
 
 import torch
 from torch import nn
-from torch.nn import functional as F
 from tqdm.auto import tqdm
 
 from ..data.dataset import make_loader
@@ -20,6 +19,7 @@ from .evaluate import loss_and_accuracy, score_logits
 from .history import History
 from .memory import training_memory
 from .recipes import Recipe
+from .step import train_step
 
 __all__ = ["EpochHook", "make_optimizer", "train"]
 
@@ -100,12 +100,8 @@ def train(
                 xb, yb = xb.to(device), yb.to(device)
                 if augmenting:
                     xb = augment_batch(xb, shift=recipe.augment_shift, flip=recipe.augment_flip, generator=augment_rng)
-                optimizer.zero_grad(set_to_none=True)
-                with torch.autocast(device.type, dtype=torch.bfloat16, enabled=bf16):
-                    out = model(xb.contiguous(memory_format=memory_format))
-                    loss = F.cross_entropy(out.float(), yb, label_smoothing=recipe.label_smoothing)
-                loss.backward()
-                optimizer.step()
+                loss, out = train_step(model, optimizer, xb.contiguous(memory_format=memory_format), yb,
+                                       bf16=bf16, label_smoothing=recipe.label_smoothing)
                 if scheduler is not None:
                     scheduler.step()
                 total_loss += loss.item() * len(yb)

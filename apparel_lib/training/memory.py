@@ -4,7 +4,7 @@ Every training step allocates and frees activations: gigabytes for a full batch,
 megabytes for a mini-batch, hundreds for an evaluation chunk. glibc hands large blocks back to
 the system (``munmap``, or trimming the heap's top) and maps fresh ones for the next step, and
 every page of those is then faulted in again: on a 2-core machine that system time was as large
-as the arithmetic for a full batch, and 72 s of a 175 s mini-batch run of ``best-cnn``. Inside
+as the arithmetic for a full batch, and a large share of a mini-batch run of ``best-cnn``. Inside
 :func:`reuse_freed_memory` large blocks come from the heap and stay there when freed, so the
 next step reuses pages that are already mapped. Nothing computed changes; the price is memory:
 the process keeps up to about twice the activations it needs, so it is only switched on where
@@ -12,8 +12,8 @@ enough memory is free.
 
 Trimming is switched off with -1, not with the largest ``int``: a full batch's activations are
 several gigabytes, so a freed top of the heap exceeded a 2 GB threshold and was still handed
-back. With that threshold a full-batch step of the tutorial's CNN took 1.66 million page faults
-and 5.5 s; with -1 it takes none and 2.3 s (mallopt(3): -1 "disables trimming completely").
+back. With that threshold a full-batch step of the tutorial's CNN still took over a million page
+faults; with -1 it takes none (mallopt(3): -1 "disables trimming completely").
 """
 
 from __future__ import annotations
@@ -23,7 +23,8 @@ import ctypes
 import ctypes.util
 import sys
 from collections.abc import Iterator
-from pathlib import Path
+
+from ..procfs import proc_kilobytes
 
 __all__ = ["available_gb", "reuse_freed_memory", "training_memory"]
 
@@ -35,13 +36,8 @@ _depth = 0  # how many reuse_freed_memory blocks are in effect (only the outermo
 
 def available_gb() -> float | None:
     """Memory the system can still give (MemAvailable, GB), or None where unknown."""
-    try:
-        for line in Path("/proc/meminfo").read_text().splitlines():
-            if line.startswith("MemAvailable:"):
-                return int(line.split()[1]) / 1e6
-    except OSError:
-        pass
-    return None
+    kb = proc_kilobytes("meminfo", "MemAvailable")
+    return None if kb is None else kb / 1e6
 
 
 def _glibc() -> ctypes.CDLL | None:
@@ -87,6 +83,6 @@ def training_memory(on_cpu: bool, full_batch: bool) -> contextlib.AbstractContex
     """What a training run keeps: freed memory on the CPU, with 12 GB free for a full batch, 4 GB otherwise.
 
     Also under torch's transparent huge pages (``THP_MEM_ALLOC_ENABLE=1``): a full-batch step of
-    the tutorial's CNN took about 3.1 s with huge pages alone and 2.3 s with memory kept.
+    the tutorial's CNN was faster with memory kept than with huge pages alone.
     """
     return reuse_freed_memory(on_cpu, min_free_gb=12.0 if full_batch else 4.0)

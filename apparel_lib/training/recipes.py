@@ -87,9 +87,9 @@ ANY_MODEL = "*"
 
 RECIPES: dict[str, dict[str, Recipe]] = {
     # The tutorial's own training, per model.
-    "article": {
-        "article-cnn": Recipe("article", lr=0.07, batch_size=None, epochs=25, eval_in_train_mode=True),
-        "ann": Recipe("article", lr=0.001, batch_size=128, epochs=20),
+    "tutorial": {
+        "tutorial-cnn": Recipe("tutorial", lr=0.07, batch_size=None, epochs=25, eval_in_train_mode=True),
+        "plain": Recipe("tutorial", lr=0.001, batch_size=128, epochs=20),
     },
     # A sound modern default for any model: small shuffled mini-batches and Adam's usual rate.
     "minibatch": {
@@ -127,7 +127,7 @@ def get_recipe(name: str, model_name: str) -> Recipe:
     return recipe
 
 
-DEFAULT_RECIPES: dict[str, str] = {"best-cnn": "best", "speedrun-cnn": "speedrun", "article-cnn": "article"}
+DEFAULT_RECIPES: dict[str, str] = {"best-cnn": "best", "speedrun-cnn": "speedrun", "tutorial-cnn": "tutorial"}
 """The recipe a model is trained with when none is named (``minibatch`` for the others)."""
 
 

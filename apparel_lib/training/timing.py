@@ -12,13 +12,14 @@ from collections.abc import Mapping
 
 import torch
 from torch import nn
-from torch.nn import functional as F
 
+from ..constants import IMAGE_SIZE, NUM_CLASSES
 from ..errors import ApparelError
 from .devices import autocasts_bf16
 from .loop import make_optimizer
 from .memory import training_memory
 from .recipes import Recipe
+from .step import train_step
 
 __all__ = ["step_seconds"]
 
@@ -34,24 +35,20 @@ def step_seconds(
     recipe and the machine's policy say (to time one design both ways). Their weights change:
     pass models built for the purpose."""
     if not models or batch_size < 1 or steps < 1 or rounds < 1:
-        raise ApparelError("step_seconds needs models, and a batch size, steps and rounds of at least 1")
+        raise ApparelError("step_seconds needs models, and a batch size, steps and rounds of at least 1: pass them")
     cpu = torch.device("cpu")
     casts = {name: bf16[name] if bf16 and name in bf16 else autocasts_bf16(recipe, cpu) for name in models}
     layout = torch.channels_last if recipe.channels_last else torch.contiguous_format
     generator = torch.Generator().manual_seed(seed)
-    x = torch.rand(batch_size, 1, 28, 28, generator=generator).contiguous(memory_format=layout)
-    y = torch.randint(0, 10, (batch_size,), generator=generator)
+    x = torch.rand(batch_size, 1, IMAGE_SIZE, IMAGE_SIZE, generator=generator).contiguous(memory_format=layout)
+    y = torch.randint(0, NUM_CLASSES, (batch_size,), generator=generator)
     optimizers = {name: make_optimizer(m.to(cpu, memory_format=layout).train(), recipe) for name, m in models.items()}
 
     def turn(name: str) -> list[float]:
         model, optimizer, times = models[name], optimizers[name], []
         for _ in range(steps):
             start = time.perf_counter()
-            optimizer.zero_grad(set_to_none=True)
-            with torch.autocast("cpu", dtype=torch.bfloat16, enabled=casts[name]):
-                loss = F.cross_entropy(model(x).float(), y)
-            loss.backward()
-            optimizer.step()
+            train_step(model, optimizer, x, y, bf16=casts[name])
             times.append(time.perf_counter() - start)
         return times
 

@@ -7,13 +7,14 @@ import platform
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any, TypeVar
+
+from apparel_lib.procfs import PROC, proc_field, proc_kilobytes
 
 __all__ = ["Sample", "measure", "machine"]
 
 T = TypeVar("T")
-_STATUS, _CLEAR = Path("/proc/self/status"), Path("/proc/self/clear_refs")
+_CLEAR = PROC / "self" / "clear_refs"
 
 
 @dataclass(frozen=True)
@@ -25,13 +26,8 @@ class Sample:
 
 
 def _peak_gb() -> float | None:
-    try:
-        for line in _STATUS.read_text().splitlines():
-            if line.startswith("VmHWM:"):
-                return int(line.split()[1]) / 1e6
-    except OSError:
-        pass
-    return None
+    kb = proc_kilobytes("self/status", "VmHWM")
+    return None if kb is None else kb / 1e6
 
 
 def _reset_peak() -> bool:
@@ -55,16 +51,8 @@ def machine() -> dict[str, Any]:
     """Cores, threads, torch version and device: what a benchmark's figures depend on."""
     import torch
 
-    cpu = platform.processor() or platform.machine()
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
     return {
-        "cpu": cpu,
+        "cpu": proc_field("cpuinfo", "model name") or platform.processor() or platform.machine(),
         "cores": os.cpu_count(),
         "torch_threads": torch.get_num_threads(),
         "torch": torch.__version__,

@@ -1,0 +1,27 @@
+"""One training step: forward, loss, backward, optimiser step. The loop, the step timing and the
+benchmark all train through it, so they compute alike."""
+
+from __future__ import annotations
+
+import torch
+from torch import nn
+from torch.nn import functional as F
+
+__all__ = ["train_step"]
+
+
+def train_step(
+    model: nn.Module, optimizer: torch.optim.Optimizer, x: torch.Tensor, y: torch.Tensor, *,
+    bf16: bool = False, label_smoothing: float = 0.0,
+) -> tuple[torch.Tensor, torch.Tensor]:
+    """One step on the batch ``x`` with labels ``y`` (both already on the model's device and in
+    its memory format): the gradients are cleared, the loss (cross-entropy, in float32) computed
+    under bfloat16 autocast where ``bf16``, and the optimiser steps once. Returns the loss and the
+    model's output, for the caller's running totals."""
+    optimizer.zero_grad(set_to_none=True)
+    with torch.autocast(x.device.type, dtype=torch.bfloat16, enabled=bf16):
+        out = model(x)
+        loss = F.cross_entropy(out.float(), y, label_smoothing=label_smoothing)
+    loss.backward()
+    optimizer.step()
+    return loss, out

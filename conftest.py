@@ -67,7 +67,7 @@ def pytest_runtest_setup(item: pytest.Item) -> Iterator[None]:
 # needs 8 GB at its peak and must not run twice at once. Every test file is a group, so a session
 # fixture is built once per file at most (the book build: once for both files that use it).
 CHAPTER_GROUPS = {"03": "full-batch", "04": "full-batch", "05": "grid", "06": "grid",
-                  "07": "best-cnn", "08": "best-cnn", "09": "best-cnn", "10": "best-cnn"}
+                  "07": "best-cnn", "08": "best-cnn", "09": "best-cnn", "10": "best-cnn", "11": "best-cnn"}
 FILE_GROUPS = {"test_book": "built-book", "test_browser": "built-book"}
 # The longest groups start first, so neither worker is left with one at the end.
 FIRST = ("best-cnn", "full-batch", "grid", "built-book")

@@ -9,8 +9,8 @@ experiments -> figures -> cli)::
     constants, errors, extras, files, seeding, interrupts   shared facts and helpers
     data/        idx, sources, dataset, variants, picture
     practice/    ids, layout, submission
-    models/      registry, networks, convnet, anatomy, attribution
-    training/    recipes, devices, history, augment, loop, timing, evaluate, batchnorm, checkpoint, classify
+    models/      registry, networks, convnet, speedrun, modes, anatomy, attribution
+    training/    recipes, devices, history, augment, step, loop, timing, flops, precision, evaluate, batchnorm, checkpoint, classify
     experiments/ spec, runner, store, analysis, ablation, defaults, search_space, objective,
                  study_storage, study_report, sweep
     figures/     spatial, plots, widgets, inside
@@ -98,6 +98,7 @@ _EXPORTS: dict[str, str] = {
     "History": "training.history",
     "train": "training.loop",
     "step_seconds": "training.timing",
+    "phase_seconds": "training.timing",
     "RunFlops": "training.flops",
     "run_flops": "training.flops",
     "step_flops": "training.flops",
@@ -160,6 +161,7 @@ _EXPORTS: dict[str, str] = {
     "confusion_heatmap": "figures.plots",
     "per_class_bars": "figures.plots",
     "top_k_gallery": "figures.plots",
+    "cost_frontier": "figures.plots",
     "bars_with_spread": "figures.plots",
     "flatten_explorer": "figures.widgets",
     "feature_map_explorer": "figures.widgets",

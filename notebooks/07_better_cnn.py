@@ -155,9 +155,12 @@ get_recipe("best", "best-cnn")
 # Intel Xeons and AMD EPYCs with AMX or AVX512-BF16, and GPUs) do these products faster.
 # On a laptop without it, emulated bfloat16 would be *slower*, so the library checks and
 # falls back to float32 there: training then takes longer and the last digits of the
-# results differ. Setting the environment variable `APPAREL_BF16=off` makes it fall
-# back on any processor, so that a machine with native bfloat16 computes what one
-# without it computes. **Channels-last** stores each pixel's channels next to each
+# results differ. Native is not always faster either, so where it is native the library
+# times one training step both ways, once per machine, and keeps bfloat16 only where it
+# is clearly faster (chapter 11 shows the verdict). Setting the environment variable
+# `APPAREL_BF16=off` makes it fall back on any processor, so that a machine with native
+# bfloat16 computes what one without it computes; `APPAREL_BF16=on` uses it wherever it
+# is native. **Channels-last** stores each pixel's channels next to each
 # other, the layout CPU convolution kernels prefer. Does training here use bfloat16
 # autocast?
 

@@ -98,3 +98,12 @@ def test_quick_book_part_times_a_chapter_under_nbval(tmp_path):
     whole, *chapters = report.rows
     assert whole.part == "book" and whole.seconds > 0 and "passed" in whole.note, whole.note
     assert [r.what.split()[0] for r in chapters] == ["02_flattening"] and chapters[0].seconds > 0
+
+
+@pytest.mark.slow
+def test_quick_speedrun_part_reports_seconds_flops_and_bfloat16(private_cache):
+    rows = run_bench(["speedrun"], quick=True).rows
+    best, fast, bf16 = rows
+    assert best.seconds > 0 and fast.seconds > 0 and fast.their_seconds == best.seconds
+    assert "TFLOPs" in best.note and "fewer than best-cnn" in fast.note and "mean test" in fast.note
+    assert "bfloat16 step" in bf16.note and bf16.passed_extra is True

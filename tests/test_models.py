@@ -8,7 +8,7 @@ from apparel_lib.models.registry import MODELS, build_model, count_parameters, m
 
 
 def test_registry_names():
-    assert set(MODELS) == {"linear", "plain", "tutorial-cnn", "cnn", "best-cnn"}
+    assert set(MODELS) == {"linear", "plain", "tutorial-cnn", "cnn", "best-cnn", "speedrun-cnn"}
 
 
 @pytest.mark.parametrize("name", ["linear", "plain", "tutorial-cnn", "cnn", "best-cnn"])
@@ -215,3 +215,20 @@ def test_a_checkpoint_keeps_the_exercise_options(tmp_path):
     assert loaded.options == model.options and str(loaded) == str(model)
     x = torch.rand(2, 1, 28, 28)
     assert torch.equal(loaded.eval()(x), model.eval()(x))
+
+
+def test_speedrun_cnn_judges_a_picture_with_its_mirror_image():
+    model = build_model("speedrun-cnn", seed=0)
+    x = torch.rand(4, 1, 28, 28, generator=torch.Generator().manual_seed(0))
+    model.eval()
+    with torch.no_grad():
+        both = model(x)
+        assert torch.allclose(both, model(x.flip(-1)), atol=1e-6)  # the two views' consensus is mirror-blind
+        model.test_flip = False
+        one, mirrored = model(x), model(x.flip(-1))
+    expected = ((one.softmax(1) + mirrored.softmax(1)) / 2).log()
+    assert torch.allclose(both, expected, atol=1e-5)
+    assert torch.allclose(both.exp().sum(1), torch.ones(4), atol=1e-5)  # log-probabilities
+    model.train()
+    assert model(x).shape == (4, 10)  # training sees one view
+    assert count_parameters(model) < count_parameters(build_model("best-cnn"))

@@ -135,3 +135,14 @@ def test_step_seconds_times_each_model_in_turns():
     assert small.features[0].weight.is_contiguous()  # the layout is handed back plain
     with pytest.raises(ApparelError, match="at least 1"):
         step_seconds({}, recipe)
+
+
+def test_phase_seconds_splits_an_epoch_into_its_phases(tiny):
+    from apparel_lib.training.timing import PHASES, phase_seconds
+
+    model = build_model("cnn", stages="4|8")
+    recipe = get_recipe("best", "cnn").replace(batch_size=50)
+    phases = phase_seconds(model, tiny, recipe, steps=3)
+    assert list(phases) == list(PHASES) and all(s > 0 for s in phases.values())
+    with pytest.raises(ApparelError, match="steps"):
+        phase_seconds(model, tiny, recipe, steps=0)

@@ -35,6 +35,7 @@ __all__ = [
     "confusion_heatmap",
     "per_class_bars",
     "top_k_gallery",
+    "cost_frontier",
 ]
 
 
@@ -332,4 +333,25 @@ def top_k_gallery(
         ax_bar.invert_yaxis()
         ax_bar.set_xlim(0, 1)
         ax_bar.tick_params(axis="x", labelsize=6)
+    return fig
+
+
+def cost_frontier(records: pd.DataFrame, *, cost: str = "tflops", accuracy: str = "val_acc", label: str = "name",
+                  xlabel: str = "training arithmetic (TFLOPs)") -> Figure:
+    """Accuracy against a cost (FLOPs or seconds), one labelled point per attempt, with the
+    frontier: the attempts that no cheaper attempt beats, joined by a line."""
+    if records.empty:
+        raise ApparelError("cost_frontier needs at least one attempt: pass a table with rows")
+    fig = Figure(figsize=(8, 4.2), layout="constrained")
+    ax = fig.subplots()
+    ordered = records.sort_values(cost)
+    best = ordered[accuracy].cummax()
+    frontier = ordered[ordered[accuracy] >= best]
+    ax.plot(frontier[cost], 100 * frontier[accuracy], color="tab:blue", linewidth=1, zorder=1)
+    ax.scatter(ordered[cost], 100 * ordered[accuracy], color="tab:blue", zorder=2)
+    for _, row in ordered.iterrows():
+        ax.annotate(str(row[label]), (row[cost], 100 * row[accuracy]), textcoords="offset points", xytext=(5, 4), fontsize=8)
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel("validation accuracy (%)")
+    ax.grid(alpha=0.3)
     return fig

@@ -1,5 +1,5 @@
 """The book's networks (``networks``: linear, plain, the tutorial's CNN; ``convnet``: CNNs built
-from a stage description, and chapter 7's best CNN), the registry that builds them by name
+from a stage description, and chapter 7's best CNN; ``speedrun``: chapter 11's faster CNN), the registry that builds them by name
 (``registry``), running a model in a chosen mode and then as it was (``modes``), and tools to
 look inside a network (``anatomy``) and at which pixels mattered (``attribution``).
 

@@ -9,19 +9,30 @@ from __future__ import annotations
 import statistics
 import time
 from collections.abc import Mapping
+from typing import Protocol
 
 import torch
 from torch import nn
 
 from ..constants import IMAGE_SIZE, NUM_CLASSES
 from ..errors import ApparelError
+from ..data.dataset import make_loader
+from .augment import augment_batch
 from .devices import autocasts_bf16
 from .loop import make_optimizer
 from .memory import training_memory
 from .recipes import Recipe
 from .step import train_step
 
-__all__ = ["step_seconds"]
+
+class _TrainSplit(Protocol):
+    x_train: torch.Tensor
+    y_train: torch.Tensor
+
+__all__ = ["PHASES", "step_seconds", "phase_seconds"]
+
+PHASES: tuple[str, ...] = ("data", "forward", "backward", "optimiser")
+"""The phases of a training step that :func:`phase_seconds` times."""
 
 
 def step_seconds(
@@ -62,3 +73,37 @@ def step_seconds(
     for model in models.values():
         model.to(memory_format=torch.contiguous_format)
     return {name: statistics.median(t) for name, t in times.items()}
+
+
+def phase_seconds(model: nn.Module, splits: _TrainSplit, recipe: Recipe, *, steps: int = 20, seed: int = 0) -> dict[str, float]:
+    """Seconds per epoch that training ``model`` with ``recipe`` on the CPU spends in each of
+    :data:`PHASES`: fetching and augmenting a batch, the forward pass with the loss, the
+    backward pass and the optimiser's step. The medians of ``steps`` real steps (after two to
+    warm up), times the recipe's steps per epoch; the model's weights change."""
+    if steps < 1:
+        raise ApparelError(f"steps must be at least 1, not {steps!r}")
+    cpu = torch.device("cpu")
+    layout = torch.channels_last if recipe.channels_last else torch.contiguous_format
+    model.to(cpu, memory_format=layout).train()
+    optimizer, bf16 = make_optimizer(model, recipe), autocasts_bf16(recipe, cpu)
+    loader = make_loader(splits.x_train, splits.y_train, batch_size=recipe.batch_size, shuffle=recipe.batch_size is not None, seed=seed)
+    generator = torch.Generator().manual_seed(seed + 1)
+    batches, times = iter(loader), {phase: [] for phase in PHASES}
+    with training_memory(on_cpu=True, full_batch=recipe.batch_size is None):
+        for i in range(steps + 2):
+            start = time.perf_counter()
+            try:
+                xb, yb = next(batches)
+            except StopIteration:
+                batches = iter(loader)
+                xb, yb = next(batches)
+            if recipe.augment_shift or recipe.augment_flip:
+                xb = augment_batch(xb, shift=recipe.augment_shift, flip=recipe.augment_flip, generator=generator)
+            marks = [start, time.perf_counter()]
+            train_step(model, optimizer, xb.contiguous(memory_format=layout), yb, bf16=bf16,
+                       label_smoothing=recipe.label_smoothing, marks=marks)
+            if i >= 2:
+                for phase, begin, end in zip(PHASES, marks, marks[1:]):
+                    times[phase].append(end - begin)
+    model.to(memory_format=torch.contiguous_format)
+    return {phase: statistics.median(t) * len(loader) for phase, t in times.items()}

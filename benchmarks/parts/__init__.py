@@ -10,6 +10,7 @@ from collections.abc import Callable
 from ..report import Row
 from .book import part_book
 from .layout import part_layout
+from .speedrun import part_speedrun
 from .throughput import part_throughput
 from .time93 import part_time93
 from .tutorial import part_tutorial
@@ -23,6 +24,7 @@ PARTS: dict[str, Part] = {
     "layout": part_layout,
     "tutorial": part_tutorial,
     "time93": part_time93,
+    "speedrun": part_speedrun,
     "throughput": part_throughput,
     "book": part_book,
 }

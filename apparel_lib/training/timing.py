@@ -15,8 +15,8 @@ import torch
 from torch import nn
 
 from ..constants import IMAGE_SIZE, NUM_CLASSES
-from ..errors import ApparelError
 from ..data.dataset import make_loader
+from ..errors import ApparelError
 from .augment import augment_batch
 from .devices import autocasts_bf16
 from .loop import make_optimizer

@@ -1,0 +1,26 @@
+"""The speedrun's record matches the attempts that make it, and the speedrun model is cheaper."""
+
+import json
+from pathlib import Path
+
+from apparel_lib.experiments.spec import run_spec
+from apparel_lib.models.registry import build_model
+from apparel_lib.training.flops import step_flops
+from benchmarks.speedrun_attempts import ATTEMPTS, OUT
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_the_shipped_record_is_made_by_the_attempts_as_written():
+    record = json.loads(OUT.read_text())
+    assert OUT.is_relative_to(ROOT / "notebooks")  # where chapter 11 (and the staged book) reads it
+    assert record["made_by"] == "python -m benchmarks.speedrun_attempts" and record["commit"] and record["machine"]["cpu"]
+    assert [a["name"] for a in record["attempts"]] == [a.name for a in ATTEMPTS]
+    for attempt, entry in zip(ATTEMPTS, record["attempts"]):
+        spec = run_spec(attempt.model, attempt.recipe, options=attempt.options, **attempt.changes)
+        assert entry["spec"] == json.loads(json.dumps(spec.to_dict())), f"{attempt.name}: the record is stale, rerun the script"
+        assert 0.8 < entry["val_acc"] < 1 and entry["tflops"] > 0 and entry["seconds"] > 0
+
+
+def test_the_speedrun_model_does_a_fraction_of_best_cnns_arithmetic():
+    assert step_flops(build_model("speedrun-cnn")) < 0.5 * step_flops(build_model("best-cnn"))

@@ -52,8 +52,8 @@ def browser():
 class Watched:
     """A page whose console errors and failed or outside requests are recorded."""
 
-    def __init__(self, browser, *, allow: re.Pattern[str]) -> None:
-        self.page = browser.new_page(viewport={"width": 1280, "height": 900})
+    def __init__(self, browser, *, allow: re.Pattern[str], viewport: dict[str, int] | None = None) -> None:
+        self.page = browser.new_page(viewport=viewport or {"width": 1280, "height": 900})
         self.errors: list[str] = []
         self.failed: list[str] = []
         self.page.on("console", lambda m: m.type == "error" and self.errors.append(m.text))
@@ -104,8 +104,8 @@ def check_explorer_responds(page, data) -> None:
 FILE_ONLY = re.compile(r"^(file:|data:|blob:|about:)")
 
 
-def open_book_page(browser, html: Path, page: str) -> Watched:
-    w = Watched(browser, allow=FILE_ONLY)
+def open_book_page(browser, html: Path, page: str, viewport: dict[str, int] | None = None) -> Watched:
+    w = Watched(browser, allow=FILE_ONLY, viewport=viewport)
     w.page.goto((html / page).as_uri(), wait_until="load")
     w.page.wait_for_load_state("networkidle")
     return w
@@ -213,6 +213,64 @@ def test_an_overflowing_block_is_caught(browser, built_book):
                     " p.style.fontSize = '20px'; p.textContent = 'x'.repeat(88); }")
     assert any("wider than its box" in p for p in overflowing_blocks(w.page))
     w.close()
+
+
+# --- on a phone (390x844) and a laptop (1280x900) -------------------------------------------------
+
+SIZES = {"phone": {"width": 390, "height": 844}, "laptop": {"width": 1280, "height": 900}}
+
+
+def sidebar_shown(page) -> bool:
+    """Whether the chapter list (primary sidebar) is on screen, in the page or as a drawer."""
+    return page.evaluate("""() => [...document.querySelectorAll('.bd-sidebar-primary')].some(s => {
+        const r = s.getBoundingClientRect(), cs = getComputedStyle(s);
+        return cs.display !== 'none' && cs.visibility !== 'hidden' && r.width > 50 && r.right > 50 && r.left < innerWidth; })""")
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_the_sidebar_toggle_opens_and_closes_the_chapter_list(browser, built_book, size):
+    w = open_book_page(browser, built_book, f"notebooks/{EXPLORER_CHAPTER}.html", SIZES[size])
+    toggle = w.page.locator(".primary-toggle").filter(visible=True)
+    assert toggle.count() == 1, f"{size}: {toggle.count()} visible sidebar toggles"
+    before = sidebar_shown(w.page)
+    toggle.first.click()
+    w.page.wait_for_timeout(500)
+    after = sidebar_shown(w.page)
+    w.page.screenshot(path=SCREENSHOTS / f"book-sidebar-{size}.png")
+    if size == "phone":  # the drawer closes with Escape
+        w.page.keyboard.press("Escape")
+    else:
+        toggle.first.click()
+    w.page.wait_for_timeout(500)
+    again = sidebar_shown(w.page)
+    assert not w.errors, w.errors
+    w.close()
+    assert after != before, f"{size}: the sidebar toggle did not change the sidebar (shown: {before})"
+    assert again == before, f"{size}: the sidebar did not go back (shown: {again}, was {before})"
+
+
+EXPLORER_FIT_JS = """() => {
+  const row = document.querySelector('.cell_output .widget-hbox');
+  const track = document.querySelector('.cell_output .widget-slider .noUi-target');
+  const controls = [...row.children].map(c => c.getBoundingClientRect());
+  return {track: track.getBoundingClientRect().width, right: Math.max(...controls.map(r => r.right)),
+          left: Math.min(...controls.map(r => r.left)), screen: innerWidth,
+          page: document.scrollingElement.scrollWidth}; }"""
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_the_explorer_fits_and_works(browser, built_book, data, size):
+    """The explorer's controls fit the screen, its slider has a track to drag, and it responds."""
+    w = open_book_page(browser, built_book, f"notebooks/{EXPLORER_CHAPTER}.html", SIZES[size])
+    w.page.locator(".widget-slider").first.wait_for(state="visible", timeout=30_000)
+    w.page.locator(".widget-slider").first.scroll_into_view_if_needed()
+    fit = w.page.evaluate(EXPLORER_FIT_JS)
+    w.page.screenshot(path=SCREENSHOTS / f"book-{EXPLORER_CHAPTER}-explorer-{size}.png")
+    check_explorer_responds(w.page, data)
+    w.close()
+    assert fit["track"] >= 100, f"{size}: the slider's track is {fit['track']:.0f} px wide"
+    assert fit["left"] >= 0 and fit["right"] <= fit["screen"], f"{size}: the controls do not fit the screen: {fit}"
+    assert fit["page"] <= fit["screen"], f"{size}: the page scrolls sideways: {fit}"
 
 
 def test_navigation_reaches_every_chapter(browser, built_book):

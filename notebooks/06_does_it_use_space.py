@@ -126,12 +126,14 @@ assert abs(mean["plain network"]) < noise["plain network"], \
     "plain network: the change on shuffled pixels exceeds its seed spread"
 assert mean["CNN"] > 5 * max(noise["CNN"], sd["CNN"]), \
     "CNN: the drop is not many (5) times its seed spread"
-glue("perm_plain_drop", float(mean["plain network"]), display=False)
-glue("perm_cnn_drop", float(mean["CNN"]), display=False)
+perm_plain_drop = float(mean["plain network"])
+glue("perm_plain_drop", perm_plain_drop, display=False)
+perm_cnn_drop = float(mean["CNN"])
+glue("perm_cnn_drop", perm_cnn_drop, display=False)
 glue("perm_plain_sd", float(sd["plain network"]), display=False)
-glue("perm_cnn_sd", float(sd["CNN"]), display=False)
-glue("perm_plain_noise", float(noise["plain network"]), display=False)
-glue("perm_cnn_noise", float(noise["CNN"]), display=False)
+perm_cnn_sd = float(sd["CNN"])
+perm_plain_noise = float(noise["plain network"])
+perm_cnn_noise = float(noise["CNN"])
 
 # %% tags=["remove-cell", "nbval-tolerance=0.018"]
 means = table.set_index(["network", "pixels"])["val_acc"]
@@ -142,12 +144,12 @@ for (network, pixels), value in means.items():
 
 # %% [markdown]
 # On the validation set, over three seeds, the plain network changes by
-# {glue:text}`perm_plain_drop:.2f` points and the CNN loses
-# {glue:text}`perm_cnn_drop:.2f` points (seed by seed, its drop varies by
-# {glue:text}`perm_cnn_sd:.2f`). Set these against how far a network's accuracy moves
+# {eval}`f"{perm_plain_drop:.2f}"` points and the CNN loses
+# {eval}`f"{perm_cnn_drop:.2f}"` points (seed by seed, its drop varies by
+# {eval}`f"{perm_cnn_sd:.2f}"`). Set these against how far a network's accuracy moves
 # from one seed to another anyway (`val_sd` in the first table): up to
-# {glue:text}`perm_plain_noise:.2f` points for the plain network and
-# {glue:text}`perm_cnn_noise:.2f` for the CNN. The plain network's change is within its
+# {eval}`f"{perm_plain_noise:.2f}"` points for the plain network and
+# {eval}`f"{perm_cnn_noise:.2f}"` for the CNN. The plain network's change is within its
 # seed noise; the CNN's drop is many times larger than its own.
 #
 # ## Why the plain network does not care
@@ -312,12 +314,12 @@ cnn_test_drop = test["CNN", "original"] - test["CNN", "shuffled"]
 test_noise = table.groupby("network")["test_sd"].max()
 assert abs(plain_test_drop) < test_noise["plain network"], "test: plain network moves"
 assert cnn_test_drop > 5 * test_noise["CNN"], "test: CNN drop not many times its spread"
-glue("perm_plain_test_drop", float(100 * plain_test_drop), display=False)
-glue("perm_cnn_test_drop", float(100 * cnn_test_drop), display=False)
+perm_plain_test_drop = float(100 * plain_test_drop)
+perm_cnn_test_drop = float(100 * cnn_test_drop)
 
 # %% [markdown]
-# On the test set the plain network changes by {glue:text}`perm_plain_test_drop:.2f`
-# points and the CNN drops by {glue:text}`perm_cnn_test_drop:.2f`: the same picture as
+# On the test set the plain network changes by {eval}`f"{perm_plain_test_drop:.2f}"`
+# points and the CNN drops by {eval}`f"{perm_cnn_test_drop:.2f}"`: the same picture as
 # on validation.
 #
 # ## Exercises

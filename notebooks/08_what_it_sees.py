@@ -42,7 +42,7 @@ x_val, y_val = splits.x_val, splits.y_val
 val_pred = predict(model, x_val)
 print(result.spec.describe())
 print(f"validation accuracy {result.val_acc:.4f}, {result.parameters:,} parameters")
-glue("ch8_val_acc", result.val_acc, display=False)
+ch8_val_acc = result.val_acc
 
 # %% tags=["remove-cell"]
 # Tolerance of the cell above: best-cnn is one seed, so 3 sd of its two seeds (94.05 and
@@ -54,7 +54,7 @@ assert result.val_acc > 0.9, "best-cnn does not get most pictures right"
 
 # %% [markdown]
 # That is the model chapter 7 trained, read back from the store. It gets
-# {glue:text}`ch8_val_acc:.1%` of the validation pictures right. Its layers are printed
+# {eval}`f"{ch8_val_acc:.1%}"` of the validation pictures right. Its layers are printed
 # below: four convolutions, each followed by {term}`batch normalization` and a
 # {term}`ReLU`. The first, the third and the fourth are halved by {term}`max pooling`
 # in between, right after the convolution (chapter 7 explains why there).
@@ -85,15 +85,14 @@ balance = np.abs(kernels.sum(axis=(1, 2))) / np.abs(kernels).sum(axis=(1, 2))
 edge_like = int((balance < 0.3).sum())
 print(f"{edge_like} of {len(kernels)} kernels have weights that nearly cancel "
       f"(|sum| < 0.3 x sum of |weights|)")
-glue("edge_kernels", edge_like, display=False)
-glue("all_kernels", len(kernels), display=False)
+all_kernels = len(kernels)
 
 # %% tags=["remove-cell"]
 # The claim (and the summary's): most first-layer kernels are edge detectors.
 assert edge_like > len(kernels) / 2, f"only {edge_like} kernels are edge-like, not most"
 
 # %% [markdown]
-# {glue:text}`edge_kernels` of the {glue:text}`all_kernels` kernels are of this
+# {eval}`edge_like` of the {eval}`all_kernels` kernels are of this
 # edge-detecting kind; the others respond to brightness itself (mostly positive or
 # mostly negative weights), so the next layer learns where the garment is as well as
 # where its outlines run.
@@ -181,14 +180,14 @@ fields
 centre = {label: maps[name].shape[-1] // 2 for label, name in layers.items()}
 boxes = {label: receptive_box(model, name, centre[label], centre[label])
          for label, name in layers.items()}
-glue("field_last", int(fields["receptive field"].iloc[-1]), display=False)
+field_last = int(fields["receptive field"].iloc[-1])
 receptive_field_figure(pictures[first, 0].numpy(), boxes)
 
 # %% [markdown]
 # The orange squares are the pixels the unit in the middle of each layer's maps depends
 # on. A first-layer unit sees a 3×3 patch, enough for an edge, and after pooling a value
 # of `conv 1`'s maps sees 4×4; a value of `conv 4`'s maps sees
-# {glue:text}`field_last`×{glue:text}`field_last` pixels, most of the 28×28 picture —
+# {eval}`field_last`×{eval}`field_last` pixels, most of the 28×28 picture —
 # enough to tell a sole from a heel. (Near the border part of a unit's field lies on the
 # zero padding, so its box on the picture is smaller.) The receptive field is an upper
 # bound: the pixels near its centre usually count far more than those at its edges.
@@ -293,7 +292,7 @@ attribution_figure(
 # %% tags=["remove-cell", "nbval-ignore-output"]
 mistakes = [f"{CLASSES[int(t)]} taken for {CLASSES[int(c)]}"
             for t, c in zip(truth, chose)]
-glue("ch8_mistakes", ", ".join(mistakes[:-1]) + " and " + mistakes[-1], display=False)
+ch8_mistakes = ", ".join(mistakes[:-1]) + " and " + mistakes[-1]
 
 # %% tags=["remove-cell"]
 # The claim: each mistake is between look-alikes (tops and dresses, or footwear).
@@ -304,7 +303,7 @@ assert all(alike), f"a mistake between classes that do not look alike: {mistakes
 
 # %% [markdown]
 # Each title gives the true class and, after the arrow, the network's choice; here, in
-# order: {glue:text}`ch8_mistakes`. These are the first three mistakes in the
+# order: {eval}`ch8_mistakes`. These are the first three mistakes in the
 # validation split, not chosen for effect (which pictures they are changes with each
 # training of `best-cnn`). All three fall between classes that share a silhouette, as
 # chapter 7's confusion matrix showed. The occlusion maps for the chosen class show what

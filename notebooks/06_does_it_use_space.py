@@ -97,7 +97,7 @@ table["pixels"] = table["data"].map(
 table[["network", "pixels", "parameters", "seeds", "val_acc", "val_sd"]].round(4)
 
 # %%
-bars_with_spread(table, group="network", bar="pixels", ylim=(0.75, 0.9))
+bars_with_spread(table, group="network", bar="pixels")
 
 # %% [markdown]
 # The bars are the mean validation accuracy over three seeds; the error bars are the

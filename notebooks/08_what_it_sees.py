@@ -178,7 +178,7 @@ fields
 
 # %%
 centre = {label: maps[name].shape[-1] // 2 for label, name in layers.items()}
-boxes = {label: receptive_box(model, name, centre[label], centre[label])
+boxes = {label: receptive_box(model, name, centre[label], centre[label], clip=False)
          for label, name in layers.items()}
 field_last = int(fields["receptive field"].iloc[-1])
 receptive_field_figure(pictures[first, 0].numpy(), boxes)

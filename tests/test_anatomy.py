@@ -47,6 +47,10 @@ def test_receptive_fields_of_best_cnn_with_padding():
     assert receptive_box(model, "features.0", 5, 7) == (4, 6, 7, 9)
     # the middle unit of the last conv (7x7 map) sees 22x22 pixels centred on the picture's middle
     assert receptive_box(model, "features.11", 3, 3) == (3, 3, 25, 25)
+    # the middle unit after the last pool (3x3 maps) sees all 26x26 of its field, one row and
+    # column of it on the padding: 25x25 pixels of the picture
+    assert receptive_box(model, "features.12", 1, 1, clip=False) == (-1, -1, 25, 25)
+    assert receptive_box(model, "features.12", 1, 1) == (0, 0, 25, 25)
     # batch norm and ReLU see what the layer before them sees: here the pool after the first conv
     assert receptive_box(model, "features.2", 1, 1) == receptive_box(model, "features.3", 1, 1) == (1, 1, 5, 5)
     assert receptive_box(model, "features.1", 1, 1) == (1, 1, 5, 5)

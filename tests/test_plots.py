@@ -96,6 +96,8 @@ def test_bars_with_spread_and_accuracy_vs_shift():
     fig = plots.bars_with_spread(table, group="model", bar="data")
     heights = [p.get_height() for p in fig.axes[0].patches]
     assert heights == pytest.approx([0.8, 0.85, 0.79, 0.7])
+    low, high = fig.axes[0].get_ylim()
+    assert low == 0 and high > 0.85 + 0.03, "the bars must start at 0, with room for their labels"
     curves = {"plain": pd.Series([0.9, 0.5], index=[0, 1]), "cnn": pd.Series([0.9, 0.8], index=[0, 1])}
     ax = plots.accuracy_vs_shift(curves).axes[0]
     assert [list(line.get_ydata()) for line in ax.lines] == [[0.9, 0.5], [0.9, 0.8]]
@@ -128,3 +130,26 @@ def test_top_k_gallery_marks_the_true_class_green():
     green, red = (0.17254901960784313, 0.6274509803921569, 0.17254901960784313), (0.8392156862745098, 0.15294117647058825, 0.1568627450980392)
     assert colours[0][0] == green and colours[1][0] == red and colours[1][1] == green
     assert [lbl.get_text() for lbl in bars[0].get_yticklabels()][0] == "Pullover"
+
+
+def test_attribution_maps_share_one_colour_bar_from_minus_one_to_one():
+    from apparel_lib.figures.inside import attribution_figure
+
+    images = np.zeros((2, 28, 28))
+    maps = {"occlusion": np.stack([np.full((28, 28), 5.0), np.linspace(-2, 1, 784).reshape(28, 28)]),
+            "gradients": np.full((2, 28, 28), -0.1)}
+    fig = attribution_figure(images, maps, ["a", "b"])
+    bars = [ax for ax in fig.axes if ax.get_label() == "<colorbar>"]
+    assert len(bars) == 1
+    assert bars[0].get_ylim() == pytest.approx((-1, 1))
+    shown = [im.get_array() for ax in fig.axes for im in ax.images if im.get_cmap().name == "RdBu_r"]
+    assert len(shown) == 4 and all(np.abs(a).max() == pytest.approx(1.0) for a in shown)
+
+
+def test_receptive_field_box_over_the_edge_is_titled_with_its_full_size():
+    from apparel_lib.figures.inside import receptive_field_figure
+
+    fig = receptive_field_figure(np.zeros((28, 28)), {"conv 4": (-1, -1, 25, 25)})
+    ax = fig.axes[0]
+    assert ax.get_title().endswith("26x26 pixels")
+    assert ax.get_xlim() == (-0.5, 27.5) and ax.get_ylim() == (27.5, -0.5)

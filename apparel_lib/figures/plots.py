@@ -232,10 +232,10 @@ def bars_with_spread(
     bar: str,
     y: str = "val_acc",
     spread: str = "val_sd",
-    ylim: tuple[float, float] | None = None,
 ) -> Figure:
     """Grouped bars of the mean ``y`` with error bars of ``spread`` (one group per value of
-    ``group``, one bar per value of ``bar``), each labelled with its mean."""
+    ``group``, one bar per value of ``bar``), each labelled with its mean. The bars start at 0,
+    so their heights compare as the values do (the labels carry the small differences)."""
     groups = list(dict.fromkeys(table[group]))
     bars = list(dict.fromkeys(table[bar]))
     fig = Figure(figsize=(7, 3.6), layout="constrained")
@@ -248,9 +248,9 @@ def bars_with_spread(
         ax.bar_label(drawn, labels=[f"{v:.1%}" for v in rows[y]], fontsize=8, padding=2)
     ax.set_xticks(np.arange(len(groups)), groups)
     ax.set_ylabel("validation accuracy" if y.startswith("val") else y)
-    if ylim is not None:
-        ax.set_ylim(*ylim)
-    ax.legend(loc="lower right")
+    ax.margins(y=0.12)  # room for the labels above the bars
+    ax.set_ylim(bottom=0)
+    ax.legend(loc="lower center", bbox_to_anchor=(0.5, 1.0), ncols=len(bars), frameon=False, fontsize=8)
     return fig
 
 

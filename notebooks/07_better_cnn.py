@@ -379,7 +379,7 @@ classes_better = int((per_class["gain"] > 0).sum())
 # %%
 wrong = np.flatnonzero(val_pred != y_val)[:12]
 images = splits.x_val[wrong].squeeze(1).numpy()
-top_k_gallery(images, y_val[wrong], val_probs[wrong], k=3, ncols=4)
+top_k_gallery(images, y_val[wrong], val_probs[wrong], k=3, ncols=3)
 
 # %% tags=["nbval-ignore-output"]
 ranks = (-val_probs[wrong]).argsort(1).argsort(1)[np.arange(len(wrong)), y_val[wrong]]

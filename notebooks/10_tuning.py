@@ -32,8 +32,8 @@ import pandas as pd
 from myst_nb import glue
 from optuna.visualization import matplotlib as oplot
 
-from apparel_lib import (SearchSpace, get_or_run, open_study, run_spec, run_study,
-                         trial_table)
+from apparel_lib import (SearchSpace, get_or_run, open_study, readable_ticks, run_spec,
+                         run_study, trial_table)
 
 started = time.perf_counter()
 optuna.logging.set_verbosity(optuna.logging.WARNING)  # no line per trial on stderr
@@ -130,7 +130,7 @@ assert best.value - trials["val_acc"].min() > 0.2, "the trials are too close to 
 # Each dot is a trial's validation accuracy; the line is the best so far.
 
 # %%
-oplot.plot_optimization_history(study)
+readable_ticks(oplot.plot_optimization_history(study))
 plt.show()
 
 # %% [markdown]
@@ -138,7 +138,7 @@ plt.show()
 # curves that stop early are the pruned trials.
 
 # %%
-oplot.plot_intermediate_values(study)
+readable_ticks(oplot.plot_intermediate_values(study))
 plt.show()
 
 # %% [markdown]
@@ -180,6 +180,7 @@ assert importances.iloc[0] == importances.max(), "the first knob is not the larg
 # %%
 axes = oplot.plot_slice(study, params=list(importances.index[:2]))
 axes[0].figure.set_size_inches(10, 4)
+readable_ticks(axes)
 plt.show()
 
 # %% [markdown]

@@ -153,3 +153,67 @@ def test_receptive_field_box_over_the_edge_is_titled_with_its_full_size():
     ax = fig.axes[0]
     assert ax.get_title().endswith("26x26 pixels")
     assert ax.get_xlim() == (-0.5, 27.5) and ax.get_ylim() == (27.5, -0.5)
+
+
+def test_readable_ticks_whole_epochs_and_plain_log_labels():
+    from matplotlib.figure import Figure
+
+    fig = Figure(figsize=(8, 3))
+    epochs, lrs = fig.subplots(1, 2)
+    epochs.plot([0, 1, 2], [0.5, 0.6, 0.7])
+    lrs.scatter([3e-4, 1e-3, 4e-3], [0.7, 0.8, 0.75])
+    lrs.set_xscale("log")
+    lrs.tick_params(labelsize=6)
+    plots.readable_ticks(np.array([epochs, lrs]))
+    fig.canvas.draw()
+    assert all(float(t).is_integer() for t in epochs.get_xticks())
+    low, high = lrs.get_xlim()
+    shown = [t for t in lrs.get_xticklabels() if t.get_text() and low <= t.get_position()[0] <= high]
+    assert len(shown) >= 2 and all(float(t.get_text()) == t.get_position()[0] for t in shown)
+    boxes = sorted((t.get_window_extent() for t in shown), key=lambda b: b.x0)
+    assert all(a.x1 <= b.x0 for a, b in zip(boxes, boxes[1:])), "tick labels overlap"
+    assert not [t.get_text() for t in lrs.xaxis.get_minorticklabels() if t.get_text()]
+    assert min(t.get_fontsize() for t in lrs.get_xticklabels()) >= plots.SMALLEST_TEXT
+
+
+def _smallest_text_as_shown(fig) -> float:
+    """The smallest text of ``fig`` in points as the book shows it: figures are stored at 100 dpi
+    and scaled down to the 780-px column (1280-px window) when wider."""
+    import matplotlib.text
+
+    fig.canvas.draw()
+    scale = min(1.0, 7.8 / fig.get_figwidth()) * 100 / 96
+    return min(t.get_fontsize() * scale for t in fig.findobj(matplotlib.text.Text)
+               if t.get_visible() and t.get_text().strip() and t.get_window_extent().width > 0)
+
+
+def test_no_text_below_8_points_as_shown():
+    import pandas as pd
+
+    from apparel_lib.figures import inside
+
+    images, labels = np.random.default_rng(0).random((100, 28, 28)), np.arange(100) % 10
+    table = pd.DataFrame({"family": ["plain"] * 3 + ["cnn"] * 3, "parameters": [10, 100, 1000] * 2,
+                          "val_acc": [0.7, 0.8, 0.85, 0.75, 0.85, 0.9], "val_sd": [0.01] * 6})
+    figures = {
+        "image_grid": plots.image_grid(images[:24], labels[:24], ncols=8),
+        "examples_per_class": plots.examples_per_class(images, labels, per_class=10),
+        "class_balance": plots.class_balance({"train": np.full(10, 6000), "test": np.full(10, 1000)}),
+        "accuracy_vs_parameters": plots.accuracy_vs_parameters(table, references={"tutorial (65%)": 0.65}),
+        "confusion_heatmap": confusion_heatmap(np.eye(10, dtype=int) * 50),
+        "top_k_gallery": top_k_gallery(images[:6], labels[:6], np.full((6, 10), 0.1), k=3, ncols=3),
+        "attribution_figure": inside.attribution_figure(images[:3], {"a": images[:3], "b": images[:3]}, list("xyz")),
+        "receptive_field_figure": inside.receptive_field_figure(images[0], {"c1": (0, 0, 3, 3), "c4": (-1, -1, 25, 25)}),
+    }
+    small = {name: round(_smallest_text_as_shown(fig), 1) for name, fig in figures.items()}
+    too_small = {k: float(v) for k, v in small.items() if v < plots.SMALLEST_TEXT}
+    assert not too_small, f"text below {plots.SMALLEST_TEXT} pt as shown: {too_small}"
+
+
+def test_reference_labels_sit_outside_the_plot():
+    import pandas as pd
+
+    table = pd.DataFrame({"family": ["plain"] * 2, "parameters": [10, 100], "val_acc": [0.65, 0.8], "val_sd": [0.01] * 2})
+    ax = plots.accuracy_vs_parameters(table, references={"tutorial (65%)": 0.65}).axes[0]
+    (label,) = ax.texts
+    assert label.get_position()[0] > 1, "a reference label inside the plot can cover a point"

@@ -22,6 +22,7 @@
 import subprocess
 import sys
 import tempfile
+import textwrap
 import time
 from pathlib import Path
 
@@ -62,7 +63,8 @@ for key, value in raw.items():
     shown = f"{len(value)} tensors" if key == "state_dict" else value
     if key == "history":
         shown = f"{len(value['val_acc'])} epochs of {', '.join(value)}"
-    print(f"{key:<14} {shown}")
+    # long values (the recipe) wrap under their column, to 88 characters
+    print(textwrap.fill(f"{key:<14} {shown}", width=88, subsequent_indent=" " * 15))
 ckpt_kb = path.stat().st_size / 1024
 
 # %% [markdown]

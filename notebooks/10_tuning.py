@@ -90,7 +90,8 @@ sampler = optuna.samplers.TPESampler(seed=0, n_startup_trials=5)
 study = open_study("chapter10", folder / "studies.journal", sampler=sampler)
 finished = run_study(study, TRIALS, subset=SUBSET, space=SPACE, device="cpu")
 trials = trial_table(study)
-trials.drop(columns=["seconds"]).round(4)
+# lr in scientific notation: rounded to 4 decimals, 0.00043 and 0.00047 look alike
+trials.drop(columns=["seconds"]).round(4).assign(lr=trials["lr"].map("{:.1e}".format))
 
 # %% tags=["remove-cell", "nbval-ignore-output"]
 # Which trials are pruned, which wins and its settings depend on the trained values, so

@@ -288,11 +288,8 @@ rates.round(4)
 # Tolerance: 3 sd of the two seeds at 0.07 in the table (6.5 points) -> 0.2.
 by_seed = rates.groupby("learning rate")
 by_rate = by_seed.mean()
-for lr, name in ((0.07, "lr07"), (0.01, "lr01")):
-    glue(f"{name}_val_train_mode", float(by_rate.loc[lr, "validation, training mode"]),
-         display=False)
-    glue(f"{name}_val_eval", float(by_rate.loc[lr, "validation, evaluation mode"]),
-         display=False)
+lr07_val_train_mode, lr07_val_eval = by_rate.loc[0.07]
+lr01_val_train_mode, lr01_val_eval = by_rate.loc[0.01]
 train_mode = by_seed["validation, training mode"]
 lr01_worst = float(train_mode.min().loc[0.01])
 lr07_best = float(train_mode.max().loc[0.07])
@@ -309,13 +306,13 @@ assert theirs.iloc[0] - theirs.iloc[1] > ours.iloc[0] - ours.iloc[1], "0.07 not 
 
 # %% [markdown]
 # With the same 25 full-batch steps, the smaller rate wins: on average over the two seeds,
-# {glue:text}`lr01_val_train_mode:.1%` validation accuracy the tutorial's way at 0.01,
-# against {glue:text}`lr07_val_train_mode:.1%` at 0.07, and the worst seed at 0.01
+# {eval}`f"{lr01_val_train_mode:.1%}"` validation accuracy the tutorial's way at 0.01,
+# against {eval}`f"{lr07_val_train_mode:.1%}"` at 0.07, and the worst seed at 0.01
 # ({eval}`f"{lr01_worst:.1%}"`) beats the best at 0.07 ({eval}`f"{lr07_best:.1%}"`). So 0.07
 # is not the price of getting anywhere in 25 steps; it overshoots, and where it ends depends
 # on the seed. Note also the evaluation-mode column: at 0.01 it stays close to the
-# training-mode one ({glue:text}`lr01_val_eval:.1%`), at 0.07 it falls further below
-# ({glue:text}`lr07_val_eval:.1%`). That points at the next problem. (One caution: these
+# training-mode one ({eval}`f"{lr01_val_eval:.1%}"`), at 0.07 it falls further below
+# ({eval}`f"{lr07_val_eval:.1%}"`). That points at the next problem. (One caution: these
 # runs see 5,000 pictures, so their numbers are not those of the full run above; the
 # comparison between the two rates is what they are for.)
 #
@@ -353,8 +350,7 @@ cnn_val_acc_recal = float(bn_check.iloc[2])
 # The gain starts from the evaluation-mode number above, so it moves as much as that.
 gain = bn_check.iloc[2] - bn_check.iloc[1]
 recal_gain_points = float(100 * gain)
-glue("recal_gap_points", float(100 * abs(bn_check.iloc[2] - bn_check.iloc[0])),
-     display=False)
+recal_gap_points = float(100 * abs(bn_check.iloc[2] - bn_check.iloc[0]))
 # Claims: a large gain (over 20 points), to within a few tenths of a point of training
 # mode.
 assert gain > 0.20, "recalibration gains less than 20 points"
@@ -364,7 +360,7 @@ assert abs(bn_check.iloc[2] - bn_check.iloc[0]) < 0.003, "not within a few tenth
 # The test confirms the explanation. With the running statistics recomputed for the final
 # weights, evaluation mode scores {eval}`f"{cnn_val_acc_recal:.1%}"` — a gain of
 # {eval}`f"{recal_gain_points:.1f}"` percentage points, to within
-# {glue:text}`recal_gap_points:.2f` points of the training-mode number. Nothing else changed: the weights are the same. So the
+# {eval}`f"{recal_gap_points:.2f}"` points of the training-mode number. Nothing else changed: the weights are the same. So the
 # collapse in evaluation mode is not a flaw of the trained weights, nor of evaluation mode;
 # it is batch norm's running averages lagging behind weights that were still moving fast
 # when training stopped. The honest fix is cheap — one pass over the training data after

@@ -250,15 +250,12 @@ lost = shift_table.iloc[0] - shift_table
 assert (lost.iloc[-1] > 3 * spread).all(), "a network is nearly invariant to shifts"
 assert (lost["CNN"].iloc[1:] < lost["plain network"].iloc[1:]).all(), \
     "the CNN does not degrade more slowly at every shift"
-for k in SHIFTS:
-    glue(f"shift{k}_plain", float(shift_table.loc[k, "plain network"]), display=False)
-    glue(f"shift{k}_cnn", float(shift_table.loc[k, "CNN"]), display=False)
 
 # %% [markdown]
 # Both networks lose accuracy as the pictures move: neither is *invariant* to shifts.
-# The CNN degrades more slowly: moved by 2 pixels, it keeps {glue:text}`shift2_cnn:.1%`
-# against {glue:text}`shift2_plain:.1%` for the plain network; at 4 pixels,
-# {glue:text}`shift4_cnn:.1%` against {glue:text}`shift4_plain:.1%`. Its convolutions
+# The CNN degrades more slowly: moved by 2 pixels, it keeps {eval}`f"{shift_table.loc[2, 'CNN']:.1%}"`
+# against {eval}`f"{shift_table.loc[2, 'plain network']:.1%}"` for the plain network; at 4 pixels,
+# {eval}`f"{shift_table.loc[4, 'CNN']:.1%}"` against {eval}`f"{shift_table.loc[4, 'plain network']:.1%}"`. Its convolutions
 # are *equivariant* (a moved input gives moved feature maps), but the final linear layer
 # again has one weight per position, so large moves still hurt.
 #
@@ -279,17 +276,13 @@ as_is, lr, ud = (flip_table.iloc[i] for i in range(3))  # as they are, mirrored,
 assert (as_is - lr > 3 * spread).all(), "a network is nearly invariant to mirroring"
 assert (lr - ud > 3 * spread).all(), "upside down is not much worse than mirrored"
 assert ud["CNN"] - ud["plain network"] > 3 * spread, "upside down: CNN not ahead"
-for name, short in (("plain network", "plain"), ("CNN", "cnn")):
-    mirrored, upside_down = flip_table.loc[["mirrored left-right", "upside down"], name]
-    glue(f"flip_lr_{short}", float(mirrored), display=False)
-    glue(f"flip_ud_{short}", float(upside_down), display=False)
 
 # %% [markdown]
 # Neither network is invariant to flips. Mirrored left to right, the plain network keeps
-# {glue:text}`flip_lr_plain:.1%` and the CNN {glue:text}`flip_lr_cnn:.1%`: shoes and
+# {eval}`f"{flip_table.loc['mirrored left-right', 'plain network']:.1%}"` and the CNN {eval}`f"{flip_table.loc['mirrored left-right', 'CNN']:.1%}"`: shoes and
 # bags are not symmetric, and even a shirt's picture is not exactly its own mirror
-# image. Upside down, both fall much further ({glue:text}`flip_ud_plain:.1%` and
-# {glue:text}`flip_ud_cnn:.1%`). The CNN keeps more there — some of its local patterns,
+# image. Upside down, both fall much further ({eval}`f"{flip_table.loc['upside down', 'plain network']:.1%}"` and
+# {eval}`f"{flip_table.loc['upside down', 'CNN']:.1%}"`). The CNN keeps more there — some of its local patterns,
 # such as edges and textures, still appear — but neither architecture makes a flipped
 # picture look like the original. A network learns that only from flipped training
 # pictures (the recipe's `augment_flip=True`), which is also how one would teach it

@@ -253,14 +253,13 @@ abl_steps = len(rows) - 1
 # %% tags=["remove-cell", "nbval-ignore-output"]
 # The flags, their counts and the biggest step can change from one processor to another.
 abl_biggest = biggest["change"]
-glue("abl_pool_noise", "beyond" if row("= best-cnn")["clear"] else "within",
-     display=False)
+abl_pool_noise = "beyond" if row("= best-cnn")["clear"] else "within"
 abl_clear = int(rows["clear"].sum())
 losers = rows.iloc[1:][rows["gain"].iloc[1:] < 0]
 abl_losers = int(len(losers))
 abl_losers_clear = int(losers["clear"].sum())
-glue("abl_bf16_how", "bfloat16 autocast and channels-last" if use_bf16(device)
-     else "channels-last alone (bfloat16 is off here)", display=False)
+abl_bf16_how = ("bfloat16 autocast and channels-last" if use_bf16(device)
+                else "channels-last alone (bfloat16 is off here)")
 
 # %% tags=["remove-cell"]
 assert biggest["change"].startswith("more filters") and biggest["clear"], \
@@ -277,7 +276,7 @@ assert rows["val_acc"].max() < best.val_acc - 0.05, \
 # seeds; the rest are within noise *at this budget*. The biggest step is "{eval}`abl_biggest`"
 # ({eval}`f"{abl_biggest_gain:+.1f}"` points), as chapter 5's CNNs with 4 to 32 filters
 # already suggested. Pooling before batch normalization changed accuracy by
-# {eval}`f"{abl_pool_gain:+.1f}"` points, {glue:text}`abl_pool_noise` the spread between
+# {eval}`f"{abl_pool_gain:+.1f}"` points, {eval}`abl_pool_noise` the spread between
 # seeds — though with two seeds on a subset, a change that leaves the network almost the
 # same can also win or lose by luck. Small random shifts, tried instead of flips, changed
 # accuracy by {eval}`f"{abl_shift_gain:+.1f}"` points against the row before them.
@@ -290,7 +289,7 @@ assert rows["val_acc"].max() < best.val_acc - 0.05, \
 # exercise 3 measures one ingredient on the full data. The bfloat16 row was never meant
 # to change accuracy, and on the tiny four-filter network it has little time to save:
 # such small convolutions leave little work for faster arithmetic, and a new memory
-# layout has a cost of its own. Here that row trained with {glue:text}`abl_bf16_how` and
+# layout has a cost of its own. Here that row trained with {eval}`abl_bf16_how` and
 # took {eval}`f"{abl_bf16_time:.2f}"` times as long as the row before it.
 #
 # ## Where it still goes wrong

@@ -150,8 +150,6 @@ map_grid(shown, titles, ncols=8, size=1.1)
 many = capture_maps(model, x_val[:500], list(layers.values()))
 active = pd.Series({label: float((many[name] > 0).float().mean())
                     for label, name in layers.items()}, name="share of values above 0")
-for label, share in active.items():
-    glue(f"active_{label.replace(' ', '')}", share, display=False)
 active.round(3).to_frame()
 
 # %% tags=["remove-cell"]
@@ -159,9 +157,9 @@ active.round(3).to_frame()
 assert active.is_monotonic_decreasing, f"not sparser layer by layer: {active.round(3)}"
 
 # %% [markdown]
-# In the first layer {glue:text}`active_conv1:.0%` of the values are above zero, in the
-# second {glue:text}`active_conv2:.0%`, in the third {glue:text}`active_conv3:.0%` and in
-# the last {glue:text}`active_conv4:.0%`. The last layer is the quietest: a channel there
+# In the first layer {eval}`f"{active['conv 1']:.0%}"` of the values are above zero, in the
+# second {eval}`f"{active['conv 2']:.0%}"`, in the third {eval}`f"{active['conv 3']:.0%}"` and in
+# the last {eval}`f"{active['conv 4']:.0%}"`. The last layer is the quietest: a channel there
 # responds to something particular, and most places of most pictures do not have it.
 #
 # ## How much of the picture one unit sees
@@ -260,7 +258,6 @@ gaps = {}
 for steps in (32, 128):
     ig_sums = gradient_map(model, x_right, target, steps=steps).sum(dim=(1, 2))
     gaps[steps] = gap = float((ig_sums - (p_real - p_black)).abs().max())
-    glue(f"ig_gap{steps}", gap, display=False)
     print(f"{steps:>3} steps: largest gap between the sum of a map "
           f"and the change in probability {gap:.4f}")
 
@@ -272,7 +269,7 @@ assert gaps[128] < 0.02, f"the maps do not add up to the change: {gaps[128]:.4f}
 
 # %% [markdown]
 # With the 32 steps used for the maps, the sums match the change to within
-# {glue:text}`ig_gap32:.4f`; with 128 steps, to within {glue:text}`ig_gap128:.4f`. The
+# {eval}`f"{gaps[32]:.4f}"`; with 128 steps, to within {eval}`f"{gaps[128]:.4f}"`. The
 # maps are a decomposition of the decision, not just a picture of gradients.
 #
 # Now three pictures the network gets wrong. For each, the maps are shown for the class

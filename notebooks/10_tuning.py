@@ -105,8 +105,8 @@ ch10_best_number = best.number
 ch10_best_val = float(best.value)
 ch10_best_params = int(best.user_attrs["parameters"])
 ch10_worst_val = float(trials["val_acc"].min())
-glue("ch10_best_from", "one of the five random trials at the start" if best.number < 5
-     else "one of TPE's proposals", display=False)
+ch10_best_from = ("one of the five random trials at the start" if best.number < 5
+                  else "one of TPE's proposals")
 
 # %% tags=["remove-cell"]
 # Claims of this section: pruned trials stopped early, and the same knobs give networks
@@ -121,7 +121,7 @@ assert best.value - trials["val_acc"].min() > 0.2, "the trials are too close to 
 # and {eval}`f"{ch10_pruned:d}"` were pruned (their `epochs_run` is below their `epochs`).
 # The best, trial {eval}`f"{ch10_best_number:d}"`, reached a validation accuracy of
 # {eval}`f"{ch10_best_val:.2%}"` with {eval}`f"{ch10_best_params:,d}"` parameters; it was
-# {glue:text}`ch10_best_from`. The worst measured trial stayed at
+# {eval}`ch10_best_from`. The worst measured trial stayed at
 # {eval}`f"{ch10_worst_val:.2%}"`. The same knobs can
 # make a network that barely learns or a decent one, which is why they are worth
 # searching rather than guessing.

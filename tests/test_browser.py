@@ -145,6 +145,8 @@ def cited_numbers(chapter: str) -> list[tuple[int, str]]:
     """(Markdown cell index, shown text) of every value the chapter's prose cites with {eval},
     as stored by `make execute`."""
     nb = json.loads((ROOT / "notebooks" / f"{chapter}.ipynb").read_text(encoding="utf-8"))
+    assert any("{eval}" in "".join(c["source"]) for c in nb["cells"] if c["cell_type"] == "markdown"), \
+        f"{chapter}.ipynb predates its .py, which cites values with {{eval}}: run `make execute`"
     cited = []
     for i, cell in enumerate(nb["cells"]):
         if cell["cell_type"] == "markdown" and "{eval}" in "".join(cell["source"]):

@@ -130,7 +130,6 @@ perm_plain_drop = float(mean["plain network"])
 glue("perm_plain_drop", perm_plain_drop, display=False)
 perm_cnn_drop = float(mean["CNN"])
 glue("perm_cnn_drop", perm_cnn_drop, display=False)
-glue("perm_plain_sd", float(sd["plain network"]), display=False)
 perm_cnn_sd = float(sd["CNN"])
 perm_plain_noise = float(noise["plain network"])
 perm_cnn_noise = float(noise["CNN"])
@@ -138,9 +137,6 @@ perm_cnn_noise = float(noise["CNN"])
 # %% tags=["remove-cell", "nbval-tolerance=0.018"]
 means = table.set_index(["network", "pixels"])["val_acc"]
 assert means["CNN", "shuffled"] > 0.75, "CNN on shuffled pixels: not a fair amount"
-for (network, pixels), value in means.items():
-    short = "plain" if network == "plain network" else "cnn"
-    glue(f"perm_{short}_{pixels}_val", float(value), display=False)
 
 # %% [markdown]
 # On the validation set, over three seeds, the plain network changes by

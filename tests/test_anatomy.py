@@ -65,7 +65,9 @@ def test_receptive_box_matches_the_gradient():
     from apparel_lib.models.anatomy import receptive_box
 
     model = build_model("cnn", seed=0, stages="4|4").eval()
-    x = torch.rand(1, 1, 28, 28, requires_grad=True)
+    # a fixed picture: max pooling passes the gradient to one pixel per window, so with some
+    # random pictures an edge row of the box gets none (the test then failed at random)
+    x = torch.rand(1, 1, 28, 28, generator=torch.Generator().manual_seed(0), requires_grad=True)
     model.features[:5](x)[0, 0, 3, 5].backward()  # conv, bn, relu, pool, conv: unit (3, 5) of the second conv
     touched = x.grad[0, 0].abs() > 0
     rows, cols = touched.any(1).nonzero().flatten(), touched.any(0).nonzero().flatten()

@@ -48,9 +48,13 @@ test-fast: setup
 	$(BIN)/python -m pytest tests -m "not slow and not gpu" -n $(TEST_WORKERS)
 
 # Read and run the chapters in JupyterLab: only this machine can connect (127.0.0.1), and the
-# link it prints carries a fresh token. (Root, as in containers, needs --allow-root.)
+# link it prints carries a fresh token. (Root, as in containers, needs --allow-root.) MyST in the
+# Markdown cells renders through jupyterlab-myst; scripts/lab-settings/overrides.json switches the
+# news prompt and update check off (a reader may still switch them on in Settings).
+LAB_SETTINGS := scripts/lab-settings
 lab: setup
-	$(BIN)/jupyter lab --ip=127.0.0.1 --ServerApp.root_dir=notebooks $(if $(filter 0,$(shell id -u)),--allow-root)
+	$(BIN)/jupyter lab --ip=127.0.0.1 --ServerApp.root_dir=notebooks --LabApp.app_settings_dir=$(LAB_SETTINGS) \
+	    $(if $(filter 0,$(shell id -u)),--allow-root)
 
 # The student edition: the chapters (with their stored outputs, or none with
 # STUDENT_OUTPUTS=clear) and the teaching page's exercises, every solution removed (a solution

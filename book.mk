@@ -30,7 +30,9 @@ define run_notebooks
 	    nb="$${py%.py}.ipynb"; \
 	    echo "== executing $$nb"; \
 	    $(BIN)/jupytext --update --to ipynb --set-kernel python3 "$$py"; \
-	    $(BIN)/jupyter nbconvert --to notebook --execute --inplace \
+	    PYTHONPATH=book/_ext $(BIN)/jupyter nbconvert --to notebook --inplace \
+	        --NotebookExporter.preprocessors='["stored_eval.StoringExecutePreprocessor"]' \
+	        --StoringExecutePreprocessor.enabled=True \
 	        --ExecutePreprocessor.timeout=$(NOTEBOOK_TIMEOUT) \
 	        --ExecutePreprocessor.kernel_name=python3 \
 	        --ExecutePreprocessor.store_widget_state=True \
@@ -47,7 +49,8 @@ endef
 #    record the python3 kernel (the venv's ipykernel) so JupyterLab opens it with that kernel;
 # 2. nbconvert: execute the notebook in place with the venv's python3 kernel (the kernel's
 #    working directory is notebooks/), storing the widget state so that sliders and progress
-#    bars render in the built book;
+#    bars render in the built book, and the values of the prose's {eval} roles in each Markdown
+#    cell's metadata (book/_ext/stored_eval.py: JupyterLab and the book both show them);
 # 3. tidy: drop execution timestamps and give widgets ids that do not change between runs;
 # 4. jupytext --to py:percent: rewrite the .py twin from the executed notebook, so the pair
 #    is exactly in sync (tests/test_pairing.py checks it).

@@ -162,6 +162,7 @@ _EXPORTS: dict[str, str] = {
     "per_class_bars": "figures.plots",
     "top_k_gallery": "figures.plots",
     "cost_frontier": "figures.plots",
+    "readable_ticks": "figures.plots",
     "bars_with_spread": "figures.plots",
     "flatten_explorer": "figures.widgets",
     "feature_map_explorer": "figures.widgets",

@@ -85,9 +85,9 @@ for name, value in rows.items():
     print(f"{name:<36} {value:6.3f}")
 
 # %% tags=["remove-cell"]
-glue("sim_shift", rows["shifted 3 pixels right"], display=False)
-glue("sim_flip_ud", rows["flipped upside down"], display=False)
-glue("sim_other", rows[another], display=False)
+sim_shift = rows["shifted 3 pixels right"]
+sim_flip_ud = rows["flipped upside down"]
+sim_other = rows[another]
 # Claims of the next paragraph, on the order of the similarities.
 others = {name: value for name, value in rows.items() if name != "original"}
 assert max(others, key=others.get) == "shifted 3 pixels right", "shift not closest"
@@ -99,9 +99,9 @@ assert max(rows[name] for name in turned) < rows[another], "a flip beats a boot"
 # Read the numbers with care; they do not say that rows make garments hard to tell apart.
 #
 # - The boot moved three pixels to the right is the most similar row of all
-#   ({glue:text}`sim_shift:.2f`), closer than another boot
-#   ({glue:text}`sim_other:.2f`). Flips and the rotation are further away (upside down:
-#   {glue:text}`sim_flip_ud:.2f`).
+#   ({eval}`f"{sim_shift:.2f}"`), closer than another boot
+#   ({eval}`f"{sim_other:.2f}"`). Flips and the rotation are further away (upside down:
+#   {eval}`f"{sim_flip_ud:.2f}"`).
 # - The shuffled version keeps every pixel value — the same brightness, the same histogram —
 #   yet it is the least similar of all.
 #
@@ -164,9 +164,9 @@ flip_gap = agreement(as_map(conv, flipped), torch.flip(as_map(conv, x), dims=[3]
 print(f"convolution  flipped input vs flipped output: agreement {flip_gap:.3f}")
 
 # %% tags=["remove-cell"]
-glue("conv_shift_agreement", equivariance["convolution"], display=False)
-glue("dense_shift_agreement", equivariance["dense layer"], display=False)
-glue("conv_flip_agreement", flip_gap, display=False)
+conv_shift_agreement = equivariance["convolution"]
+dense_shift_agreement = equivariance["dense layer"]
+conv_flip_agreement = flip_gap
 # Claims of the paragraph below the maps: the convolution's maps are the same up to the
 # move (difference printed as zero), the dense layer's unrelated, the flipped ones
 # disagree.
@@ -185,9 +185,9 @@ map_grid([m[0, 0].numpy() for m in maps], titles, ncols=2, size=2.2)
 
 # %% [markdown]
 # The convolution's two feature maps are the same picture, three pixels apart: their
-# agreement (correlation) is {glue:text}`conv_shift_agreement:.3f`, and the largest difference
+# agreement (correlation) is {eval}`f"{conv_shift_agreement:.3f}"`, and the largest difference
 # printed above is zero. The dense layer's two responses have nothing to do with each other
-# (agreement {glue:text}`dense_shift_agreement:.3f`): every output unit has its own weights for every position, so a move of three
+# (agreement {eval}`f"{dense_shift_agreement:.3f}"`): every output unit has its own weights for every position, so a move of three
 # pixels reshuffles its whole answer. Shown a garment in one place, a convolution has already
 # learned it in every place; a dense layer has not.
 #
@@ -195,7 +195,7 @@ map_grid([m[0, 0].numpy() for m in maps], titles, ncols=2, size=2.2)
 #
 # - **A convolution is not invariant to flips or rotations.** The last printed line compares
 #   the response to the boot flipped left-right with the flipped response: they disagree
-#   (agreement {glue:text}`conv_flip_agreement:.2f`, not 1),
+#   (agreement {eval}`f"{conv_flip_agreement:.2f}"`, not 1),
 #   because a 3×3 kernel is generally not symmetric. A CNN learns flipped or rotated garments
 #   from examples, exactly as a dense layer would (data augmentation is the usual help).
 # - **Equivariance is not invariance.** A convolution moves its answer along with the picture;
@@ -212,14 +212,14 @@ print(f"tutorial CNN: {total:,} parameters, {head:,} of them "
       f"({head / total:.0%}) in its final dense layer")
 
 # %% tags=["remove-cell"]
-glue("cnn_head_params", head, display=False)
-glue("cnn_total_params", total, display=False)
-glue("cnn_head_share", head / total, display=False)
+cnn_head_params = head
+cnn_total_params = total
+cnn_head_share = head / total
 assert head / total > 0.5, "most parameters are not in the dense layer"
 
 # %% [markdown]
-# So most of the tutorial CNN's {glue:text}`cnn_total_params:,d` parameters
-# ({glue:text}`cnn_head_params:,d`, or {glue:text}`cnn_head_share:.0%`) sit in a dense layer
+# So most of the tutorial CNN's {eval}`f"{cnn_total_params:,d}"` parameters
+# ({eval}`f"{cnn_head_params:,d}"`, or {eval}`f"{cnn_head_share:.0%}"`) sit in a dense layer
 # on flattened maps. What the convolutions change is what gets flattened: not raw pixels, but
 # 49 positions of 4 pattern detectors, each already looking at a neighbourhood.
 

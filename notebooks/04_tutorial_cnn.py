@@ -149,15 +149,12 @@ conv1 = layers["cnn_layers.0.weight"] + layers["cnn_layers.0.bias"]
 conv2 = layers["cnn_layers.4.weight"] + layers["cnn_layers.4.bias"]
 head = layers["linear_layers.0.weight"] + layers["linear_layers.0.bias"]
 glue("cnn_params", cnn_params, display=False)
-glue("conv1_params", int(conv1), display=False)
-glue("conv2_params", int(conv2), display=False)
-glue("head_params", int(head), display=False)
 
 # %% [markdown]
-# The first convolution has {glue:text}`conv1_params:d` parameters (4 kernels of 3×3 plus 4
-# biases), the second {glue:text}`conv2_params:d` (4 kernels of 3×3 for each of 4 input
-# channels, plus 4 biases), and the final linear layer {glue:text}`head_params:,d` of the
-# {glue:text}`cnn_params:,d`. Compare that with the hundreds of thousands of the plain
+# The first convolution has {eval}`f"{conv1:d}"` parameters (4 kernels of 3×3 plus 4
+# biases), the second {eval}`f"{conv2:d}"` (4 kernels of 3×3 for each of 4 input
+# channels, plus 4 biases), and the final linear layer {eval}`f"{head:,d}"` of the
+# {eval}`f"{cnn_params:,d}"`. Compare that with the hundreds of thousands of the plain
 # network in the previous chapter.
 #
 # ## The tutorial's recipe
@@ -227,7 +224,8 @@ assert abs(cnn_acc["train"] - cnn_acc["validation"]) < 0.01, "train, validation 
 # between processors it moves by many points (26% stored, 40% in float32 on one thread).
 cnn_eval = both_ways["evaluation mode"].astype(float)
 glue("cnn_train_acc_eval", float(cnn_eval["train"]), display=False)
-glue("cnn_val_acc_eval", float(cnn_eval["validation"]), display=False)
+cnn_val_acc_eval = float(cnn_eval["validation"])
+glue("cnn_val_acc_eval", cnn_val_acc_eval, display=False)
 # Claims: far lower (by more than 20 points); either way below the plain network (~90%).
 drop = cnn_acc["validation"] - cnn_eval["validation"]
 assert drop > 0.20, "evaluation mode is not far lower"
@@ -237,7 +235,7 @@ assert max(cnn_acc.max(), cnn_eval.max()) < 0.85, "the CNN is not below the plai
 # In training mode the numbers are close to what the tutorial reported (about 72% on
 # training and validation). In evaluation mode — the way a trained model is meant to be used,
 # one picture at a time if need be — the same weights score far lower:
-# {glue:text}`cnn_val_acc_eval:.1%` on the validation pictures. Either way the tutorial's
+# {eval}`f"{cnn_val_acc_eval:.1%}"` on the validation pictures. Either way the tutorial's
 # CNN, as trained there, scores *below* the plain network of the previous chapter — the
 # opposite of the story told. Before concluding anything about convolutions, look at the
 # recipe.
@@ -290,14 +288,11 @@ rates.round(4)
 # Tolerance: 3 sd of the two seeds at 0.07 in the table (6.5 points) -> 0.2.
 by_seed = rates.groupby("learning rate")
 by_rate = by_seed.mean()
-for lr, name in ((0.07, "lr07"), (0.01, "lr01")):
-    glue(f"{name}_val_train_mode", float(by_rate.loc[lr, "validation, training mode"]),
-         display=False)
-    glue(f"{name}_val_eval", float(by_rate.loc[lr, "validation, evaluation mode"]),
-         display=False)
+lr07_val_train_mode, lr07_val_eval = by_rate.loc[0.07]
+lr01_val_train_mode, lr01_val_eval = by_rate.loc[0.01]
 train_mode = by_seed["validation, training mode"]
-glue("lr01_worst", float(train_mode.min().loc[0.01]), display=False)
-glue("lr07_best", float(train_mode.max().loc[0.07]), display=False)
+lr01_worst = float(train_mode.min().loc[0.01])
+lr07_best = float(train_mode.max().loc[0.07])
 # Claims: 0.01 wins on average and seed by seed; at 0.07 the two seeds end several
 # points apart; evaluation mode stays close (within 3 points) at 0.01 and falls further
 # at 0.07.
@@ -311,13 +306,13 @@ assert theirs.iloc[0] - theirs.iloc[1] > ours.iloc[0] - ours.iloc[1], "0.07 not 
 
 # %% [markdown]
 # With the same 25 full-batch steps, the smaller rate wins: on average over the two seeds,
-# {glue:text}`lr01_val_train_mode:.1%` validation accuracy the tutorial's way at 0.01,
-# against {glue:text}`lr07_val_train_mode:.1%` at 0.07, and the worst seed at 0.01
-# ({glue:text}`lr01_worst:.1%`) beats the best at 0.07 ({glue:text}`lr07_best:.1%`). So 0.07
+# {eval}`f"{lr01_val_train_mode:.1%}"` validation accuracy the tutorial's way at 0.01,
+# against {eval}`f"{lr07_val_train_mode:.1%}"` at 0.07, and the worst seed at 0.01
+# ({eval}`f"{lr01_worst:.1%}"`) beats the best at 0.07 ({eval}`f"{lr07_best:.1%}"`). So 0.07
 # is not the price of getting anywhere in 25 steps; it overshoots, and where it ends depends
 # on the seed. Note also the evaluation-mode column: at 0.01 it stays close to the
-# training-mode one ({glue:text}`lr01_val_eval:.1%`), at 0.07 it falls further below
-# ({glue:text}`lr07_val_eval:.1%`). That points at the next problem. (One caution: these
+# training-mode one ({eval}`f"{lr01_val_eval:.1%}"`), at 0.07 it falls further below
+# ({eval}`f"{lr07_val_eval:.1%}"`). That points at the next problem. (One caution: these
 # runs see 5,000 pictures, so their numbers are not those of the full run above; the
 # comparison between the two rates is what they are for.)
 #
@@ -349,14 +344,13 @@ bn_check = pd.Series({
 bn_check.round(4)
 
 # %% tags=["remove-cell", "nbval-tolerance=0.037"]
-glue("cnn_val_acc_recal", float(bn_check.iloc[2]), display=False)
+cnn_val_acc_recal = float(bn_check.iloc[2])
 
 # %% tags=["nbval-ignore-output", "remove-cell"]
 # The gain starts from the evaluation-mode number above, so it moves as much as that.
 gain = bn_check.iloc[2] - bn_check.iloc[1]
-glue("recal_gain_points", float(100 * gain), display=False)
-glue("recal_gap_points", float(100 * abs(bn_check.iloc[2] - bn_check.iloc[0])),
-     display=False)
+recal_gain_points = float(100 * gain)
+recal_gap_points = float(100 * abs(bn_check.iloc[2] - bn_check.iloc[0]))
 # Claims: a large gain (over 20 points), to within a few tenths of a point of training
 # mode.
 assert gain > 0.20, "recalibration gains less than 20 points"
@@ -364,9 +358,9 @@ assert abs(bn_check.iloc[2] - bn_check.iloc[0]) < 0.003, "not within a few tenth
 
 # %% [markdown]
 # The test confirms the explanation. With the running statistics recomputed for the final
-# weights, evaluation mode scores {glue:text}`cnn_val_acc_recal:.1%` — a gain of
-# {glue:text}`recal_gain_points:.1f` percentage points, to within
-# {glue:text}`recal_gap_points:.2f` points of the training-mode number. Nothing else changed: the weights are the same. So the
+# weights, evaluation mode scores {eval}`f"{cnn_val_acc_recal:.1%}"` — a gain of
+# {eval}`f"{recal_gain_points:.1f}"` percentage points, to within
+# {eval}`f"{recal_gap_points:.2f}"` points of the training-mode number. Nothing else changed: the weights are the same. So the
 # collapse in evaluation mode is not a flaw of the trained weights, nor of evaluation mode;
 # it is batch norm's running averages lagging behind weights that were still moving fast
 # when training stopped. The honest fix is cheap — one pass over the training data after

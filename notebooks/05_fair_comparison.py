@@ -151,7 +151,8 @@ assert low - plain3["val_sd"] < plain3["val_acc"] < high + plain3["val_sd"], \
     "3 hidden units: not close to the tutorial's numbers (within its seed spread)"
 assert plain3["val_acc"] < others["val_acc"].min() - 2 * plain3["val_sd"], \
     "3 hidden units: not far below (twice its seed spread) every other model"
-glue("plain3_val", float(plain3["val_acc"]), display=False)
+plain3_val = float(plain3["val_acc"])
+glue("plain3_val", plain3_val, display=False)
 
 
 # %% [markdown]
@@ -159,7 +160,7 @@ glue("plain3_val", float(plain3["val_acc"]), display=False)
 # above the plain network's line: for the same number of parameters, the CNN is more
 # accurate. And every model trained with the common recipe lies above both of the
 # tutorial's numbers — even the linear model, which has no hidden layer at all — except
-# the plain network with 3 hidden units: at {glue:text}`plain3_val:.1%` it lands close to
+# the plain network with 3 hidden units: at {eval}`f"{plain3_val:.1%}"` it lands close to
 # them, far below every other model.
 #
 # ## Equal parameters
@@ -194,12 +195,11 @@ assert equal_gap > 3 * max(plain3_sd, cnn4_sd), "CNN ahead by less than 3 seed s
 assert plain3_sd > cnn4_sd, "the CNN's seed spread is the larger one"
 assert small_plain["val_sd"] == table["val_sd"].max(), "3 units: not the most seed-prone"
 glue("equal_gap", float(equal_gap), display=False)
-glue("plain3_sd", float(plain3_sd), display=False)
 
 # %% [markdown]
-# At equal size the CNN wins by {glue:text}`equal_gap:.1f` percentage points of
+# At equal size the CNN wins by {eval}`f"{equal_gap:.1f}"` percentage points of
 # validation accuracy, several times the spread across seeds (the plain network's, the
-# larger, is {glue:text}`plain3_sd:.1f` points). The tiny plain network is also the most
+# larger, is {eval}`f"{plain3_sd:.1f}"` points). The tiny plain network is also the most
 # seed-sensitive model in the grid: 3 hidden units squeeze every picture through three
 # numbers, and where training starts decides which three.
 #
@@ -238,14 +238,11 @@ print(f"{TARGET:.0%}: plain network {plain_needed:,} parameters, CNN {cnn_needed
 
 # %% tags=["remove-cell", "nbval-ignore-output"]
 assert plain_needed >= 10 * cnn_needed, "the plain network needs under 10 times as many"
-glue("plain_needed", plain_needed, display=False)
-glue("plain_ratio", float(plain_needed / cnn_needed), display=False)
-glue("cnn_needed", cnn_needed, display=False)
-glue("target", TARGET, display=False)
+plain_ratio = float(plain_needed / cnn_needed)
 
 # %% [markdown]
-# To reach {glue:text}`target:.0%`, the plain network needs {glue:text}`plain_needed:,d`
-# parameters and the CNN {glue:text}`cnn_needed:,d` — about {glue:text}`plain_ratio:.0f`
+# To reach {eval}`f"{TARGET:.0%}"`, the plain network needs {eval}`f"{plain_needed:,d}"`
+# parameters and the CNN {eval}`f"{cnn_needed:,d}"` — about {eval}`f"{plain_ratio:.0f}"`
 # times fewer. The linear model, with {glue:text}`linear_params:,d` parameters, stops
 # below that. Only one seed was run for the middle sizes and the levels are a coarse
 # grid, so the exact sizes are uncertain by a step of the grid; a factor of this size is
@@ -279,16 +276,13 @@ story_noise = 2 * ((plain500_sd**2 + cnn4_sd**2) / len(SEEDS)) ** 0.5
 assert abs(story_gap) < story_noise, "the tutorial's pair is not a tie"
 assert (story.iloc[:2, 1] - story.iloc[:2, 0] > 10).all(), \
     "a network is not far (10 points) better than the tutorial said"
-glue("story_gap", float(story_gap), display=False)
-glue("story_noise", float(story_noise), display=False)
-glue("plain500_sd", float(plain500_sd), display=False)
 glue("cnn4_sd", float(cnn4_sd), display=False)
 
 # %% [markdown]
 # With the same recipe, the tutorial's exact pair of networks ends
-# {glue:text}`story_gap:+.1f` points apart (CNN minus plain network). Their spreads
-# across seeds are {glue:text}`plain500_sd:.1f` and {glue:text}`cnn4_sd:.1f` points, so
-# two means of three seeds can differ by up to about {glue:text}`story_noise:.1f` points
+# {eval}`f"{story_gap:+.1f}"` points apart (CNN minus plain network). Their spreads
+# across seeds are {eval}`f"{plain500_sd:.1f}"` and {eval}`f"{cnn4_sd:.1f}"` points, so
+# two means of three seeds can differ by up to about {eval}`f"{story_noise:.1f}"` points
 # by chance alone: a tie, not six points in the CNN's favour. But the plain network of
 # part one has {glue:text}`plain500_params:,d` parameters, about
 # {glue:text}`size_ratio:.0f` times as many as the CNN, so the tutorial's pair compares
@@ -340,10 +334,9 @@ test_sds = 100 * pd.Series([big_plain["test_sd"], small_cnn["test_sd"]])
 test_noise = 2 * ((test_sds**2).sum() / len(SEEDS)) ** 0.5
 story_test_gap = 100 * (small_cnn["test_acc"] - big_plain["test_acc"])
 assert abs(story_test_gap) < test_noise, "test: the tutorial's pair is not a tie"
-glue("max_val_test_gap", float(max_val_test_gap), display=False)
 
 # %% [markdown]
-# For every model the test accuracy is within {glue:text}`max_val_test_gap:.1f` points
+# For every model the test accuracy is within {eval}`f"{max_val_test_gap:.1f}"` points
 # of the validation accuracy, far less than the gaps between families that the
 # conclusions rest on: they hold on the test pictures too.
 #

@@ -97,7 +97,7 @@ table["pixels"] = table["data"].map(
 table[["network", "pixels", "parameters", "seeds", "val_acc", "val_sd"]].round(4)
 
 # %%
-bars_with_spread(table, group="network", bar="pixels", ylim=(0.75, 0.9))
+bars_with_spread(table, group="network", bar="pixels")
 
 # %% [markdown]
 # The bars are the mean validation accuracy over three seeds; the error bars are the
@@ -126,28 +126,26 @@ assert abs(mean["plain network"]) < noise["plain network"], \
     "plain network: the change on shuffled pixels exceeds its seed spread"
 assert mean["CNN"] > 5 * max(noise["CNN"], sd["CNN"]), \
     "CNN: the drop is not many (5) times its seed spread"
-glue("perm_plain_drop", float(mean["plain network"]), display=False)
-glue("perm_cnn_drop", float(mean["CNN"]), display=False)
-glue("perm_plain_sd", float(sd["plain network"]), display=False)
-glue("perm_cnn_sd", float(sd["CNN"]), display=False)
-glue("perm_plain_noise", float(noise["plain network"]), display=False)
-glue("perm_cnn_noise", float(noise["CNN"]), display=False)
+perm_plain_drop = float(mean["plain network"])
+glue("perm_plain_drop", perm_plain_drop, display=False)
+perm_cnn_drop = float(mean["CNN"])
+glue("perm_cnn_drop", perm_cnn_drop, display=False)
+perm_cnn_sd = float(sd["CNN"])
+perm_plain_noise = float(noise["plain network"])
+perm_cnn_noise = float(noise["CNN"])
 
 # %% tags=["remove-cell", "nbval-tolerance=0.018"]
 means = table.set_index(["network", "pixels"])["val_acc"]
 assert means["CNN", "shuffled"] > 0.75, "CNN on shuffled pixels: not a fair amount"
-for (network, pixels), value in means.items():
-    short = "plain" if network == "plain network" else "cnn"
-    glue(f"perm_{short}_{pixels}_val", float(value), display=False)
 
 # %% [markdown]
 # On the validation set, over three seeds, the plain network changes by
-# {glue:text}`perm_plain_drop:.2f` points and the CNN loses
-# {glue:text}`perm_cnn_drop:.2f` points (seed by seed, its drop varies by
-# {glue:text}`perm_cnn_sd:.2f`). Set these against how far a network's accuracy moves
+# {eval}`f"{perm_plain_drop:.2f}"` points and the CNN loses
+# {eval}`f"{perm_cnn_drop:.2f}"` points (seed by seed, its drop varies by
+# {eval}`f"{perm_cnn_sd:.2f}"`). Set these against how far a network's accuracy moves
 # from one seed to another anyway (`val_sd` in the first table): up to
-# {glue:text}`perm_plain_noise:.2f` points for the plain network and
-# {glue:text}`perm_cnn_noise:.2f` for the CNN. The plain network's change is within its
+# {eval}`f"{perm_plain_noise:.2f}"` points for the plain network and
+# {eval}`f"{perm_cnn_noise:.2f}"` for the CNN. The plain network's change is within its
 # seed noise; the CNN's drop is many times larger than its own.
 #
 # ## Why the plain network does not care
@@ -248,15 +246,12 @@ lost = shift_table.iloc[0] - shift_table
 assert (lost.iloc[-1] > 3 * spread).all(), "a network is nearly invariant to shifts"
 assert (lost["CNN"].iloc[1:] < lost["plain network"].iloc[1:]).all(), \
     "the CNN does not degrade more slowly at every shift"
-for k in SHIFTS:
-    glue(f"shift{k}_plain", float(shift_table.loc[k, "plain network"]), display=False)
-    glue(f"shift{k}_cnn", float(shift_table.loc[k, "CNN"]), display=False)
 
 # %% [markdown]
 # Both networks lose accuracy as the pictures move: neither is *invariant* to shifts.
-# The CNN degrades more slowly: moved by 2 pixels, it keeps {glue:text}`shift2_cnn:.1%`
-# against {glue:text}`shift2_plain:.1%` for the plain network; at 4 pixels,
-# {glue:text}`shift4_cnn:.1%` against {glue:text}`shift4_plain:.1%`. Its convolutions
+# The CNN degrades more slowly: moved by 2 pixels, it keeps {eval}`f"{shift_table.loc[2, 'CNN']:.1%}"`
+# against {eval}`f"{shift_table.loc[2, 'plain network']:.1%}"` for the plain network; at 4 pixels,
+# {eval}`f"{shift_table.loc[4, 'CNN']:.1%}"` against {eval}`f"{shift_table.loc[4, 'plain network']:.1%}"`. Its convolutions
 # are *equivariant* (a moved input gives moved feature maps), but the final linear layer
 # again has one weight per position, so large moves still hurt.
 #
@@ -277,17 +272,13 @@ as_is, lr, ud = (flip_table.iloc[i] for i in range(3))  # as they are, mirrored,
 assert (as_is - lr > 3 * spread).all(), "a network is nearly invariant to mirroring"
 assert (lr - ud > 3 * spread).all(), "upside down is not much worse than mirrored"
 assert ud["CNN"] - ud["plain network"] > 3 * spread, "upside down: CNN not ahead"
-for name, short in (("plain network", "plain"), ("CNN", "cnn")):
-    mirrored, upside_down = flip_table.loc[["mirrored left-right", "upside down"], name]
-    glue(f"flip_lr_{short}", float(mirrored), display=False)
-    glue(f"flip_ud_{short}", float(upside_down), display=False)
 
 # %% [markdown]
 # Neither network is invariant to flips. Mirrored left to right, the plain network keeps
-# {glue:text}`flip_lr_plain:.1%` and the CNN {glue:text}`flip_lr_cnn:.1%`: shoes and
+# {eval}`f"{flip_table.loc['mirrored left-right', 'plain network']:.1%}"` and the CNN {eval}`f"{flip_table.loc['mirrored left-right', 'CNN']:.1%}"`: shoes and
 # bags are not symmetric, and even a shirt's picture is not exactly its own mirror
-# image. Upside down, both fall much further ({glue:text}`flip_ud_plain:.1%` and
-# {glue:text}`flip_ud_cnn:.1%`). The CNN keeps more there — some of its local patterns,
+# image. Upside down, both fall much further ({eval}`f"{flip_table.loc['upside down', 'plain network']:.1%}"` and
+# {eval}`f"{flip_table.loc['upside down', 'CNN']:.1%}"`). The CNN keeps more there — some of its local patterns,
 # such as edges and textures, still appear — but neither architecture makes a flipped
 # picture look like the original. A network learns that only from flipped training
 # pictures (the recipe's `augment_flip=True`), which is also how one would teach it
@@ -312,12 +303,12 @@ cnn_test_drop = test["CNN", "original"] - test["CNN", "shuffled"]
 test_noise = table.groupby("network")["test_sd"].max()
 assert abs(plain_test_drop) < test_noise["plain network"], "test: plain network moves"
 assert cnn_test_drop > 5 * test_noise["CNN"], "test: CNN drop not many times its spread"
-glue("perm_plain_test_drop", float(100 * plain_test_drop), display=False)
-glue("perm_cnn_test_drop", float(100 * cnn_test_drop), display=False)
+perm_plain_test_drop = float(100 * plain_test_drop)
+perm_cnn_test_drop = float(100 * cnn_test_drop)
 
 # %% [markdown]
-# On the test set the plain network changes by {glue:text}`perm_plain_test_drop:.2f`
-# points and the CNN drops by {glue:text}`perm_cnn_test_drop:.2f`: the same picture as
+# On the test set the plain network changes by {eval}`f"{perm_plain_test_drop:.2f}"`
+# points and the CNN drops by {eval}`f"{perm_cnn_test_drop:.2f}"`: the same picture as
 # on validation.
 #
 # ## Exercises

@@ -94,12 +94,12 @@ for scale in (3.0, -3.0):
 pool_last = build_model("best-cnn", pool_first=False)
 steps = step_seconds({"pool last": pool_last, "pool first": build_model("best-cnn")},
                      get_recipe("best", "best-cnn"))
-glue("pool_speed", float(steps["pool last"] / steps["pool first"]), display=False)
+pool_speed = float(steps["pool last"] / steps["pool first"])
 {design: f"{1000 * s:.0f} ms per step" for design, s in steps.items()}
 
 # %% [markdown]
 # On this machine a training step of the pool-first design ran
-# {glue:text}`pool_speed:.2f` times as fast as the same step pooled last. How much it
+# {eval}`f"{pool_speed:.2f}"` times as fast as the same step pooled last. How much it
 # saves depends on the processor: batch normalization and ReLU go through the values one
 # by one, and their speed is set by memory traffic more than by arithmetic.
 
@@ -118,20 +118,21 @@ print(f"a unit of the last stage sees {last['receptive field']}×"
       f"{last['receptive field']} pixels of the 28×28 picture")
 
 # %% tags=["remove-cell"]
-glue("best_parameters", count_parameters(model), display=False)
-glue("best_head_share", 100 * head_share(model), display=False)
-glue("tutorial_head_share", 100 * head_share(tutorial), display=False)
-glue("last_rf", int(last["receptive field"]), display=False)
+best_parameters = count_parameters(model)
+glue("best_parameters", best_parameters, display=False)
+best_head_share = 100 * head_share(model)
+tutorial_head_share = 100 * head_share(tutorial)
+last_rf = int(last["receptive field"])
 convs = [m for m in model.modules() if isinstance(m, torch.nn.Conv2d)]
 glue("flat_width", model.head[-1].in_features, display=False)
 glue("last_maps", convs[-1].out_channels, display=False)
 
 # %% [markdown]
-# The tutorial's CNN keeps {glue:text}`tutorial_head_share:.1f`% of its parameters in its
-# linear head; `best-cnn` keeps {glue:text}`best_head_share:.1f`% of its
-# {glue:text}`best_parameters:,` there. Nearly nine in ten of its weights are now
+# The tutorial's CNN keeps {eval}`f"{tutorial_head_share:.1f}"`% of its parameters in its
+# linear head; `best-cnn` keeps {eval}`f"{best_head_share:.1f}"`% of its
+# {eval}`f"{best_parameters:,}"` there. Nearly nine in ten of its weights are now
 # convolution kernels, shared across every position of the picture, and each unit of its
-# last stage sees {glue:text}`last_rf`×{glue:text}`last_rf` pixels.
+# last stage sees {eval}`last_rf`×{eval}`last_rf` pixels.
 #
 # ## The recipe
 #
@@ -181,12 +182,14 @@ training_curves(best.history, title="best-cnn, recipe best")
 
 # %% tags=["nbval-ignore-output"]
 print(f"trained in {best.seconds:.0f} s on {best.device}")
-glue("best_cnn_train_seconds", round(best.seconds), display=False)
+best_cnn_train_seconds = round(best.seconds)
+glue("best_cnn_train_seconds", best_cnn_train_seconds, display=False)
 
 # %% tags=["remove-cell", "nbval-tolerance=0.65"]
 # Tolerances for best-cnn, trained with one seed here: 3 sd of its two seeds (94.05 and
 # 93.75%, benchmarks/README.md; sd 0.21 points) -> 0.65 points (0.0065).
-glue("best_val", 100 * best.val_acc, display=False)
+best_val = 100 * best.val_acc
+glue("best_val", best_val, display=False)
 
 # %% tags=["remove-cell"]
 assert best.val_acc >= 0.93, f"best-cnn below 93% on validation: {best.val_acc:.2%}"
@@ -194,8 +197,8 @@ assert best.history.train_acc[0] < best.history.val_acc[0], \
     "the training curve does not start below the validation curve"
 
 # %% [markdown]
-# `best-cnn` reaches {glue:text}`best_val:.2f`% on the validation pictures. On this
-# machine the training took {glue:text}`best_cnn_train_seconds` seconds (this number is
+# `best-cnn` reaches {eval}`f"{best_val:.2f}"`% on the validation pictures. On this
+# machine the training took {eval}`best_cnn_train_seconds` seconds (this number is
 # measured afresh whenever the model is trained).
 #
 # The training curve is measured on the augmented batches, with dropout active, so it is
@@ -230,7 +233,7 @@ shown.round(2)
 # %% tags=["nbval-ignore-output"]
 # Mean training seconds per row on the subset (they change from run to run).
 seconds = table["seconds"].reset_index(drop=True)
-glue("abl_bf16_time", float(seconds[1] / seconds[0]), display=False)
+abl_bf16_time = float(seconds[1] / seconds[0])
 table[["seconds"]].round(1)
 
 # %% tags=["remove-cell", "nbval-tolerance=5.4"]
@@ -243,25 +246,24 @@ def row(text):
     return rows[rows["change"].str.contains(text, regex=False)].iloc[0]
 
 
-glue("abl_start", float(100 * row("tutorial's CNN")["val_acc"]), display=False)
-glue("abl_end", float(100 * row("= best-cnn")["val_acc"]), display=False)
+abl_start = float(100 * row("tutorial's CNN")["val_acc"])
+abl_end = float(100 * row("= best-cnn")["val_acc"])
 biggest = rows.iloc[1:].sort_values("gain").iloc[-1]
-glue("abl_biggest_gain", float(100 * biggest["gain"]), display=False)
-glue("abl_shift_gain", float(100 * row("shifts")["gain"]), display=False)
-glue("abl_pool_gain", float(100 * row("= best-cnn")["gain"]), display=False)
-glue("abl_steps", len(rows) - 1, display=False)
+abl_biggest_gain = float(100 * biggest["gain"])
+abl_shift_gain = float(100 * row("shifts")["gain"])
+abl_pool_gain = float(100 * row("= best-cnn")["gain"])
+abl_steps = len(rows) - 1
 
 # %% tags=["remove-cell", "nbval-ignore-output"]
 # The flags, their counts and the biggest step can change from one processor to another.
-glue("abl_biggest", biggest["change"], display=False)
-glue("abl_pool_noise", "beyond" if row("= best-cnn")["clear"] else "within",
-     display=False)
-glue("abl_clear", int(rows["clear"].sum()), display=False)
+abl_biggest = biggest["change"]
+abl_pool_noise = "beyond" if row("= best-cnn")["clear"] else "within"
+abl_clear = int(rows["clear"].sum())
 losers = rows.iloc[1:][rows["gain"].iloc[1:] < 0]
-glue("abl_losers", int(len(losers)), display=False)
-glue("abl_losers_clear", int(losers["clear"].sum()), display=False)
-glue("abl_bf16_how", "bfloat16 autocast and channels-last" if use_bf16(device)
-     else "channels-last alone (bfloat16 is off here)", display=False)
+abl_losers = int(len(losers))
+abl_losers_clear = int(losers["clear"].sum())
+abl_bf16_how = ("bfloat16 autocast and channels-last" if use_bf16(device)
+                else "channels-last alone (bfloat16 is off here)")
 
 # %% tags=["remove-cell"]
 assert biggest["change"].startswith("more filters") and biggest["clear"], \
@@ -272,27 +274,27 @@ assert rows["val_acc"].max() < best.val_acc - 0.05, \
     "the subset's accuracies are not well below the full run's"
 
 # %% [markdown]
-# On the subset, the walk goes from {glue:text}`abl_start:.1f`% to
-# {glue:text}`abl_end:.1f`% validation accuracy. {glue:text}`abl_clear` of the
-# {glue:text}`abl_steps` changes moved the accuracy by more than the spread between two
-# seeds; the rest are within noise *at this budget*. The biggest step is "{glue:text}`abl_biggest`"
-# ({glue:text}`abl_biggest_gain:+.1f` points), as chapter 5's CNNs with 4 to 32 filters
+# On the subset, the walk goes from {eval}`f"{abl_start:.1f}"`% to
+# {eval}`f"{abl_end:.1f}"`% validation accuracy. {eval}`abl_clear` of the
+# {eval}`abl_steps` changes moved the accuracy by more than the spread between two
+# seeds; the rest are within noise *at this budget*. The biggest step is "{eval}`abl_biggest`"
+# ({eval}`f"{abl_biggest_gain:+.1f}"` points), as chapter 5's CNNs with 4 to 32 filters
 # already suggested. Pooling before batch normalization changed accuracy by
-# {glue:text}`abl_pool_gain:+.1f` points, {glue:text}`abl_pool_noise` the spread between
+# {eval}`f"{abl_pool_gain:+.1f}"` points, {eval}`abl_pool_noise` the spread between
 # seeds — though with two seeds on a subset, a change that leaves the network almost the
 # same can also win or lose by luck. Small random shifts, tried instead of flips, changed
-# accuracy by {glue:text}`abl_shift_gain:+.1f` points against the row before them.
+# accuracy by {eval}`f"{abl_shift_gain:+.1f}"` points against the row before them.
 #
-# Read the table with its limits in mind. {glue:text}`abl_losers` of the changes
-# *lowered* the mean on the subset ({glue:text}`abl_losers_clear` of them by more than
+# Read the table with its limits in mind. {eval}`abl_losers` of the changes
+# *lowered* the mean on the subset ({eval}`abl_losers_clear` of them by more than
 # the seed spread). A change that does not pay after 4 epochs on 3,000 pictures may still
 # pay on 54,000 pictures, where a bigger network has the data to use its capacity and
 # regularisers keep it from over-fitting — or it may not: this table cannot tell, and
 # exercise 3 measures one ingredient on the full data. The bfloat16 row was never meant
 # to change accuracy, and on the tiny four-filter network it has little time to save:
 # such small convolutions leave little work for faster arithmetic, and a new memory
-# layout has a cost of its own. Here that row trained with {glue:text}`abl_bf16_how` and
-# took {glue:text}`abl_bf16_time:.2f` times as long as the row before it.
+# layout has a cost of its own. Here that row trained with {eval}`abl_bf16_how` and
+# took {eval}`f"{abl_bf16_time:.2f}"` times as long as the row before it.
 #
 # ## Where it still goes wrong
 #
@@ -314,22 +316,22 @@ pairs = pd.Series({(CLASSES[i], CLASSES[j]): off[i, j]
                    for i, j in np.ndindex(off.shape)})
 top = pairs.sort_values(ascending=False).head(5)
 print(top.to_string())
-glue("top_pair_count", int(top.iloc[0]), display=False)
-glue("top_pair", f"{top.index[0][0]} taken for {top.index[0][1]}", display=False)
-glue("errors_total", int(off.sum()), display=False)
+top_pair_count = int(top.iloc[0])
+top_pair = f"{top.index[0][0]} taken for {top.index[0][1]}"
+errors_total = int(off.sum())
 shirt_family = {"T-shirt/top", "Pullover", "Coat", "Shirt"}
 in_family = sum(v for (a, b), v in pairs.items()
                 if a in shirt_family and b in shirt_family)
-glue("family_share", float(100 * in_family / off.sum()), display=False)
+family_share = float(100 * in_family / off.sum())
 
 # %% tags=["remove-cell"]
 assert set(top.index[0]) <= shirt_family, \
     f"the most common confusion, {top.index[0]}, is outside the upper-body family"
 
 # %% [markdown]
-# Of {glue:text}`errors_total` mistakes, {glue:text}`family_share:.0f`% are confusions
+# Of {eval}`errors_total` mistakes, {eval}`f"{family_share:.0f}"`% are confusions
 # inside the upper-body family (T-shirt/top, pullover, coat, shirt); the most common is
-# {glue:text}`top_pair` ({glue:text}`top_pair_count` pictures). At 28×28 pixels in
+# {eval}`top_pair` ({eval}`top_pair_count` pictures). At 28×28 pixels in
 # gray, a shirt and a T-shirt differ in a collar and a row of buttons a few pixels wide.
 #
 # Next, per-class accuracy beside the plain network's. For a fair view the plain network
@@ -351,27 +353,28 @@ per_class_bars(per_class[["plain network", "best-cnn"]].to_dict("list"))
 # %% tags=["remove-cell", "nbval-tolerance=1.8"]
 # Tolerance for the plain network: 3 sd of chapter 5's 784-500-10 network over three
 # seeds (validation sd 0.59 points) -> 1.8 points.
-glue("plain_val", 100 * plain.val_acc, display=False)
+plain_val = 100 * plain.val_acc
+glue("plain_val", plain_val, display=False)
 glue("plain_parameters", plain.parameters, display=False)
 
 # %% tags=["remove-cell", "nbval-ignore-output"]
 # Per-class accuracies (600 pictures a class) and their ranking change between
 # processors.
-glue("shirt_plain", float(100 * per_class.loc["Shirt", "plain network"]), display=False)
-glue("shirt_best", float(100 * per_class.loc["Shirt", "best-cnn"]), display=False)
-glue("most_gain_class", per_class["gain"].idxmax(), display=False)
-glue("hardest_plain", per_class["plain network"].idxmin(), display=False)
-glue("hardest_best", per_class["best-cnn"].idxmin(), display=False)
-glue("most_gain", float(100 * per_class["gain"].max()), display=False)
-glue("classes_better", int((per_class["gain"] > 0).sum()), display=False)
+shirt_plain = float(100 * per_class.loc["Shirt", "plain network"])
+shirt_best = float(100 * per_class.loc["Shirt", "best-cnn"])
+most_gain_class = per_class["gain"].idxmax()
+hardest_plain = per_class["plain network"].idxmin()
+hardest_best = per_class["best-cnn"].idxmin()
+most_gain = float(100 * per_class["gain"].max())
+classes_better = int((per_class["gain"] > 0).sum())
 
 # %% [markdown]
-# With the same recipe the plain network reaches {glue:text}`plain_val:.1f`% on the
-# validation pictures. `best-cnn` is better on {glue:text}`classes_better` of the 10
-# classes, most on {glue:text}`most_gain_class` ({glue:text}`most_gain:+.1f` points).
-# The hardest class is {glue:text}`hardest_plain` for the plain network and
-# {glue:text}`hardest_best` for `best-cnn`; shirts score {glue:text}`shirt_plain:.1f`% and
-# {glue:text}`shirt_best:.1f`%.
+# With the same recipe the plain network reaches {eval}`f"{plain_val:.1f}"`% on the
+# validation pictures. `best-cnn` is better on {eval}`classes_better` of the 10
+# classes, most on {eval}`most_gain_class` ({eval}`f"{most_gain:+.1f}"` points).
+# The hardest class is {eval}`hardest_plain` for the plain network and
+# {eval}`hardest_best` for `best-cnn`; shirts score {eval}`f"{shirt_plain:.1f}"`% and
+# {eval}`f"{shirt_best:.1f}"`%.
 #
 # Finally, what the mistakes look like. Each picture below was misclassified; beside it
 # are the model's three most probable classes, green for the true one.
@@ -379,7 +382,7 @@ glue("classes_better", int((per_class["gain"] > 0).sum()), display=False)
 # %%
 wrong = np.flatnonzero(val_pred != y_val)[:12]
 images = splits.x_val[wrong].squeeze(1).numpy()
-top_k_gallery(images, y_val[wrong], val_probs[wrong], k=3, ncols=4)
+top_k_gallery(images, y_val[wrong], val_probs[wrong], k=3, ncols=3)
 
 # %% tags=["nbval-ignore-output"]
 ranks = (-val_probs[wrong]).argsort(1).argsort(1)[np.arange(len(wrong)), y_val[wrong]]
@@ -387,14 +390,14 @@ print(f"true class ranked second in {np.mean(ranks == 1):.0%} of these mistakes"
 all_wrong = np.flatnonzero(val_pred != y_val)
 all_ranks = (-val_probs[all_wrong]).argsort(1).argsort(1)
 second = float(np.mean(all_ranks[np.arange(len(all_wrong)), y_val[all_wrong]] == 1))
-glue("second_share", 100 * second, display=False)
+second_share = 100 * second
 
 # %% tags=["remove-cell"]
 assert second > 0.5, f"the true class is usually not the second guess ({second:.0%})"
 
 # %% [markdown]
 # Across all validation mistakes, the true class is the model's second guess in
-# {glue:text}`second_share:.0f`% of them: when it is wrong, it is usually wrong between two
+# {eval}`f"{second_share:.0f}"`% of them: when it is wrong, it is usually wrong between two
 # close candidates. Judge the gallery for yourself: several of these pictures would puzzle
 # a person too.
 #
@@ -416,8 +419,10 @@ final
 # %% tags=["remove-cell", "nbval-tolerance=2.4"]
 # Tolerance: 3 sd of chapter 5's test accuracy for the 784-500-10 network (0.80 points);
 # best-cnn's own (0.65 points, above) is the smaller one.
-glue("best_cnn_test_acc", 100 * best.test_acc, display=False)
-glue("plain_test_acc", 100 * plain.test_acc, display=False)
+best_cnn_test_acc = 100 * best.test_acc
+glue("best_cnn_test_acc", best_cnn_test_acc, display=False)
+plain_test_acc = 100 * plain.test_acc
+glue("plain_test_acc", plain_test_acc, display=False)
 
 # %% tags=["remove-cell"]
 assert abs(best.test_acc - 0.93) < 0.01, \
@@ -426,8 +431,8 @@ assert best.test_acc > plain.test_acc and best.parameters < plain.parameters, \
     "best-cnn does not beat the plain network with fewer parameters"
 
 # %% [markdown]
-# `best-cnn` scores {glue:text}`best_cnn_test_acc:.2f`% on the test pictures, against
-# {glue:text}`plain_test_acc:.2f`% for the plain network trained the same way — with
+# `best-cnn` scores {eval}`f"{best_cnn_test_acc:.2f}"`% on the test pictures, against
+# {eval}`f"{plain_test_acc:.2f}"`% for the plain network trained the same way — with
 # fewer parameters. For scale: the people who built Fashion-MNIST report that humans
 # score about 83.5%, and their benchmark table lists user-submitted results, among them a
 # CNN of two convolutional layers with batch normalization at 93.4% (its training length is
@@ -436,7 +441,7 @@ assert best.test_acc > plain.test_acc and best.parameters < plain.parameters, \
 # ## From the command line
 #
 # The same model trains, predicts and scores without a notebook (training takes as long
-# as above, {glue:text}`best_cnn_train_seconds` seconds on this machine):
+# as above, {eval}`best_cnn_train_seconds` seconds on this machine):
 #
 # ```bash
 # python -m apparel_lib train --model best-cnn --out best-cnn.pt

@@ -44,7 +44,7 @@ x_val, y_val = splits.x_val, splits.y_val
 val_pred = predict(model, x_val)
 print(result.spec.describe())
 print(f"validation accuracy {result.val_acc:.4f}, {result.parameters:,} parameters")
-glue("ch8_val_acc", result.val_acc, display=False)
+ch8_val_acc = result.val_acc
 
 # %% tags=["remove-cell"]
 # Tolerance of the cell above: best-cnn is one seed, so 3 sd of its two seeds (94.05 and
@@ -56,7 +56,7 @@ assert result.val_acc > 0.9, "best-cnn does not get most pictures right"
 
 # %% [markdown]
 # That is the model chapter 7 trained, read back from the store. It gets
-# {glue:text}`ch8_val_acc:.1%` of the validation pictures right. Its layers are printed
+# {eval}`f"{ch8_val_acc:.1%}"` of the validation pictures right. Its layers are printed
 # below: four convolutions, each followed by {term}`batch normalization` and a
 # {term}`ReLU`. The first, the third and the fourth are halved by {term}`max pooling`
 # in between, right after the convolution (chapter 7 explains why there).
@@ -87,15 +87,14 @@ balance = np.abs(kernels.sum(axis=(1, 2))) / np.abs(kernels).sum(axis=(1, 2))
 edge_like = int((balance < 0.3).sum())
 print(f"{edge_like} of {len(kernels)} kernels have weights that nearly cancel "
       f"(|sum| < 0.3 x sum of |weights|)")
-glue("edge_kernels", edge_like, display=False)
-glue("all_kernels", len(kernels), display=False)
+all_kernels = len(kernels)
 
 # %% tags=["remove-cell"]
 # The claim (and the summary's): most first-layer kernels are edge detectors.
 assert edge_like > len(kernels) / 2, f"only {edge_like} kernels are edge-like, not most"
 
 # %% [markdown]
-# {glue:text}`edge_kernels` of the {glue:text}`all_kernels` kernels are of this
+# {eval}`edge_like` of the {eval}`all_kernels` kernels are of this
 # edge-detecting kind; the others respond to the amount of ink itself (mostly positive or
 # mostly negative weights), so the next layer learns where the garment is as well as
 # where its outlines run.
@@ -153,8 +152,6 @@ map_grid(shown, titles, ncols=8, size=1.1)
 many = capture_maps(model, x_val[:500], list(layers.values()))
 active = pd.Series({label: float((many[name] > 0).float().mean())
                     for label, name in layers.items()}, name="share of values above 0")
-for label, share in active.items():
-    glue(f"active_{label.replace(' ', '')}", share, display=False)
 active.round(3).to_frame()
 
 # %% tags=["remove-cell"]
@@ -162,9 +159,9 @@ active.round(3).to_frame()
 assert active.is_monotonic_decreasing, f"not sparser layer by layer: {active.round(3)}"
 
 # %% [markdown]
-# In the first layer {glue:text}`active_conv1:.0%` of the values are above zero, in the
-# second {glue:text}`active_conv2:.0%`, in the third {glue:text}`active_conv3:.0%` and in
-# the last {glue:text}`active_conv4:.0%`. The last layer is the quietest: a channel there
+# In the first layer {eval}`f"{active['conv 1']:.0%}"` of the values are above zero, in the
+# second {eval}`f"{active['conv 2']:.0%}"`, in the third {eval}`f"{active['conv 3']:.0%}"` and in
+# the last {eval}`f"{active['conv 4']:.0%}"`. The last layer is the quietest: a channel there
 # responds to something particular, and most places of most pictures do not have it.
 #
 # ## How much of the picture one unit sees
@@ -181,16 +178,16 @@ fields
 
 # %%
 centre = {label: maps[name].shape[-1] // 2 for label, name in layers.items()}
-boxes = {label: receptive_box(model, name, centre[label], centre[label])
+boxes = {label: receptive_box(model, name, centre[label], centre[label], clip=False)
          for label, name in layers.items()}
-glue("field_last", int(fields["receptive field"].iloc[-1]), display=False)
+field_last = int(fields["receptive field"].iloc[-1])
 receptive_field_figure(pictures[first, 0].numpy(), boxes)
 
 # %% [markdown]
 # The orange squares are the pixels the unit in the middle of each layer's maps depends
 # on. A first-layer unit sees a 3×3 patch, enough for an edge, and after pooling a value
 # of `conv 1`'s maps sees 4×4; a value of `conv 4`'s maps sees
-# {glue:text}`field_last`×{glue:text}`field_last` pixels, most of the 28×28 picture —
+# {eval}`field_last`×{eval}`field_last` pixels, most of the 28×28 picture —
 # enough to tell a sole from a heel. (Near the border part of a unit's field lies on the
 # zero padding, so its box on the picture is smaller.) The receptive field is an upper
 # bound: the pixels near its centre usually count far more than those at its edges.
@@ -264,7 +261,6 @@ gaps = {}
 for steps in (32, 128):
     ig_sums = gradient_map(model, x_right, target, steps=steps).sum(dim=(1, 2))
     gaps[steps] = gap = float((ig_sums - (p_real - p_empty)).abs().max())
-    glue(f"ig_gap{steps}", gap, display=False)
     print(f"{steps:>3} steps: largest gap between the sum of a map "
           f"and the change in probability {gap:.4f}")
 
@@ -276,7 +272,7 @@ assert gaps[128] < 0.02, f"the maps do not add up to the change: {gaps[128]:.4f}
 
 # %% [markdown]
 # With the 32 steps used for the maps, the sums match the change to within
-# {glue:text}`ig_gap32:.4f`; with 128 steps, to within {glue:text}`ig_gap128:.4f`. The
+# {eval}`f"{gaps[32]:.4f}"`; with 128 steps, to within {eval}`f"{gaps[128]:.4f}"`. The
 # maps are a decomposition of the decision, not just a picture of gradients.
 #
 # Now three pictures the network gets wrong. For each, the maps are shown for the class
@@ -296,7 +292,7 @@ attribution_figure(
 # %% tags=["remove-cell", "nbval-ignore-output"]
 mistakes = [f"{CLASSES[int(t)]} taken for {CLASSES[int(c)]}"
             for t, c in zip(truth, chose)]
-glue("ch8_mistakes", ", ".join(mistakes[:-1]) + " and " + mistakes[-1], display=False)
+ch8_mistakes = ", ".join(mistakes[:-1]) + " and " + mistakes[-1]
 
 # %% tags=["remove-cell"]
 # The claim: each mistake is between look-alikes (tops and dresses, or footwear).
@@ -307,7 +303,7 @@ assert all(alike), f"a mistake between classes that do not look alike: {mistakes
 
 # %% [markdown]
 # Each title gives the true class and, after the arrow, the network's choice; here, in
-# order: {glue:text}`ch8_mistakes`. These are the first three mistakes in the
+# order: {eval}`ch8_mistakes`. These are the first three mistakes in the
 # validation split, not chosen for effect (which pictures they are changes with each
 # training of `best-cnn`). All three fall between classes that share a silhouette, as
 # chapter 7's confusion matrix showed. The occlusion maps for the chosen class show what

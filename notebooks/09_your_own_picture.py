@@ -26,6 +26,7 @@
 import subprocess
 import sys
 import tempfile
+import textwrap
 import time
 from pathlib import Path
 
@@ -67,11 +68,12 @@ for key, value in raw.items():
     shown = f"{len(value)} tensors" if key == "state_dict" else value
     if key == "history":
         shown = f"{len(value['val_acc'])} epochs of {', '.join(value)}"
-    print(f"{key:<14} {shown}")
-glue("ckpt_kb", path.stat().st_size / 1024, display=False)
+    # long values (the recipe) wrap under their column, to 88 characters
+    print(textwrap.fill(f"{key:<14} {shown}", width=88, subsequent_indent=" " * 15))
+ckpt_kb = path.stat().st_size / 1024
 
 # %% [markdown]
-# The file is about {glue:text}`ckpt_kb:.0f` KB, nearly all of it the weights. The
+# The file is about {eval}`f"{ckpt_kb:.0f}"` KB, nearly all of it the weights. The
 # `recipe` line is the full training recipe, so the checkpoint says how the model was
 # trained as well as what it is.
 #
@@ -106,10 +108,9 @@ before, after = logits(model, x_val), logits(ckpt.model, x_val)
 same = int((before.argmax(1) == after.argmax(1)).sum())
 print(f"identical scores: {torch.equal(before, after)}; "
       f"same prediction for {same:,} of {len(x_val):,} validation pictures")
-glue("same_predictions", same, display=False)
 
 # %% [markdown]
-# All {glue:text}`same_predictions:,` validation pictures get the same class, and the
+# All {eval}`f"{same:,}"` validation pictures get the same class, and the
 # scores are equal bit for bit (`torch.equal`, not just close): the checkpoint holds the
 # whole trained model, including batch norm's running averages, which are not weights
 # but are saved with them.
@@ -177,12 +178,11 @@ for p, row in zip(examples, probs):
     print(f"{p.name:<13} {describe_top(row)}")
 correct = sum(CLASSES[int(row.argmax())] == CLASSES[expected[p.stem]]
               for p, row in zip(examples, probs))
-glue("examples_right", int(correct), display=False)
-glue("examples_total", len(examples), display=False)
+examples_total = len(examples)
 probability_bars({p.name: row for p, row in zip(examples, probs)})
 
 # %% [markdown]
-# The network names {glue:text}`examples_right` of the {glue:text}`examples_total`
+# The network names {eval}`correct` of the {eval}`examples_total`
 # drawings as intended. Read the bars for more than the top class: a confident network
 # puts nearly all the probability on one class; a hesitant one spreads it over the
 # classes that share a silhouette. Keep in mind that {term}`softmax` probabilities of a
@@ -201,7 +201,6 @@ for p, row in zip(examples, probs_raw):
     print(f"{p.name:<13} {describe_top(row)}")
 wrong_raw = sum(int(row.argmax()) != expected[p.stem]
                 for p, row in zip(examples, probs_raw))
-glue("wrong_without_invert", int(wrong_raw), display=False)
 
 # %% tags=["remove-cell"]
 # Claims of this section (the classes and their shares depend on the trained weights, so
@@ -215,7 +214,7 @@ assert max(float(row.max()) for p, row in zip(examples, probs_raw)
            if int(row.argmax()) != expected[p.stem]) > 0.5, "no confident wrong answer"
 
 # %% [markdown]
-# Not inverted, {glue:text}`wrong_without_invert` of the {glue:text}`examples_total`
+# Not inverted, {eval}`wrong_raw` of the {eval}`examples_total`
 # pictures are classified wrongly: the network has learned garments on a background of 0,
 # and nothing else.
 #

@@ -36,8 +36,8 @@ import pandas as pd
 from myst_nb import glue
 from optuna.visualization import matplotlib as oplot
 
-from apparel_lib import (SearchSpace, get_or_run, open_study, run_spec, run_study,
-                         trial_table)
+from apparel_lib import (SearchSpace, get_or_run, open_study, readable_ticks, run_spec,
+                         run_study, trial_table)
 
 started = time.perf_counter()
 optuna.logging.set_verbosity(optuna.logging.WARNING)  # no line per trial on stderr
@@ -94,22 +94,23 @@ sampler = optuna.samplers.TPESampler(seed=0, n_startup_trials=5)
 study = open_study("chapter10", folder / "studies.journal", sampler=sampler)
 finished = run_study(study, TRIALS, subset=SUBSET, space=SPACE, device="cpu")
 trials = trial_table(study)
-trials.drop(columns=["seconds"]).round(4)
+# lr in scientific notation: rounded to 4 decimals, 0.00043 and 0.00047 look alike
+trials.drop(columns=["seconds"]).round(4).assign(lr=trials["lr"].map("{:.1e}".format))
 
 # %% tags=["remove-cell", "nbval-ignore-output"]
 # Which trials are pruned, which wins and its settings depend on the trained values, so
 # they differ between processors: the prose states them from these glued values.
 counts = trials["state"].value_counts()
 best = study.best_trial
-glue("ch10_trials", len(trials), display=False)
-glue("ch10_complete", int(counts.get("complete", 0)), display=False)
-glue("ch10_pruned", int(counts.get("pruned", 0)), display=False)
-glue("ch10_best_number", best.number, display=False)
-glue("ch10_best_val", float(best.value), display=False)
-glue("ch10_best_params", int(best.user_attrs["parameters"]), display=False)
-glue("ch10_worst_val", float(trials["val_acc"].min()), display=False)
-glue("ch10_best_from", "one of the five random trials at the start" if best.number < 5
-     else "one of TPE's proposals", display=False)
+ch10_trials = len(trials)
+ch10_complete = int(counts.get("complete", 0))
+ch10_pruned = int(counts.get("pruned", 0))
+ch10_best_number = best.number
+ch10_best_val = float(best.value)
+ch10_best_params = int(best.user_attrs["parameters"])
+ch10_worst_val = float(trials["val_acc"].min())
+ch10_best_from = ("one of the five random trials at the start" if best.number < 5
+                  else "one of TPE's proposals")
 
 # %% tags=["remove-cell"]
 # Claims of this section: pruned trials stopped early, and the same knobs give networks
@@ -120,12 +121,12 @@ assert (pruned["epochs_run"] < pruned["epochs"]).all(), "a pruned trial ran all 
 assert best.value - trials["val_acc"].min() > 0.2, "the trials are too close to matter"
 
 # %% [markdown]
-# Of the {glue:text}`ch10_trials:d` trials, {glue:text}`ch10_complete:d` ran to the end
-# and {glue:text}`ch10_pruned:d` were pruned (their `epochs_run` is below their `epochs`).
-# The best, trial {glue:text}`ch10_best_number:d`, reached a validation accuracy of
-# {glue:text}`ch10_best_val:.2%` with {glue:text}`ch10_best_params:,d` parameters; it was
-# {glue:text}`ch10_best_from`. The worst measured trial stayed at
-# {glue:text}`ch10_worst_val:.2%`. The same knobs can
+# Of the {eval}`f"{ch10_trials:d}"` trials, {eval}`f"{ch10_complete:d}"` ran to the end
+# and {eval}`f"{ch10_pruned:d}"` were pruned (their `epochs_run` is below their `epochs`).
+# The best, trial {eval}`f"{ch10_best_number:d}"`, reached a validation accuracy of
+# {eval}`f"{ch10_best_val:.2%}"` with {eval}`f"{ch10_best_params:,d}"` parameters; it was
+# {eval}`ch10_best_from`. The worst measured trial stayed at
+# {eval}`f"{ch10_worst_val:.2%}"`. The same knobs can
 # make a network that barely learns or a decent one, which is why they are worth
 # searching rather than guessing.
 #
@@ -134,7 +135,7 @@ assert best.value - trials["val_acc"].min() > 0.2, "the trials are too close to 
 # Each dot is a trial's validation accuracy; the line is the best so far.
 
 # %%
-oplot.plot_optimization_history(study)
+readable_ticks(oplot.plot_optimization_history(study))
 plt.show()
 
 # %% [markdown]
@@ -142,7 +143,7 @@ plt.show()
 # curves that stop early are the pruned trials.
 
 # %%
-oplot.plot_intermediate_values(study)
+readable_ticks(oplot.plot_intermediate_values(study))
 plt.show()
 
 # %% [markdown]
@@ -169,21 +170,22 @@ importances = pd.Series(optuna.importance.get_param_importances(
 importances.round(3)
 
 # %% tags=["remove-cell", "nbval-ignore-output"]
-glue("ch10_top_knob", importances.index[0], display=False)
-glue("ch10_top_share", float(importances.iloc[0]), display=False)
+ch10_top_knob = importances.index[0]
+ch10_top_share = float(importances.iloc[0])
 
 # %% tags=["remove-cell"]
 # The claim: the knob named first explains the largest share.
 assert importances.iloc[0] == importances.max(), "the first knob is not the largest"
 
 # %% [markdown]
-# In this study {glue:text}`ch10_top_knob` explains the largest share,
-# {glue:text}`ch10_top_share:.0%` by this estimate. A slice plot shows the relation
+# In this study {eval}`ch10_top_knob` explains the largest share,
+# {eval}`f"{ch10_top_share:.0%}"` by this estimate. A slice plot shows the relation
 # itself, one knob at a time:
 
 # %%
 axes = oplot.plot_slice(study, params=list(importances.index[:2]))
 axes[0].figure.set_size_inches(10, 4)
+readable_ticks(axes)
 plt.show()
 
 # %% [markdown]
@@ -221,11 +223,13 @@ seconds = pd.Series({"tuned, trained on all": tuned.seconds,
 seconds.round(0)
 
 # %% tags=["remove-cell", "nbval-ignore-output"]
-glue("ch10_tuned_val", float(tuned.val_acc), display=False)
-glue("ch10_best_cnn_val", float(reference.val_acc), display=False)
-glue("ch10_gap", float(100 * (reference.val_acc - tuned.val_acc)), display=False)
-glue("ch10_tuned_params", int(tuned.parameters), display=False)
-glue("ch10_best_cnn_params", int(reference.parameters), display=False)
+ch10_tuned_val = float(tuned.val_acc)
+glue("ch10_tuned_val", ch10_tuned_val, display=False)
+ch10_best_cnn_val = float(reference.val_acc)
+ch10_gap = float(100 * (reference.val_acc - tuned.val_acc))
+ch10_tuned_params = int(tuned.parameters)
+glue("ch10_tuned_params", ch10_tuned_params, display=False)
+ch10_best_cnn_params = int(reference.parameters)
 
 # %% tags=["remove-cell"]
 # The claims: best-cnn is ahead (a small study does not beat the careful design) by
@@ -236,16 +240,16 @@ ahead = 100 * (reference.val_acc - tuned.val_acc)
 assert ahead > 3 * CNN_SD, f"best-cnn ahead by {ahead:.1f} points only"
 
 # %% tags=["remove-cell", "nbval-ignore-output"]
-glue("ch10_tuned_seconds", round(tuned.seconds), display=False)
-glue("ch10_best_cnn_seconds", round(reference.seconds), display=False)
+ch10_tuned_seconds = round(tuned.seconds)
+ch10_best_cnn_seconds = round(reference.seconds)
 
 # %% [markdown]
 # Trained on all the pictures, the study's winner reaches
-# {glue:text}`ch10_tuned_val:.2%` on validation with
-# {glue:text}`ch10_tuned_params:,d` parameters in {glue:text}`ch10_tuned_seconds:d`
-# seconds; `best-cnn` reaches {glue:text}`ch10_best_cnn_val:.2%` with
-# {glue:text}`ch10_best_cnn_params:,d` parameters in
-# {glue:text}`ch10_best_cnn_seconds:d` seconds, {glue:text}`ch10_gap:.1f` points
+# {eval}`f"{ch10_tuned_val:.2%}"` on validation with
+# {eval}`f"{ch10_tuned_params:,d}"` parameters in {eval}`f"{ch10_tuned_seconds:d}"`
+# seconds; `best-cnn` reaches {eval}`f"{ch10_best_cnn_val:.2%}"` with
+# {eval}`f"{ch10_best_cnn_params:,d}"` parameters in
+# {eval}`f"{ch10_best_cnn_seconds:d}"` seconds, {eval}`f"{ch10_gap:.1f}"` points
 # ahead. Each is one seed; for scale, chapter 5 measured the spread across three seeds of
 # the tutorial's CNN at {glue:text}`/notebooks/05_fair_comparison.ipynb::cnn4_sd:.1f`
 # points, so a gap several times that size is not luck of the seed.
@@ -269,16 +273,17 @@ test = pd.Series({"tuned, trained on all": tuned.test_acc,
 test.round(4)
 
 # %% tags=["remove-cell", "nbval-ignore-output"]
-glue("ch10_tuned_test", float(tuned.test_acc), display=False)
-glue("ch10_best_cnn_test", float(reference.test_acc), display=False)
+ch10_tuned_test = float(tuned.test_acc)
+glue("ch10_tuned_test", ch10_tuned_test, display=False)
+ch10_best_cnn_test = float(reference.test_acc)
 
 # %% tags=["remove-cell"]
 # The claim: on test, best-cnn is ahead of the tuned network, as on validation.
 assert reference.test_acc > tuned.test_acc, "on test, not the order seen on validation"
 
 # %% [markdown]
-# On the test set the tuned network scores {glue:text}`ch10_tuned_test:.2%` and
-# `best-cnn` {glue:text}`ch10_best_cnn_test:.2%`: the same order as on validation.
+# On the test set the tuned network scores {eval}`f"{ch10_tuned_test:.2%}"` and
+# `best-cnn` {eval}`f"{ch10_best_cnn_test:.2%}"`: the same order as on validation.
 #
 # ## Exercises
 #

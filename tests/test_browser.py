@@ -52,8 +52,8 @@ def browser():
 class Watched:
     """A page whose console errors and failed or outside requests are recorded."""
 
-    def __init__(self, browser, *, allow: re.Pattern[str]) -> None:
-        self.page = browser.new_page(viewport={"width": 1280, "height": 900})
+    def __init__(self, browser, *, allow: re.Pattern[str], viewport: dict[str, int] | None = None) -> None:
+        self.page = browser.new_page(viewport=viewport or {"width": 1280, "height": 900})
         self.errors: list[str] = []
         self.failed: list[str] = []
         self.page.on("console", lambda m: m.type == "error" and self.errors.append(m.text))
@@ -107,8 +107,8 @@ def check_explorer_responds(page, data) -> None:
 FILE_ONLY = re.compile(r"^(file:|data:|blob:|about:)")
 
 
-def open_book_page(browser, html: Path, page: str) -> Watched:
-    w = Watched(browser, allow=FILE_ONLY)
+def open_book_page(browser, html: Path, page: str, viewport: dict[str, int] | None = None) -> Watched:
+    w = Watched(browser, allow=FILE_ONLY, viewport=viewport)
     w.page.goto((html / page).as_uri(), wait_until="load")
     w.page.wait_for_load_state("networkidle")
     return w
@@ -137,6 +137,145 @@ def test_math_renders(browser, built_book):
     w.page.locator("mjx-container").first.wait_for(timeout=30_000)
     assert w.page.locator("mjx-container").count() >= 1
     w.close()
+
+
+# --- numbers cited in the prose ({eval}, book/_ext/stored_eval.py) -----------------------------
+
+RAW_MYST = re.compile(r"\{(eval|glue:text|glue|term)\}")
+
+
+def cited_numbers(chapter: str) -> list[tuple[int, str]]:
+    """(Markdown cell index, shown text) of every value the chapter's prose cites with {eval},
+    as stored by `make execute`."""
+    nb = json.loads((ROOT / "notebooks" / f"{chapter}.ipynb").read_text(encoding="utf-8"))
+    assert any("{eval}" in "".join(c["source"]) for c in nb["cells"] if c["cell_type"] == "markdown"), \
+        f"{chapter}.ipynb predates its .py, which cites values with {{eval}}: run `make execute`"
+    cited = []
+    for i, cell in enumerate(nb["cells"]):
+        if cell["cell_type"] == "markdown" and "{eval}" in "".join(cell["source"]):
+            stored = cell["metadata"].get("user_expressions")
+            assert stored, f"{chapter}: Markdown cell {i + 1} cites values but none are stored: run `make execute`"
+            cited += [(i, re.sub(r"^(['\"])(.*)\1$", r"\2", s["result"]["data"]["text/plain"])) for s in stored]
+    return cited
+
+
+CITING = [c for c in CHAPTERS if "{eval}" in (ROOT / "notebooks" / f"{c}.py").read_text(encoding="utf-8")]
+
+
+def test_some_chapter_cites_computed_numbers():
+    assert CITING, "no chapter cites a number with {eval}: the checks below would check nothing"
+
+
+@pytest.mark.parametrize("chapter", CITING)
+def test_the_book_shows_the_numbers_the_prose_cites(browser, built_book, chapter):
+    w = open_book_page(browser, built_book, f"notebooks/{chapter}.html")
+    text = w.page.locator("article").inner_text()
+    w.close()
+    missing = [shown for _, shown in cited_numbers(chapter) if shown not in text]
+    assert not missing, f"{chapter}: cited values not shown in the book: {missing}"
+    assert not RAW_MYST.search(text), f"{chapter}: raw MyST in the book: {RAW_MYST.search(text).group(0)}"
+
+
+# --- nothing is clipped at a laptop's width --------------------------------------------------------
+
+OVERFLOW_JS = """() => {
+  const main = document.querySelector('article.bd-article');
+  if (!main) return [];  // a redirect (index.html)
+  const article = main.getBoundingClientRect();
+  const scrolls = e => { for (let p = e.parentElement; p && p.tagName !== 'ARTICLE'; p = p.parentElement) {
+      const o = getComputedStyle(p).overflowX; if (o === 'auto' || o === 'scroll') return p; } return null; };
+  const problems = [];
+  for (const e of document.querySelectorAll('article.bd-article pre, article.bd-article table, article.bd-article img')) {
+    if (!e.offsetParent) continue;  // hidden (e.g. a folded cell)
+    const what = `${e.tagName.toLowerCase()} "${(e.innerText || e.alt || e.src || '').trim().slice(0, 60)}"`;
+    const box = scrolls(e);
+    if (e.tagName === 'PRE' && e.scrollWidth > e.clientWidth + 1) problems.push(`${what} is ${e.scrollWidth - e.clientWidth} px wider than its box`);
+    else if (box && e.tagName === 'TABLE') { if (box.getBoundingClientRect().right > article.right + 1) problems.push(`${what}: its scrolling box runs past the page`); }
+    else if (e.getBoundingClientRect().right > article.right + 1) problems.push(`${what} runs ${Math.round(e.getBoundingClientRect().right - article.right)} px past the page`);
+  }
+  return problems; }"""
+
+
+def overflowing_blocks(page) -> list[str]:
+    """Code and output blocks (and tables, figures) on the open page that do not fit at its width;
+    a table may instead scroll inside a box that fits."""
+    return page.evaluate(OVERFLOW_JS)
+
+
+def test_no_code_or_output_block_overflows_at_1280_px(browser, built_book):
+    problems = []
+    for page in book_pages(built_book):
+        w = open_book_page(browser, built_book, page)
+        problems += [f"{page}: {p}" for p in overflowing_blocks(w.page)]
+        w.close()
+    assert not problems, "\n".join(problems)
+
+
+def test_an_overflowing_block_is_caught(browser, built_book):
+    """Proof that the check can fail: an 88-column line in 20 px type does not fit."""
+    w = open_book_page(browser, built_book, f"notebooks/{EXPLORER_CHAPTER}.html")
+    w.page.evaluate("() => { const p = document.querySelector('article.bd-article div.highlight pre');"
+                    " p.style.fontSize = '20px'; p.textContent = 'x'.repeat(88); }")
+    assert any("wider than its box" in p for p in overflowing_blocks(w.page))
+    w.close()
+
+
+# --- on a phone (390x844) and a laptop (1280x900) -------------------------------------------------
+
+SIZES = {"phone": {"width": 390, "height": 844}, "laptop": {"width": 1280, "height": 900}}
+
+
+def sidebar_shown(page) -> bool:
+    """Whether the chapter list (primary sidebar) is on screen, in the page or as a drawer."""
+    return page.evaluate("""() => [...document.querySelectorAll('.bd-sidebar-primary')].some(s => {
+        const r = s.getBoundingClientRect(), cs = getComputedStyle(s);
+        return cs.display !== 'none' && cs.visibility !== 'hidden' && r.width > 50 && r.right > 50 && r.left < innerWidth; })""")
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_the_sidebar_toggle_opens_and_closes_the_chapter_list(browser, built_book, size):
+    w = open_book_page(browser, built_book, f"notebooks/{EXPLORER_CHAPTER}.html", SIZES[size])
+    toggle = w.page.locator(".primary-toggle").filter(visible=True)
+    assert toggle.count() == 1, f"{size}: {toggle.count()} visible sidebar toggles"
+    before = sidebar_shown(w.page)
+    toggle.first.click()
+    w.page.wait_for_timeout(500)
+    after = sidebar_shown(w.page)
+    w.page.screenshot(path=SCREENSHOTS / f"book-sidebar-{size}.png")
+    if size == "phone":  # the drawer closes with Escape
+        w.page.keyboard.press("Escape")
+    else:
+        toggle.first.click()
+    w.page.wait_for_timeout(500)
+    again = sidebar_shown(w.page)
+    assert not w.errors, w.errors
+    w.close()
+    assert after != before, f"{size}: the sidebar toggle did not change the sidebar (shown: {before})"
+    assert again == before, f"{size}: the sidebar did not go back (shown: {again}, was {before})"
+
+
+EXPLORER_FIT_JS = """() => {
+  const row = document.querySelector('.cell_output .widget-hbox');
+  const track = document.querySelector('.cell_output .widget-slider .noUi-target');
+  const controls = [...row.children].map(c => c.getBoundingClientRect());
+  return {track: track.getBoundingClientRect().width, right: Math.max(...controls.map(r => r.right)),
+          left: Math.min(...controls.map(r => r.left)), screen: innerWidth,
+          page: document.scrollingElement.scrollWidth}; }"""
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_the_explorer_fits_and_works(browser, built_book, data, size):
+    """The explorer's controls fit the screen, its slider has a track to drag, and it responds."""
+    w = open_book_page(browser, built_book, f"notebooks/{EXPLORER_CHAPTER}.html", SIZES[size])
+    w.page.locator(".widget-slider").first.wait_for(state="visible", timeout=30_000)
+    w.page.locator(".widget-slider").first.scroll_into_view_if_needed()
+    fit = w.page.evaluate(EXPLORER_FIT_JS)
+    w.page.screenshot(path=SCREENSHOTS / f"book-{EXPLORER_CHAPTER}-explorer-{size}.png")
+    check_explorer_responds(w.page, data)
+    w.close()
+    assert fit["track"] >= 100, f"{size}: the slider's track is {fit['track']:.0f} px wide"
+    assert fit["left"] >= 0 and fit["right"] <= fit["screen"], f"{size}: the controls do not fit the screen: {fit}"
+    assert fit["page"] <= fit["screen"], f"{size}: the page scrolls sideways: {fit}"
 
 
 def test_navigation_reaches_every_chapter(browser, built_book):
@@ -242,6 +381,18 @@ def test_a_broken_feature_map_explorer_is_caught(browser, built_book, tmp_path):
 # --- JupyterLab over a throw-away copy of the notebooks -----------------------------------------
 
 
+LAB_SETTINGS = ROOT / "scripts" / "lab-settings"
+
+
+def test_make_lab_uses_the_lab_settings():
+    """`make lab` starts JupyterLab with the settings the tests use (news prompt off)."""
+    recipe = subprocess.run(["make", "-n", "lab", "STAMP=Makefile"], cwd=ROOT, capture_output=True,
+                            text=True).stdout
+    assert f"--LabApp.app_settings_dir={LAB_SETTINGS.relative_to(ROOT)}" in recipe, recipe
+    overrides = json.loads((LAB_SETTINGS / "overrides.json").read_text())
+    assert overrides["@jupyterlab/apputils-extension:notification"]["fetchNews"] == "false"
+
+
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -249,9 +400,9 @@ def _free_port() -> int:
 
 
 def _settings(folder: Path) -> None:
-    """No news or update pop-ups, and every cell rendered (no windowing), so checks see all outputs."""
+    """Every cell rendered (no windowing), so checks see all outputs. (No news or update pop-ups
+    comes from LAB_SETTINGS, as in `make lab`.)"""
     for plugin, values in {
-        "@jupyterlab/apputils-extension/notification": {"fetchNews": "false", "checkForUpdates": False},
         "@jupyterlab/notebook-extension/tracker": {"windowingMode": "none"},
     }.items():
         path = folder / f"{plugin}.jupyterlab-settings"
@@ -270,7 +421,8 @@ def lab(tmp_path_factory) -> Iterator[str]:
     env = {**os.environ, "JUPYTERLAB_SETTINGS_DIR": str(root / ".settings"),
            "JUPYTERLAB_WORKSPACES_DIR": str(root / ".workspaces")}
     command = [sys.executable, "-m", "jupyterlab", "--no-browser", "--ip=127.0.0.1", f"--port={port}",
-               f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={root}", "--ServerApp.port_retries=0"]
+               f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={root}", "--ServerApp.port_retries=0",
+               f"--LabApp.app_settings_dir={LAB_SETTINGS}"]
     if os.geteuid() == 0:
         command.append("--allow-root")
     log = open(root / "lab.log", "wb")
@@ -359,3 +511,24 @@ def test_lab_shows_each_chapters_stored_figures_and_tables(browser, lab, chapter
     assert notebook.locator(".jp-OutputArea-output table").count() >= tables
     page.screenshot(path=SCREENSHOTS / f"lab-{chapter}.png")
     w.close()
+
+
+def test_lab_renders_myst_and_shows_the_numbers_the_prose_cites(browser, lab):
+    """Opened, not run: jupyterlab-myst renders {term} and the other roles, and shows each value
+    the prose cites from what `make execute` stored. No news prompt comes up (LAB_SETTINGS)."""
+    chapter = CITING[0]
+    w = open_in_lab(browser, lab, chapter)
+    cells = w.page.locator(".jp-NotebookPanel").filter(visible=True).locator(".jp-Notebook .jp-Cell")
+    cells.first.wait_for(timeout=60_000)
+    cited = cited_numbers(chapter)
+    w.page.wait_for_function("n => document.querySelectorAll('.jp-NotebookPanel .jp-Notebook .jp-Cell').length >= n",
+                             arg=max(i for i, _ in cited) + 1, timeout=60_000)
+    w.page.wait_for_timeout(1000)
+    missing = [(i, shown) for i, shown in cited if shown not in cells.nth(i).inner_text()]
+    markdown = "\n".join(w.page.locator(".jp-MarkdownCell").all_inner_texts())
+    news = w.page.get_by_text("official Jupyter news").count()
+    w.page.screenshot(path=SCREENSHOTS / f"lab-{chapter}-myst.png")
+    w.close()
+    assert not missing, f"{chapter}: cited values not shown in JupyterLab (cell index, value): {missing}"
+    assert not RAW_MYST.search(markdown), f"{chapter}: raw MyST in JupyterLab: {RAW_MYST.search(markdown).group(0)}"
+    assert news == 0, "JupyterLab asked about news: `make lab`'s settings were not applied"

@@ -97,6 +97,8 @@ def test_bars_with_spread_and_accuracy_vs_shift():
     fig = plots.bars_with_spread(table, group="model", bar="data")
     heights = [p.get_height() for p in fig.axes[0].patches]
     assert heights == pytest.approx([0.8, 0.85, 0.79, 0.7])
+    low, high = fig.axes[0].get_ylim()
+    assert low == 0 and high > 0.85 + 0.03, "the bars must start at 0, with room for their labels"
     curves = {"plain": pd.Series([0.9, 0.5], index=[0, 1]), "cnn": pd.Series([0.9, 0.8], index=[0, 1])}
     ax = plots.accuracy_vs_shift(curves).axes[0]
     assert [list(line.get_ydata()) for line in ax.lines] == [[0.9, 0.5], [0.9, 0.8]]
@@ -129,3 +131,90 @@ def test_top_k_gallery_marks_the_true_class_green():
     green, red = (0.17254901960784313, 0.6274509803921569, 0.17254901960784313), (0.8392156862745098, 0.15294117647058825, 0.1568627450980392)
     assert colours[0][0] == green and colours[1][0] == red and colours[1][1] == green
     assert [lbl.get_text() for lbl in bars[0].get_yticklabels()][0] == "Pullover"
+
+
+def test_attribution_maps_share_one_colour_bar_from_minus_one_to_one():
+    from apparel_lib.figures.inside import attribution_figure
+
+    images = np.zeros((2, 28, 28))
+    maps = {"occlusion": np.stack([np.full((28, 28), 5.0), np.linspace(-2, 1, 784).reshape(28, 28)]),
+            "gradients": np.full((2, 28, 28), -0.1)}
+    fig = attribution_figure(images, maps, ["a", "b"])
+    bars = [ax for ax in fig.axes if ax.get_label() == "<colorbar>"]
+    assert len(bars) == 1
+    assert bars[0].get_ylim() == pytest.approx((-1, 1))
+    shown = [im.get_array() for ax in fig.axes for im in ax.images if im.get_cmap().name == "RdBu_r"]
+    assert len(shown) == 4 and all(np.abs(a).max() == pytest.approx(1.0) for a in shown)
+
+
+def test_receptive_field_box_over_the_edge_is_titled_with_its_full_size():
+    from apparel_lib.figures.inside import receptive_field_figure
+
+    fig = receptive_field_figure(np.zeros((28, 28)), {"conv 4": (-1, -1, 25, 25)})
+    ax = fig.axes[0]
+    assert ax.get_title().endswith("26x26 pixels")
+    assert ax.get_xlim() == (-0.5, 27.5) and ax.get_ylim() == (27.5, -0.5)
+
+
+def test_readable_ticks_whole_epochs_and_plain_log_labels():
+    from matplotlib.figure import Figure
+
+    fig = Figure(figsize=(8, 3))
+    epochs, lrs = fig.subplots(1, 2)
+    epochs.plot([0, 1, 2], [0.5, 0.6, 0.7])
+    lrs.scatter([3e-4, 1e-3, 4e-3], [0.7, 0.8, 0.75])
+    lrs.set_xscale("log")
+    lrs.tick_params(labelsize=6)
+    plots.readable_ticks(np.array([epochs, lrs]))
+    fig.canvas.draw()
+    assert all(float(t).is_integer() for t in epochs.get_xticks())
+    low, high = lrs.get_xlim()
+    shown = [t for t in lrs.get_xticklabels() if t.get_text() and low <= t.get_position()[0] <= high]
+    assert len(shown) >= 2 and all(float(t.get_text()) == t.get_position()[0] for t in shown)
+    boxes = sorted((t.get_window_extent() for t in shown), key=lambda b: b.x0)
+    assert all(a.x1 <= b.x0 for a, b in zip(boxes, boxes[1:])), "tick labels overlap"
+    assert not [t.get_text() for t in lrs.xaxis.get_minorticklabels() if t.get_text()]
+    assert min(t.get_fontsize() for t in lrs.get_xticklabels()) >= plots.SMALLEST_TEXT
+
+
+def _smallest_text_as_shown(fig) -> float:
+    """The smallest text of ``fig`` in points as the book shows it: figures are stored at 100 dpi
+    and scaled down to the 780-px column (1280-px window) when wider."""
+    import matplotlib.text
+
+    fig.canvas.draw()
+    scale = min(1.0, 7.8 / fig.get_figwidth()) * 100 / 96
+    return min(t.get_fontsize() * scale for t in fig.findobj(matplotlib.text.Text)
+               if t.get_visible() and t.get_text().strip() and t.get_window_extent().width > 0)
+
+
+def test_no_text_below_8_points_as_shown():
+    import pandas as pd
+
+    from apparel_lib.figures import inside
+
+    images, labels = np.random.default_rng(0).random((100, 28, 28)), np.arange(100) % 10
+    table = pd.DataFrame({"family": ["plain"] * 3 + ["cnn"] * 3, "parameters": [10, 100, 1000] * 2,
+                          "val_acc": [0.7, 0.8, 0.85, 0.75, 0.85, 0.9], "val_sd": [0.01] * 6})
+    figures = {
+        "image_grid": plots.image_grid(images[:24], labels[:24], ncols=8),
+        "examples_per_class": plots.examples_per_class(images, labels, per_class=10),
+        "class_balance": plots.class_balance({"train": np.full(10, 6000), "test": np.full(10, 1000)}),
+        "accuracy_vs_parameters": plots.accuracy_vs_parameters(table, references={"tutorial (65%)": 0.65}),
+        "confusion_heatmap": confusion_heatmap(np.eye(10, dtype=int) * 50),
+        "top_k_gallery": top_k_gallery(images[:6], labels[:6], np.full((6, 10), 0.1), k=3, ncols=3),
+        "attribution_figure": inside.attribution_figure(images[:3], {"a": images[:3], "b": images[:3]}, list("xyz")),
+        "receptive_field_figure": inside.receptive_field_figure(images[0], {"c1": (0, 0, 3, 3), "c4": (-1, -1, 25, 25)}),
+    }
+    small = {name: round(_smallest_text_as_shown(fig), 1) for name, fig in figures.items()}
+    too_small = {k: float(v) for k, v in small.items() if v < plots.SMALLEST_TEXT}
+    assert not too_small, f"text below {plots.SMALLEST_TEXT} pt as shown: {too_small}"
+
+
+def test_reference_labels_sit_outside_the_plot():
+    import pandas as pd
+
+    table = pd.DataFrame({"family": ["plain"] * 2, "parameters": [10, 100], "val_acc": [0.65, 0.8], "val_sd": [0.01] * 2})
+    ax = plots.accuracy_vs_parameters(table, references={"tutorial (65%)": 0.65}).axes[0]
+    (label,) = ax.texts
+    assert label.get_position()[0] > 1, "a reference label inside the plot can cover a point"

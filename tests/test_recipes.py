@@ -53,3 +53,15 @@ def test_bad_recipe_values_are_one_line_value_errors():
 def test_round_trip_keeps_every_field():
     recipe = get_recipe("minibatch", "plain").replace(schedule="onecycle", augment_shift=2, augment_flip=True, momentum=0.5)
     assert Recipe.from_dict(recipe.to_dict()) == recipe
+
+
+def test_a_recipe_shows_wrapped_and_as_a_small_table():
+    from IPython.lib.pretty import pretty
+
+    recipe = get_recipe("minibatch", "cnn")
+    text = pretty(recipe)
+    assert max(map(len, text.splitlines())) <= 79 < len(repr(recipe))
+    assert text.replace("\n", "").replace(" " * len("Recipe("), " ") == repr(recipe)
+    table = recipe._repr_html_()
+    assert table.count("<tr>") == 5 and table.count("<code>") == 15
+    assert "<td><code>lr</code></td><td>0.002</td>" in table

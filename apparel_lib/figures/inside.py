@@ -25,14 +25,19 @@ def _plain(ax) -> None:
 
 
 def receptive_field_figure(image: np.ndarray, boxes: Mapping[str, tuple[int, int, int, int]], *, size: float = 2.0) -> Figure:
-    """The picture once per layer, with the square of pixels one unit of that layer sees drawn on it."""
+    """The picture once per layer, with the square of pixels one unit of that layer sees drawn on
+    it. The titles give each box's size; a box from ``receptive_box(..., clip=False)`` may reach
+    over the picture's edge (onto the zero padding), and is drawn cut at the edge."""
     n = len(boxes)
     size = min(size, MAX_WIDTH / n)
     fig = Figure(figsize=(n * size, size * 1.2), layout="constrained")
+    height, width = np.asarray(image).shape
     for ax, (title, (top, left, bottom, right)) in zip(fig.subplots(1, n, squeeze=False).flat, boxes.items()):
         ax.imshow(np.asarray(image), cmap="gray_r", vmin=0, vmax=1)
         ax.add_patch(Rectangle((left - 0.5, top - 0.5), right - left, bottom - top, fill=True,
                                facecolor="tab:orange", alpha=0.25, edgecolor="tab:red", linewidth=2))
+        ax.set_xlim(-0.5, width - 0.5)  # a box reaching over the edge (padding) is cut there
+        ax.set_ylim(height - 0.5, -0.5)
         _plain(ax)
         ax.set_title(f"{title}\n{bottom - top}x{right - left} pixels", fontsize=TITLE_SIZE)
     return fig
@@ -42,12 +47,14 @@ def attribution_figure(
     images: np.ndarray, maps: Mapping[str, np.ndarray], titles: Sequence[str], *, size: float = 1.6
 ) -> Figure:
     """One row per picture: the picture, then one heat map per method (red: pixels that supported
-    the class, blue: pixels that spoke against it; each map on its own symmetric scale)."""
+    the class, blue: pixels that spoke against it). Each map is divided by its own largest
+    absolute value, so one colour bar, from -1 to 1, reads every map."""
     n, methods = len(images), list(maps)
     ncols = 1 + len(methods)
     size = min(size, MAX_WIDTH / ncols)
     fig = Figure(figsize=(ncols * size, n * size * 1.25), layout="constrained")
     axes = fig.subplots(n, ncols, squeeze=False)
+    shown = None
     for i, row in enumerate(axes):
         row[0].imshow(np.asarray(images[i]), cmap="gray_r", vmin=0, vmax=1)
         row[0].set_title(titles[i], fontsize=TITLE_SIZE - 1)
@@ -55,11 +62,15 @@ def attribution_figure(
             m = np.asarray(maps[method][i], dtype=float)
             limit = float(np.abs(m).max()) or 1.0
             ax.imshow(np.asarray(images[i]), cmap="gray_r", vmin=0, vmax=1, alpha=0.35)
-            ax.imshow(m, cmap="RdBu_r", vmin=-limit, vmax=limit, alpha=0.8)
+            shown = ax.imshow(m / limit, cmap="RdBu_r", vmin=-1, vmax=1, alpha=0.8)
             if i == 0:
                 ax.set_title(method, fontsize=TITLE_SIZE)
         for ax in row:
             _plain(ax)
+    if shown is not None:
+        bar = fig.colorbar(shown, ax=axes[:, 1:], shrink=0.6, ticks=[-1, 0, 1])
+        bar.ax.set_yticklabels(["against\n(strongest)", "0", "for the class\n(strongest)"], fontsize=8)
+        bar.set_label("share of the map's largest value", fontsize=8)
     return fig
 
 

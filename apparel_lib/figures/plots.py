@@ -18,7 +18,8 @@ from ..training.history import History
 from .spatial import conv_parameters, dense_parameters
 
 Figure = require("matplotlib.figure").Figure
-MaxNLocator = require("matplotlib.ticker").MaxNLocator
+_ticker = require("matplotlib.ticker")
+MaxNLocator = _ticker.MaxNLocator
 
 __all__ = [
     "image_grid",
@@ -36,13 +37,16 @@ __all__ = [
     "per_class_bars",
     "top_k_gallery",
     "cost_frontier",
+    "readable_ticks",
 ]
 
 
 # The book shows figures about 7.5 inches wide; wider figures are scaled down, text included.
-# Grids are capped at this width so that a 9-point title stays readable on the page.
+# Grids are capped at this width so that a 9-point title stays readable on the page, and no
+# text is set below SMALLEST_TEXT points (tests/test_plots.py checks both as shown on the page).
 MAX_WIDTH = 9.0
 TITLE_SIZE = 9
+SMALLEST_TEXT = 8
 
 
 def _image(ax, image: np.ndarray, title: str | None = None) -> None:
@@ -110,8 +114,10 @@ def map_grid(maps: Sequence[np.ndarray], titles: Sequence[str], *, ncols: int = 
 
 
 def examples_per_class(images: np.ndarray, labels: np.ndarray, *, per_class: int = 8, classes: Sequence[str] = CLASSES) -> Figure:
-    """One row per class with its first ``per_class`` images."""
-    fig = Figure(figsize=(per_class * 1.0 + 1.6, len(classes) * 1.0), layout="constrained")
+    """One row per class with its first ``per_class`` images (narrower pictures when they would
+    not fit the page beside the class names)."""
+    size = min(1.0, (MAX_WIDTH - 1.6) / per_class)
+    fig = Figure(figsize=(per_class * size + 1.6, len(classes) * size), layout="constrained")
     axes = fig.subplots(len(classes), per_class, squeeze=False)
     for c, row in enumerate(axes):
         picks = np.flatnonzero(np.asarray(labels) == c)[:per_class]
@@ -217,8 +223,9 @@ def accuracy_vs_parameters(
         ax.errorbar(rows[x], rows[y], yerr=err, marker=marker, capsize=3, label=str(name))
     for (label, value), color in zip((references or {}).items(), ("tab:gray", "tab:red", "tab:purple")):
         ax.axhline(value, linestyle="--", color=color, linewidth=1)
-        ax.annotate(label, (0.01, value), xycoords=("axes fraction", "data"), fontsize=8,
-                    color=color, va="bottom")
+        # labelled outside the plot, on the right, so that no label covers a point
+        ax.annotate(label, (1.01, value), xycoords=("axes fraction", "data"), fontsize=TITLE_SIZE,
+                    color=color, va="center", ha="left")
     ax.set_xscale("log")
     ax.set_xlabel("trainable parameters (log scale)")
     ax.set_ylabel("validation accuracy" if y.startswith("val") else y)
@@ -234,10 +241,10 @@ def bars_with_spread(
     bar: str,
     y: str = "val_acc",
     spread: str = "val_sd",
-    ylim: tuple[float, float] | None = None,
 ) -> Figure:
     """Grouped bars of the mean ``y`` with error bars of ``spread`` (one group per value of
-    ``group``, one bar per value of ``bar``), each labelled with its mean."""
+    ``group``, one bar per value of ``bar``), each labelled with its mean. The bars start at 0,
+    so their heights compare as the values do (the labels carry the small differences)."""
     groups = list(dict.fromkeys(table[group]))
     bars = list(dict.fromkeys(table[bar]))
     fig = Figure(figsize=(7, 3.6), layout="constrained")
@@ -250,9 +257,9 @@ def bars_with_spread(
         ax.bar_label(drawn, labels=[f"{v:.1%}" for v in rows[y]], fontsize=8, padding=2)
     ax.set_xticks(np.arange(len(groups)), groups)
     ax.set_ylabel("validation accuracy" if y.startswith("val") else y)
-    if ylim is not None:
-        ax.set_ylim(*ylim)
-    ax.legend(loc="lower right")
+    ax.margins(y=0.12)  # room for the labels above the bars
+    ax.set_ylim(bottom=0)
+    ax.legend(loc="lower center", bbox_to_anchor=(0.5, 1.0), ncols=len(bars), frameon=False, fontsize=8)
     return fig
 
 
@@ -282,7 +289,7 @@ def confusion_heatmap(counts: np.ndarray, *, classes: Sequence[str] = CLASSES, t
     shown = ax.imshow(np.maximum(shares, 1e-3), cmap="Blues", norm=colors.LogNorm(vmin=1e-3, vmax=1))
     for i, j in np.ndindex(counts.shape):
         if counts[i, j]:
-            ax.text(j, i, str(counts[i, j]), ha="center", va="center", fontsize=7,
+            ax.text(j, i, str(counts[i, j]), ha="center", va="center", fontsize=SMALLEST_TEXT,
                     color="white" if shares[i, j] > 0.5 else "black")
     ax.set_xticks(range(len(classes)), classes, rotation=45, ha="right", fontsize=8)
     ax.set_yticks(range(len(classes)), classes, fontsize=8)
@@ -318,21 +325,23 @@ def top_k_gallery(
     n = len(images)
     nrows = max(1, -(-n // ncols))
     fig = Figure(figsize=(min(MAX_WIDTH, 2.25 * ncols), 1.45 * nrows), layout="constrained")
-    cells = fig.subplots(nrows, 2 * ncols, squeeze=False, width_ratios=[1, 1.25] * ncols)
+    cells = fig.subplots(nrows, 2 * ncols, squeeze=False, width_ratios=[1.2, 1] * ncols)
     for idx in range(nrows * ncols):
         ax_img, ax_bar = cells[idx // ncols, 2 * (idx % ncols)], cells[idx // ncols, 2 * (idx % ncols) + 1]
         if idx >= n:
             ax_img.axis("off")
             ax_bar.axis("off")
             continue
-        _image(ax_img, images[idx], f"true: {classes[labels[idx]]}")
+        _image(ax_img, images[idx])
+        ax_img.set_title(f"true: {classes[labels[idx]]}", fontsize=SMALLEST_TEXT)
         top = np.argsort(-probabilities[idx])[:k]
         colours = ["tab:green" if c == labels[idx] else "tab:red" for c in top]
         ax_bar.barh(range(k), probabilities[idx][top], color=colours)
-        ax_bar.set_yticks(range(k), [classes[c] for c in top], fontsize=7)
+        ax_bar.set_yticks(range(k), [classes[c] for c in top], fontsize=SMALLEST_TEXT)
         ax_bar.invert_yaxis()
         ax_bar.set_xlim(0, 1)
-        ax_bar.tick_params(axis="x", labelsize=6)
+        ax_bar.set_xticks([0, 0.5, 1], ["0", "0.5", "1"])
+        ax_bar.tick_params(axis="x", labelsize=SMALLEST_TEXT)
     return fig
 
 
@@ -355,3 +364,33 @@ def cost_frontier(records: pd.DataFrame, *, cost: str = "tflops", accuracy: str 
     ax.set_ylabel("validation accuracy (%)")
     ax.grid(alpha=0.3)
     return fig
+
+
+def _plotted(ax, which: int) -> np.ndarray:
+    """The x (``which=0``) or y (1) values of everything drawn on ``ax`` as lines or points."""
+    values = [np.asarray(line.get_xydata())[:, which] for line in ax.lines]
+    values += [np.asarray(c.get_offsets())[:, which] for c in ax.collections if len(c.get_offsets())]
+    return np.concatenate(values).astype(float) if values else np.array([])
+
+
+def readable_ticks(axes) -> None:
+    """Tidy the ticks of a plot drawn by another library (e.g. optuna's, whose Axes it takes, one
+    or an array): whole-number ticks on an axis whose values are all whole numbers (epochs,
+    trials); on a log axis, plain numbers at 1, 2 and 5 times each power of ten (only powers of
+    ten over more than two decades) and no labels on minor ticks, which overlapped; tick labels
+    at least ``SMALLEST_TEXT`` points, slanted on the x axis of a log scale."""
+    for ax in np.atleast_1d(axes).ravel():
+        for which, axis in enumerate((ax.xaxis, ax.yaxis)):
+            values = _plotted(ax, which)
+            if axis.get_scale() == "log":
+                low, high = (ax.get_xlim() if which == 0 else ax.get_ylim())
+                subs = (1.0,) if high / low > 100 else (1.0, 2.0, 5.0)
+                axis.set_major_locator(_ticker.LogLocator(base=10, subs=subs))
+                axis.set_major_formatter(_ticker.FuncFormatter(lambda v, _: f"{v:g}"))
+                axis.set_minor_formatter(_ticker.NullFormatter())
+                if which == 0:
+                    ax.tick_params(axis="x", labelrotation=30)
+            elif values.size and np.all(np.isfinite(values)) and np.all(values == np.round(values)):
+                axis.set_major_locator(MaxNLocator(integer=True))
+        if any(label.get_fontsize() < SMALLEST_TEXT for label in ax.get_xticklabels() + ax.get_yticklabels()):
+            ax.tick_params(labelsize=SMALLEST_TEXT)

@@ -30,6 +30,17 @@ PICTURE_SCALE = 4  # a 28x28 picture is shown 112x112
 ROW_HEIGHT = 14  # the 784-pixel row is shown 784 x 14
 
 
+def _control(width: str = "20rem") -> widgets.Layout:
+    """A control's layout: ``width`` where there is room, the row's width on a phone (a slider
+    squeezed by its neighbours had a track of 0 px, so a drag jumped to the end)."""
+    return widgets.Layout(width=width, max_width="100%", min_width="0")
+
+
+def _control_row(controls: list[widgets.Widget]) -> widgets.HBox:
+    """Controls side by side, wrapping onto the next line when the screen is narrower (390 px)."""
+    return widgets.HBox(controls, layout=widgets.Layout(flex_flow="row wrap", max_width="100%"))
+
+
 def to_png(image: np.ndarray, *, scale: tuple[int, int] = (1, 1)) -> bytes:
     """A gray picture as PNG bytes, dark ink on white like the book's figures, each pixel a ``scale`` block."""
     image = np.asarray(image)
@@ -86,8 +97,9 @@ def flatten_explorer(
     """
     count = min(count, len(images))
     names = list(TRANSFORMS)
-    slider = widgets.IntSlider(value=0, min=0, max=count - 1, description="image")
-    dropdown = widgets.Dropdown(options=names, value="flipped upside down", description="transform")
+    slider = widgets.IntSlider(value=0, min=0, max=count - 1, description="image", layout=_control())
+    dropdown = widgets.Dropdown(options=names, value="flipped upside down", description="transform",
+                                layout=_control())
     per_image = []
     for i in range(count):
         image = np.asarray(images[i])
@@ -97,7 +109,7 @@ def flatten_explorer(
         per_image.append(stack)
     views = widgets.Stack(per_image, selected_index=0)
     widgets.jslink((slider, "value"), (views, "selected_index"))
-    return widgets.VBox([widgets.HBox([slider, dropdown]), views])
+    return widgets.VBox([_control_row([slider, dropdown]), views])
 
 
 MAP_SIDE = 112  # every feature map is shown 112 pixels wide, whatever its size
@@ -132,9 +144,9 @@ def feature_map_explorer(
     is precomputed (a few KB each) and switched in the browser, so it works without a kernel.
     """
     layers = list(maps)
-    picture = widgets.Dropdown(options=list(titles), index=0, description="picture")
+    picture = widgets.Dropdown(options=list(titles), index=0, description="picture", layout=_control())
     layer = widgets.ToggleButtons(options=layers, index=0, description="layer")
-    channel = widgets.IntSlider(value=0, min=0, max=channels - 1, description="channel")
+    channel = widgets.IntSlider(value=0, min=0, max=channels - 1, description="channel", layout=_control())
     per_picture = []
     for i, title in enumerate(titles):
         per_layer = []
@@ -151,4 +163,4 @@ def feature_map_explorer(
         per_picture.append(stack)
     views = widgets.Stack(per_picture, selected_index=0)
     widgets.jslink((picture, "index"), (views, "selected_index"))
-    return widgets.VBox([widgets.HBox([picture, channel]), layer, views])
+    return widgets.VBox([_control_row([picture, channel]), layer, views])

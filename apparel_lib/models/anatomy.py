@@ -85,9 +85,11 @@ def receptive_fields(model: nn.Module) -> list[dict[str, Any]]:
     return rows
 
 
-def receptive_box(model: nn.Module, layer: str, row: int, col: int, *, side: int = 28) -> tuple[int, int, int, int]:
+def receptive_box(model: nn.Module, layer: str, row: int, col: int, *, side: int = 28,
+                  clip: bool = True) -> tuple[int, int, int, int]:
     """The input pixels output ``(row, col)`` of ``layer`` depends on, as ``(top, left, bottom,
-    right)`` (bottom and right exclusive), clipped to a ``side`` x ``side`` picture.
+    right)`` (bottom and right exclusive), clipped to a ``side`` x ``side`` picture; with
+    ``clip=False``, the whole receptive field, which may reach over the edge onto the padding.
 
     ``layer`` is a convolution or pooling layer, or a batch norm or activation: those keep the
     size and see what the convolution or pooling layer before them sees.
@@ -106,6 +108,8 @@ def receptive_box(model: nn.Module, layer: str, row: int, col: int, *, side: int
     r = rows[layer]
     top, left = r["start"] + row * r["jump"], r["start"] + col * r["jump"]
     bottom, right = top + r["receptive field"], left + r["receptive field"]
+    if not clip:
+        return top, left, bottom, right
     return max(top, 0), max(left, 0), min(bottom, side), min(right, side)
 
 

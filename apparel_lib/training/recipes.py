@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import dataclasses
+import html
+import textwrap
 from dataclasses import dataclass
 from typing import Any
 
@@ -77,6 +79,21 @@ class Recipe:
 
     def to_dict(self) -> dict[str, Any]:
         return dataclasses.asdict(self)
+
+    def _fields_shown(self) -> list[str]:
+        return [f"{f.name}={getattr(self, f.name)!r}" for f in dataclasses.fields(self)]
+
+    def _repr_pretty_(self, p: Any, cycle: bool) -> None:
+        """In a notebook, the repr wrapped to 79 columns (its one line is about 300 wide)."""
+        p.text(textwrap.fill(", ".join(self._fields_shown()), width=79, initial_indent="Recipe(",
+                             subsequent_indent=" " * len("Recipe("), break_long_words=False) + ")")
+
+    def _repr_html_(self) -> str:
+        """In a notebook and the book, a small table: three fields a row."""
+        cells = [f"<td><code>{f.name}</code></td><td>{html.escape(repr(getattr(self, f.name)))}</td>"
+                 for f in dataclasses.fields(self)]
+        rows = "".join(f"<tr>{''.join(cells[i:i + 3])}</tr>" for i in range(0, len(cells), 3))
+        return f'<table class="recipe"><caption>Recipe</caption><tbody>{rows}</tbody></table>'
 
     @classmethod
     def from_dict(cls, values: dict[str, Any]) -> Recipe:

@@ -10,7 +10,7 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "book" / "_ext"))
 
-from stored_eval import ExpressionError, StoringExecutePreprocessor, eval_expressions, stored_results  # noqa: E402
+from stored_eval import ExpressionError, StoringExecutePreprocessor, eval_expressions, stored_results
 
 
 def test_eval_expressions_in_markdown():

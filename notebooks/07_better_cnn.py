@@ -4,9 +4,9 @@
 # The tutorial ends with an invitation: play with the number of convolutional layers,
 # filters, epochs, dense layers and hidden units. Chapter 5 showed that, at any size, a CNN
 # beats a plain network trained the same way. This chapter takes the invitation to its end
-# and builds a CNN that is good by today's standards for Fashion-MNIST, yet trains in
-# {glue:text}`best_cnn_train_seconds` seconds on the 2-core machine this book was executed on. We then ask what each ingredient bought, and
-# where the finished network still goes wrong.
+# and builds a CNN that is good by today's standards for Fashion-MNIST, yet trains on a
+# 2-core machine while you read the chapter (it prints how long it took). We then ask what
+# each ingredient bought, and where the finished network still goes wrong.
 #
 # **In this chapter you will learn**
 #
@@ -49,9 +49,9 @@ splits = make_splits(data, seed=0)
 #   of pattern where the maps are smaller and each value stands for a larger patch;
 # - **more depth**: three stages instead of two, with two convolutions in the middle one,
 #   so that the last stage's units see most of the picture (its {term}`receptive field`);
-# - **a small head**: the {glue:text}`last_maps` maps of 3×3 are flattened into
-#   {glue:text}`flat_width:,` numbers, then one
-#   linear layer, with {term}`dropout` in front of it;
+# - **a small head**: the last stage's maps of 3×3 pixels are flattened into one row of
+#   numbers (the table below gives the sizes), then one linear layer, with {term}`dropout`
+#   in front of it;
 # - **pooling first**: where a stage ends, its last convolution is max-pooled *before*
 #   its batch normalization and ReLU, not after them.
 #

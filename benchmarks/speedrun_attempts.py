@@ -52,19 +52,21 @@ ATTEMPTS: tuple[Attempt, ...] = (
     Attempt("half the epochs", "best-cnn with 4 epochs instead of 8", "best-cnn", "best", changes={"epochs": 4}),
     Attempt("no dropout, higher rate", "a short run needs no dropout and can take a higher rate", "best-cnn", "best",
             options={"dropout": 0.0}, changes={"epochs": 4, "lr": 0.01}),
-    Attempt("one conv per stage", "drop the second 48-filter convolution (a third of the arithmetic)", "speedrun-cnn", "speedrun",
-            options={"stages": "32|48|96"}, changes={"epochs": 4, "batch_size": 256}),
-    Attempt("narrower first stages", "24, 48, 96 filters, 5 epochs", "speedrun-cnn", "speedrun",
-            options={"stages": "24|48|96"}, changes={"batch_size": 256}),
+    Attempt("judged with its mirror", "the same, each picture judged with its mirror image: the speedrun", "speedrun-cnn", "speedrun"),
+    Attempt("one conv per stage", "drop the second 48-filter convolution", "speedrun-cnn", "speedrun",
+            options={"stages": "32|48|96"}),
+    Attempt("narrower stages", "24, 48, 96 filters, 5 epochs", "speedrun-cnn", "speedrun",
+            options={"stages": "24|48|96"}, changes={"epochs": 5}),
     Attempt("smaller batches", "batches of 128: twice the steps for the same arithmetic", "speedrun-cnn", "speedrun",
-            options={"stages": "24|48|96"}),
-    Attempt("narrower still", "24, 40, 80 filters: the speedrun", "speedrun-cnn", "speedrun"),
-    Attempt("4 epochs", "the speedrun with one epoch fewer", "speedrun-cnn", "speedrun", changes={"epochs": 4}),
+            options={"stages": "24|48|96"}, changes={"epochs": 5, "batch_size": 128}),
+    Attempt("narrower still", "24, 40, 80 filters", "speedrun-cnn", "speedrun",
+            options={"stages": "24|40|80"}, changes={"epochs": 5, "batch_size": 128}),
     Attempt("tiny, longer", "16, 32, 64 filters for 8 epochs", "speedrun-cnn", "speedrun",
-            options={"stages": "16|32|64"}, changes={"epochs": 8}),
+            options={"stages": "16|32|64"}, changes={"epochs": 8, "batch_size": 128}),
 )
 """The attempts, in the order they were tried. ``speedrun-cnn`` with the ``speedrun`` recipe
-unchanged is the result ("narrower still")."""
+unchanged is the result ("judged with its mirror"); the cheaper attempts after it did not
+reach 93% on the test pictures in five seeds' mean (chapter 11)."""
 
 
 def _commit() -> str:

@@ -73,16 +73,13 @@ flops_ratio = work["best-cnn"] / work["speedrun-cnn"]
 #
 # A training step has four phases: fetch a batch (and flip half of it), the forward pass
 # with the loss, the backward pass, and the optimiser's update. The cell below times 20
-# real steps of each network and scales the medians to one epoch.
+# real steps of `best-cnn` and scales the medians to one epoch.
 
 # %% tags=["nbval-ignore-output"]
-phases = pd.DataFrame({
-    name: phase_seconds(build_model(name), splits, get_recipe(recipe, name))
-    for name, recipe in runs.items() if name != "tutorial-cnn"})
-shares = phases / phases.sum()
-backward_share = 100 * shares.loc["backward", "best-cnn"]
-data_share = 100 * shares.loc["data", "best-cnn"]
-phases.round(2).rename_axis("seconds per epoch")
+phases = pd.Series(phase_seconds(build_model("best-cnn"), splits, get_recipe("best", "best-cnn")))
+shares = 100 * phases / phases.sum()
+backward_share, data_share = shares["backward"], shares["data"]
+pd.DataFrame({"seconds per epoch": phases.round(2), "share %": shares.round(0)})
 
 # %% [markdown]
 # Here the backward pass took {eval}`f"{backward_share:.0f}"`% of `best-cnn`'s epoch and
@@ -111,33 +108,37 @@ cost_frontier(attempts);
 
 # %% tags=["remove-cell"]
 by_name = attempts.set_index("name")
-flops_of = by_name["tflops"]
-assert flops_of["half the epochs"] < 0.55 * flops_of["best-cnn"]
-assert by_name.loc["half the epochs", "val_acc"] < by_name.loc["best-cnn", "val_acc"] - 0.005
-assert (by_name.loc["no dropout, higher rate", "val_acc"]
-        > by_name.loc["half the epochs", "val_acc"])
-assert flops_of["narrower first stages"] < 0.5 * flops_of["half the epochs"] * 5 / 4
-fast_row = by_name.loc["narrower still"]
-val_of = 100 * by_name["val_acc"]
+flops_of, val_of = by_name["tflops"], 100 * by_name["val_acc"]
+fast_row = by_name.loc["judged with its mirror"]
 half_drop = val_of["best-cnn"] - val_of["half the epochs"]
-batch_gain = val_of["smaller batches"] - val_of["narrower first stages"]
-narrow_gain = val_of["narrower still"] - val_of["smaller batches"]
+short_gain = val_of["no dropout, higher rate"] - val_of["half the epochs"]
 flip_gain = 100 * (fast_row["val_acc"] - fast_row["val_acc_one_view"])
+cheaper = by_name.iloc[4:]
+assert flops_of["half the epochs"] < 0.55 * flops_of["best-cnn"] and half_drop > 0.5
+assert short_gain > 0 and flip_gain > 0
+assert (cheaper["tflops"] < fast_row["tflops"]).all()
+assert (cheaper["val_acc"] < fast_row["val_acc"]).all()
 
 # %% [markdown]
 # Read the path from right to left. Halving `best-cnn`'s epochs halves its cost and costs
-# {eval}`f"{half_drop:.2f}"` points; a short run then pays for dropping dropout and
-# raising the learning rate. One convolution per stage instead of two in the middle one,
-# and narrower stages (24, 48, 96 filters), cut the work per picture by more than half. Batches of 128 instead of 256 give twice as many
-# updates for the same arithmetic, and were worth {eval}`f"{batch_gain:+.2f}"` points in
-# this record.
+# {eval}`f"{half_drop:.2f}"` points of validation accuracy. A short run then gains
+# {eval}`f"{short_gain:+.2f}"` points from dropping dropout and raising the learning rate:
+# dropout slows learning down, which pays only when there is time to overfit.
 #
-# The last ingredient costs no training at all. `speedrun-cnn` judges every picture twice,
+# The next ingredient costs no training at all. `speedrun-cnn` judges every picture twice,
 # as it is and mirrored left to right, and averages the two views' probabilities. The
 # network was trained on flipped pictures, so both views are pictures of the same kind;
 # their errors partly cancel. In the record it added {eval}`f"{flip_gain:+.2f}"` points
-# to the same trained weights. These are single runs: the five seeds below say how much a
-# run varies.
+# to the same trained weights. That is the speedrun: `best-cnn`'s network, half its
+# epochs, no dropout, a higher rate, two views.
+#
+# The attempts to its left cut the work further: one convolution per stage, narrower
+# stages, batches of 128 (twice the updates for the same arithmetic), a tiny network
+# trained longer. Every one of them is cheaper, and every one is less accurate on the
+# validation pictures. How much accuracy is enough? The validation pictures are easier than
+# the test pictures for every model in this book (chapter 7: `best-cnn` loses most of a
+# point between the two), so a design must stay close to the speedrun's validation score
+# to keep 93% on the test pictures; none of the cheaper ones does.
 #
 # ## Five seeds, and the test pictures once
 
@@ -148,7 +149,6 @@ val = [r.val_acc for r in fast]
 print(f"validation {statistics.mean(val):.2%} (sd {statistics.stdev(val):.2%}, 5 seeds)")
 
 # %% tags=["remove-cell"]
-assert abs(narrow_gain) < 3 * 100 * statistics.stdev(val), "narrower stages moved accuracy by more than noise"
 recorded = fast_row["val_acc"]
 assert abs(fast[0].val_acc - recorded) < 0.01, \
     f"seed 0 gives {fast[0].val_acc:.4f}, the record {recorded:.4f}"
@@ -162,6 +162,7 @@ print(f"best-cnn:     test {best.test_acc:.2%} (one seed)")
 # %% tags=["remove-cell"]
 # For the book's front page: the speedrun's results, and what it costs against best-cnn.
 assert statistics.mean(test) >= 0.925, "the speedrun is far below 93% test"
+assert best.val_acc - best.test_acc > 0.005, "best-cnn's test score is not below its validation score"
 glue("speedrun_val", statistics.mean(val), display=False)
 glue("speedrun_test", statistics.mean(test), display=False)
 glue("speedrun_params", fast[0].parameters, display=False)
@@ -180,9 +181,11 @@ print(f"training seconds here: speedrun-cnn {seconds:.0f} (mean), best-cnn {best
 # ({eval}`f"{best.seconds / seconds:.1f}"` times as fast; these two runs were not timed side by side,
 # so the benchmark, `python -m benchmarks speedrun`, is the place for a fair ratio), with
 # {eval}`f"{flops_ratio:.1f}"` times fewer FLOPs. The goal we set ourselves was a quarter
-# of `best-cnn`'s time and arithmetic: the benchmark says whether this machine meets it.
-# `best-cnn` stays the book's model for the chapters after 7: it is the more accurate of
-# the two, and the speedrun is the fast option.
+# of `best-cnn`'s arithmetic and time at 93% on the test pictures, and we missed it: the
+# cheaper designs above lost too much accuracy, and halving the epochs is as far as this
+# path got. `best-cnn` stays the book's model for the chapters after 7, as the more
+# accurate of the two; the speedrun is the fast option. The second exercise below is where
+# to look for the rest.
 #
 # ## Does bfloat16 pay here?
 #

@@ -231,4 +231,4 @@ def test_speedrun_cnn_judges_a_picture_with_its_mirror_image():
     assert torch.allclose(both.exp().sum(1), torch.ones(4), atol=1e-5)  # log-probabilities
     model.train()
     assert model(x).shape == (4, 10)  # training sees one view
-    assert count_parameters(model) < count_parameters(build_model("best-cnn"))
+    assert count_parameters(model) == count_parameters(build_model("best-cnn"))  # best-cnn's design, no dropout

@@ -1,8 +1,8 @@
-"""``speedrun-cnn``: a smaller CNN for the speedrun, which also looks at each picture's mirror image when judging it.
+"""``speedrun-cnn``: best-cnn's design for a short run, which also looks at each picture's mirror image when judging it.
 
-It is a :class:`~apparel_lib.models.convnet.ConvNet` of three single-convolution stages (24, 40
-and 80 filters), each pooled before its batch norm and ReLU, without dropout: about two fifths
-of best-cnn's arithmetic per picture. In evaluation mode, with ``test_flip``, it scores each
+It is a :class:`~apparel_lib.models.convnet.ConvNet` with best-cnn's stages (32, 48 and 48, 96
+filters, each stage pooled before its last batch norm and ReLU) and no dropout, which a short
+run does not need; smaller designs are options (``stages``). In evaluation mode, with ``test_flip``, it scores each
 picture and its left-right mirror image and returns the log of their mean class probabilities,
 so every caller (accuracy, predictions, probabilities) sees the two views' consensus; in
 training mode it is a plain ConvNet. Chapter 11 shows what each choice buys.
@@ -20,9 +20,9 @@ __all__ = ["SpeedrunCNN"]
 
 
 class SpeedrunCNN(ConvNet):
-    """Three stages of one convolution (24, 40, 80 filters), pooled first; mirror views when judging."""
+    """best-cnn's stages without dropout, pooled first; mirror views when judging."""
 
-    def __init__(self, stages: str = "24|40|80", dropout: float = 0.0, pool_first: bool = True, test_flip: bool = True) -> None:
+    def __init__(self, stages: str = "32|48,48|96", dropout: float = 0.0, pool_first: bool = True, test_flip: bool = True) -> None:
         super().__init__(stages=stages, dropout=dropout, pool_first=pool_first)
         self.test_flip = test_flip
 

@@ -32,7 +32,8 @@ from torch import nn
 
 from apparel_lib import CLASSES, build_model, load_data, shift_images
 from apparel_lib import map_grid, parameter_growth, picture_and_row
-from apparel_lib import TRANSFORMS, flatten_picture, parameter_table, row_similarity, transform_picture
+from apparel_lib import (TRANSFORMS, flatten_picture, parameter_table, row_similarity,
+                         transform_picture)
 from apparel_lib import flatten_explorer
 
 started = time.perf_counter()
@@ -78,7 +79,8 @@ picture_and_row([transform_picture(image, n) for n in names], names)
 
 # %%
 other = int(np.flatnonzero(data.test_labels == label)[1])
-rows = {name: row_similarity(image, transform_picture(image, name)) for name in TRANSFORMS}
+rows = {name: row_similarity(image, transform_picture(image, name))
+        for name in TRANSFORMS}
 another = f"another {CLASSES[label]} (test image {other})"
 rows[another] = row_similarity(image, data.test_images[other])
 for name, value in rows.items():

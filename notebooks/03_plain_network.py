@@ -184,7 +184,7 @@ pd.Series(plain_acc, name="accuracy").round(4)
 assert 0.85 <= plain_acc["validation"] <= 0.93, plain_acc
 # Claims: far above the tutorial's 65%, and about 90% (within 2 points).
 assert plain_acc["validation"] > 0.80, "the network is not far above 65%"
-assert abs(plain_acc["validation"] - 0.90) < 0.02, "the network is not good for about 90%"
+assert abs(plain_acc["validation"] - 0.90) < 0.02, "not good for about 90%"
 glue("plain_params", plain_params, display=False)
 glue("plain_train_acc", plain_acc["train"], display=False)
 plain_val_acc = plain_acc["validation"]
@@ -246,7 +246,8 @@ candidates = {
 rows, extra_seconds = [], 0.0
 for name, lr in candidates.items():
     for seed in (0, 1, 2):
-        spec = run_spec("plain", "tutorial", seed=seed, batch_size=None, epochs=25, lr=lr)
+        spec = run_spec("plain", "tutorial", seed=seed, batch_size=None,
+                        epochs=25, lr=lr)
         result = get_or_run(spec, progress=False)
         extra_seconds += result.seconds if result.model is None else 0.0
         rows.append({"training": name, "seed": seed,
@@ -302,7 +303,7 @@ print(f"test accuracy of the submission: {plain_test_acc:.4f}")
 assert 0.84 <= plain_test_acc <= 0.92, plain_test_acc
 glue("plain_test_acc", plain_test_acc, display=False)
 # Claim: the test accuracy is close to the validation accuracy (within 2 points).
-assert abs(plain_test_acc - plain_acc["validation"]) < 0.02, "test is far from validation"
+assert abs(plain_test_acc - plain_acc["validation"]) < 0.02, "test far from validation"
 
 # %% [markdown]
 # The test accuracy is close to the validation accuracy, as it should be for a model whose

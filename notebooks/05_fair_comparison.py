@@ -196,7 +196,7 @@ equal
 plain3_sd, cnn4_sd = 100 * small_plain["val_sd"], 100 * small_cnn["val_sd"]
 assert equal_gap > 3 * max(plain3_sd, cnn4_sd), "CNN ahead by less than 3 seed spreads"
 assert plain3_sd > cnn4_sd, "the CNN's seed spread is the larger one"
-assert small_plain["val_sd"] == table["val_sd"].max(), "3 units: not the most seed-prone"
+assert small_plain["val_sd"] == table["val_sd"].max(), "3 units: not most seed-prone"
 glue("equal_gap", float(equal_gap), display=False)
 
 # %% [markdown]

@@ -76,7 +76,8 @@ flops_ratio = work["best-cnn"] / work["speedrun-cnn"]
 # real steps of `best-cnn` and scales the medians to one epoch.
 
 # %% tags=["nbval-ignore-output"]
-phases = pd.Series(phase_seconds(build_model("best-cnn"), splits, get_recipe("best", "best-cnn")))
+best_recipe = get_recipe("best", "best-cnn")
+phases = pd.Series(phase_seconds(build_model("best-cnn"), splits, best_recipe))
 shares = 100 * phases / phases.sum()
 backward_share, data_share = shares["backward"], shares["data"]
 pd.DataFrame({"seconds per epoch": phases.round(2), "share %": shares.round(0)})
@@ -104,7 +105,7 @@ attempts["val %"] = 100 * attempts["val_acc"]
 attempts[["name", "why", "tflops", "seconds", "val %"]].round(2)
 
 # %%
-cost_frontier(attempts);
+cost_frontier(attempts)
 
 # %% tags=["remove-cell"]
 by_name = attempts.set_index("name")
@@ -146,7 +147,8 @@ assert (cheaper["val_acc"] < fast_row["val_acc"]).all()
 fast = [get_or_run(run_spec("speedrun-cnn", "speedrun", seed=seed), progress=False)
         for seed in range(5)]
 val = [r.val_acc for r in fast]
-print(f"validation {statistics.mean(val):.2%} (sd {statistics.stdev(val):.2%}, 5 seeds)")
+print(f"validation {statistics.mean(val):.2%} "
+      f"(sd {statistics.stdev(val):.2%}, 5 seeds)")
 
 # %% tags=["remove-cell"]
 recorded = fast_row["val_acc"]
@@ -159,10 +161,11 @@ test = [r.test_acc for r in fast]
 print(f"speedrun-cnn: test {statistics.mean(test):.2%} (mean of 5 seeds)")
 print(f"best-cnn:     test {best.test_acc:.2%} (one seed)")
 
-# %% tags=["remove-cell"]
+# %% tags=["remove-cell", "nbval-tolerance=0.0065"]
 # For the book's front page: the speedrun's results, and what it costs against best-cnn.
+# Tolerance 0.0065: 3 sd of one seed's accuracy here (0.21 points) -- ample for a mean.
 assert statistics.mean(test) >= 0.925, "the speedrun is far below 93% test"
-assert best.val_acc - best.test_acc > 0.005, "best-cnn's test score is not below its validation score"
+assert best.val_acc - best.test_acc > 0.005, "best-cnn: test not below validation"
 glue("speedrun_val", statistics.mean(val), display=False)
 glue("speedrun_test", statistics.mean(test), display=False)
 glue("speedrun_params", fast[0].parameters, display=False)
@@ -170,7 +173,8 @@ glue("speedrun_flops_ratio", flops_ratio, display=False)
 
 # %% tags=["nbval-ignore-output"]
 seconds = statistics.mean(r.seconds for r in fast)
-print(f"training seconds here: speedrun-cnn {seconds:.0f} (mean), best-cnn {best.seconds:.0f}")
+print(f"training seconds here: speedrun-cnn {seconds:.0f} (mean), "
+      f"best-cnn {best.seconds:.0f}")
 
 # %% tags=["remove-cell"]
 # The mean test score lies within a few tenths of 93%: which side it falls on may differ

@@ -16,9 +16,7 @@ import pytest
 pytestmark = pytest.mark.slow  # builds the book / runs nbval
 
 ROOT = Path(__file__).resolve().parents[1]
-CHAPTERS = ["01_apparel_data", "02_flattening", "03_plain_network", "04_tutorial_cnn",
-            "05_fair_comparison", "06_does_it_use_space", "07_better_cnn",
-            "08_what_it_sees", "09_your_own_picture", "10_tuning"]
+CHAPTERS = sorted(p.stem for p in (ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
 PROSE = ["intro", "setup", "teaching", "tuning_class", "glossary"]
 WIDGET_STATE = "application/vnd.jupyter.widget-state+json"
 # Served from book/vendor (copied to _static/); see book/vendor/README.md.

@@ -4,6 +4,7 @@ says which kind (2 usage, 1 bad input, 130 Ctrl-C)."""
 import argparse
 import os
 import re
+import signal
 import subprocess
 import sys
 import tomllib
@@ -118,7 +119,10 @@ def test_a_real_sigint_exits_130():
     code = ("import os, signal, sys, time\nimport apparel_lib.data.dataset as dataset\nfrom apparel_lib.cli import main\n"
             "dataset.load_data = lambda *a, **k: os.kill(os.getpid(), signal.SIGINT) or time.sleep(60)\n"
             "sys.exit(main(['data', 'info']))")
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=120)
+    # A process that starts with SIGINT ignored (a pytest-xdist worker's child) keeps ignoring
+    # it, as a terminal's would not: start the command with the default disposition.
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=120,
+                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     assert_one_line_failure(result, "interrupted", code=130)
 
 

@@ -18,6 +18,15 @@ def ctrl_c() -> None:
     os.kill(os.getpid(), signal.SIGINT)
 
 
+@pytest.fixture(autouse=True)
+def python_handles_ctrl_c():
+    """Python's own Ctrl-C handler, as in a terminal or a kernel: a pytest-xdist worker starts
+    with SIGINT ignored, which would leave nothing to defer or restore."""
+    before = signal.signal(signal.SIGINT, signal.default_int_handler)
+    yield
+    signal.signal(signal.SIGINT, before)
+
+
 def test_the_first_ctrl_c_is_deferred_to_check_stop():
     with pytest.raises(KeyboardInterrupt):
         with stop_safely():

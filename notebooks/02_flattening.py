@@ -274,7 +274,8 @@ flatten_explorer(data.test_images, data.test_labels)
 #
 # ```python
 # flip = "flipped upside down"
-# sims = [row_similarity(im, transform_picture(im, flip)) for im in data.test_images[:200]]
+# sims = [row_similarity(im, transform_picture(im, flip))
+#         for im in data.test_images[:200]]
 # worst = int(np.argmin(sims))
 # print(worst, CLASSES[data.test_labels[worst]], round(sims[worst], 3))
 # ```
@@ -289,7 +290,8 @@ flatten_explorer(data.test_images, data.test_labels)
 #
 # ```python
 # for name in TRANSFORMS:
-#     sims = [row_similarity(im, transform_picture(im, name)) for im in data.test_images[:1000]]
+#     sims = [row_similarity(im, transform_picture(im, name))
+#             for im in data.test_images[:1000]]
 #     print(f"{name:<28} {np.mean(sims):.3f}")
 # ```
 #

@@ -20,7 +20,8 @@
 #   machine, and why seconds are not;
 # - where the time of a training step goes: data, forward, backward, optimiser;
 # - which changes bought speed here and which did not, from a record of every attempt;
-# - test-time flips: judging each picture and its mirror image together.
+# - test-time flips: judging each picture and its mirror image together, a cheap
+#   cousin of {term}`data augmentation`.
 
 # %%
 # %matplotlib inline

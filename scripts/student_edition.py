@@ -9,7 +9,8 @@ every cell themselves).
 
 The folder it writes can be handed out as it is::
 
-    notebooks/NN_name.ipynb   the ten chapters
+    notebooks/NN_name.ipynb   the chapters
+    notebooks/records/        the records chapter 11 reads
     pictures/                 the pictures chapter 9 reads (../pictures from notebooks/)
     exercises.md              the teaching page's exercises, with their setup code
     README.md                 how to run them
@@ -91,6 +92,7 @@ def write_student_edition(out: Path, *, clear_outputs: bool = False, root: Path 
         nbformat.write(nb, target)
         written.append(target)
     shutil.copytree(root / "pictures", out / "pictures")
+    shutil.copytree(root / "notebooks" / "records", out / "notebooks" / "records")
     (out / "exercises.md").write_text(exercises_page((root / "book" / "teaching.md").read_text(encoding="utf-8")), encoding="utf-8")
     outputs = "Every cell's output is cleared: run the cells to see them." if clear_outputs else (
         "The outputs are those of the book's last run; running a cell replaces them."

@@ -46,8 +46,8 @@ sizes = {"train_size": len(splits.x_train), "val_size": len(splits.x_val)}
 # ## Counting the work
 #
 # Seconds depend on the processor, on what else it is doing, and on the hour: the same
-# `best-cnn` run took more than twice as long on one processor of this book's machine
-# kind as on another. The number of floating-point operations (FLOPs) does not: it depends
+# `best-cnn` run was reported to take 265 s on one Intel Xeon of this book's machine kind
+# and 107–113 s on an AMD EPYC of the same kind (the project's issue 26). The number of floating-point operations (FLOPs) does not: it depends
 # only on the network, the recipe and the number of pictures. PyTorch counts them for us
 # (`torch.utils.flop_counter`): one real training step is traced, every convolution and
 # matrix product counted (a multiply-add is two operations), and the count scaled to the
@@ -126,8 +126,8 @@ assert (cheaper["val_acc"] < fast_row["val_acc"]).all()
 # %% [markdown]
 # Read the path from right to left. Halving `best-cnn`'s epochs halves its cost and costs
 # {eval}`f"{half_drop:.2f}"` points of validation accuracy. A short run then gains
-# {eval}`f"{short_gain:+.2f}"` points from dropping dropout and raising the learning rate:
-# dropout slows learning down, which pays only when there is time to overfit.
+# {eval}`f"{short_gain:+.2f}"` points from dropping dropout and raising the learning rate
+# (one seed each: the five seeds below show how far one run moves).
 #
 # The next ingredient costs no training at all. `speedrun-cnn` judges every picture twice,
 # as it is and mirrored left to right, and averages the two views' probabilities. The

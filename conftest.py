@@ -3,8 +3,10 @@
 - nbval over the chapters (``pytest --nbval notebooks``) compares numbers with the tolerances of
   tests/nbval_numbers.py.
 - The whole session, chapters included, works in an empty cache of its own (``APPAREL_CACHE``:
-  results store, exported layouts), removed at the end: every run is trained again, as on a
-  fresh clone, and the user's store is never read or written.
+  results store, exported layouts), removed at the end: as on a fresh clone, the chapters read
+  the repository's results ledger (``ledger/``) and train everything else again, and the
+  user's store is never read or written. (The library's own tests switch the ledger off where
+  it would get in their way.)
 - A chapter's kernel, started as its first cell is set up, finds the data where the user keeps
   it (``APPAREL_DATA``), although tests/conftest.py hides that variable from the library's tests.
 - Notebook cells are ``slow`` tests. Under pytest-xdist (``make test`` runs two workers) every

@@ -2,17 +2,17 @@
 
 The real Fashion-MNIST data in both layouts (IDX arrays and the practice problem's CSV + PNG
 folder), the book's models and training recipes, training, evaluation, checkpoints, submission
-files, experiments kept in a results store, and the chapters' figures. The package is grouped
-by concept, imports running one way (core -> data -> practice, models -> training ->
-experiments -> figures -> cli)::
+files, experiments kept in a results store and in the results ledger shipped with the book,
+and the chapters' figures. The package is grouped by concept, imports running one way
+(core -> data -> practice, models -> training -> experiments -> figures -> cli)::
 
     constants, errors, extras, files, seeding, interrupts   shared facts and helpers
     data/        idx, sources, dataset, variants, picture
     practice/    ids, layout, submission
     models/      registry, networks, convnet, speedrun, modes, anatomy, attribution
     training/    recipes, devices, history, augment, step, loop, timing, flops, precision, evaluate, batchnorm, checkpoint, classify
-    experiments/ spec, runner, store, analysis, ablation, defaults, search_space, objective,
-                 study_storage, study_report, sweep
+    experiments/ spec, runner, test_set, ledger, store, plans, results, analysis, ablation,
+                 defaults, search_space, objective, study_storage, study_report, sweep, study_plan
     figures/     spatial, plots, widgets, inside
     cli
 
@@ -97,6 +97,7 @@ _EXPORTS: dict[str, str] = {
     "NumericPath": "training.devices",
     "History": "training.history",
     "train": "training.loop",
+    "best_epoch": "training.loop",
     "step_seconds": "training.timing",
     "phase_seconds": "training.timing",
     "RunFlops": "training.flops",
@@ -126,6 +127,12 @@ _EXPORTS: dict[str, str] = {
     "train_spec": "experiments.runner",
     "RunStore": "experiments.store",
     "get_or_run": "experiments.store",
+    "score_test": "experiments.test_set",
+    "Ledger": "experiments.ledger",
+    "provenance_table": "experiments.ledger",
+    "live_check": "experiments.ledger",
+    "make_ledger": "experiments.results",
+    "verify_ledger": "experiments.results",
     "flip_accuracy": "experiments.analysis",
     "permute_input_weights": "experiments.analysis",
     "shift_accuracy": "experiments.analysis",
@@ -134,6 +141,7 @@ _EXPORTS: dict[str, str] = {
     "AblationStep": "experiments.ablation",
     "ablation_specs": "experiments.ablation",
     "ablation_table": "experiments.ablation",
+    "leave_one_out_table": "experiments.ablation",
     "SearchSpace": "experiments.search_space",
     "open_storage": "experiments.study_storage",
     "open_study": "experiments.sweep",

@@ -16,6 +16,7 @@ import argparse
 import contextlib
 import os
 import sys
+import time
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
@@ -187,6 +188,23 @@ def build_parser() -> argparse.ArgumentParser:
     remove = _command(runs_sub, "remove", _runs_remove, "delete stored runs (result and checkpoint)")
     remove.add_argument("keys", nargs="*", metavar="KEY", help="keys (unique prefixes will do)")
     remove.add_argument("--all", action="store_true", help="remove every stored run")
+
+    results = sub.add_parser("results", help="make, verify or list the results ledger the chapters rest on",
+                             description="make, verify or list the results ledger the chapters rest on (ledger/ in the book's repository, or APPAREL_LEDGER)")
+    results_sub = results.add_subparsers(dest="results_command", required=True, metavar="COMMAND", parser_class=_Parser)
+    make = _command(results_sub, "make", _results_make, "train the chapters' planned runs that the ledger lacks and write their entries")
+    make.add_argument("--chapter", type=int, action="append", metavar="N", help="only this chapter's runs (repeat for several; default: every planned chapter)")
+    _device_arg(make)
+    make.add_argument("--workers", type=_int_at_least(1), default=1, metavar="N", help="train in N processes sharing the machine's threads (default: %(default)s)")
+    make.add_argument("--force", action="store_true", help="recompute entries the ledger already has")
+    verify = _command(results_sub, "verify", _results_verify, "retrain ledger entries from scratch and compare them within their tolerance")
+    amount = verify.add_mutually_exclusive_group()
+    amount.add_argument("--sample", type=_int_at_least(1), default=3, metavar="N", help="check N entries chosen at random, rotating by date (default: %(default)s)")
+    amount.add_argument("--all", action="store_true", help="check every entry")
+    verify.add_argument("--seed", type=int, help="choose the sample with this seed instead of today's date")
+    verify.add_argument("--max-seconds", type=_positive_float, metavar="S", help="sample only entries that trained in at most S seconds")
+    _device_arg(verify)
+    _command(results_sub, "list", _results_list, "one line per ledger entry: key, chapters, accuracies, seconds, where computed, run")
     return parser
 
 
@@ -309,7 +327,7 @@ def _classify(args: argparse.Namespace) -> None:
         from .experiments.store import get_or_run
 
         print(f"using the stored run {spec.describe()} (trained first if it is not stored yet)", file=sys.stderr)
-        model = get_or_run(spec, progress=False).load_model()
+        model = get_or_run(spec, progress=False, need_model=True).load_model()
     probabilities = class_probabilities(model, [p.image for p in prepared])
     for p, probs in zip(prepared, probabilities):
         print(f"{p.path}: {describe_top(probs, args.top)}")
@@ -356,7 +374,12 @@ def _runs_list(args: argparse.Namespace) -> None:
         print(f"no stored runs in {store.root}")
     for r in results:
         path = r.numeric_path.short() if r.numeric_path is not None else "unknown"
-        print(f"{r.key}  val {r.val_acc:.4f}  test {r.test_acc:.4f}  {r.seconds:7.1f} s  {path:<9}  {r.spec.describe()}")
+        print(f"{r.key}  val {r.val_acc:.4f}  test {_test(r.test_acc)}  {r.seconds:7.1f} s  {path:<9}  {r.spec.describe()}")
+
+
+def _test(value: float | None) -> str:
+    """A test accuracy, or a dash where the test set was never scored for the run."""
+    return f"{value:.4f}" if value is not None else "  -   "
 
 
 def _runs_show(args: argparse.Namespace) -> None:
@@ -365,9 +388,9 @@ def _runs_show(args: argparse.Namespace) -> None:
     r = RunStore().find(args.key)
     print(f"run:        {r.key}  ({r.spec.describe()})")
     print(f"recipe:     {r.spec.recipe}")
-    print(f"accuracy:   validation {r.val_acc:.4f}, test {r.test_acc:.4f} (evaluation mode)")
+    print(f"accuracy:   validation {r.val_acc:.4f}, test {_test(r.test_acc).strip()} (evaluation mode)")
     if r.val_acc_train_mode is not None:
-        print(f"            validation {r.val_acc_train_mode:.4f}, test {r.test_acc_train_mode:.4f} (training mode, the tutorial's way)")
+        print(f"            validation {r.val_acc_train_mode:.4f}, test {_test(r.test_acc_train_mode).strip()} (training mode, the tutorial's way)")
     print(f"parameters: {r.parameters:,}")
     print(f"trained:    {r.history.epochs} epochs in {r.seconds:.1f} s on {r.device}, torch {r.torch_version}, apparel_lib {r.library_version}")
     print(f"numerics:   {r.numeric_path or 'not recorded (stored before runs kept their numeric path)'}")
@@ -385,6 +408,57 @@ def _runs_remove(args: argparse.Namespace) -> None:
     for key in keys:
         store.remove(key)
     print(f"removed {len(keys)} stored run{'s' * (len(keys) != 1)} from {store.root}")
+
+
+def _results_make(args: argparse.Namespace) -> None:
+    from .experiments.results import make_ledger, the_ledger
+
+    ledger = the_ledger()
+    start = time.perf_counter()
+
+    def report(run, entry) -> None:
+        r = entry.result
+        test = f", test {r.test_acc:.4f}" if r.test_acc is not None else ""
+        print(f"{entry.key}  ch {run.chapter}  val {r.val_acc:.4f}{test}  {r.seconds:6.1f} s  {r.spec.describe()}", flush=True)
+
+    written = make_ledger(args.chapter, ledger=ledger, device=args.device, workers=args.workers, force=args.force, report=report)
+    print(f"{len(written)} entr{'y' if len(written) == 1 else 'ies'} written to {ledger.root} in {time.perf_counter() - start:.0f} s")
+
+
+def _results_verify(args: argparse.Namespace) -> None:
+    from .experiments.results import verify_ledger
+
+    start = time.perf_counter()
+
+    def report(check) -> None:
+        verdict = "ok " if check.ok else "FAIL"
+        print(f"{verdict} {check.key}  ledger {check.ledger:.4f}  retrained {check.retrained:.4f}  "
+              f"difference {check.difference:+.4f} (tolerance {check.tolerance:.4f})  {check.run}", flush=True)
+
+    checks = verify_ledger(sample=None if args.all else args.sample, seed=args.seed, max_seconds=args.max_seconds,
+                           device=args.device, report=report)
+    failed = [c for c in checks if not c.ok]
+    print(f"{len(checks) - len(failed)} of {len(checks)} entries reproduced within tolerance in {time.perf_counter() - start:.0f} s")
+    if failed:
+        raise ApparelError(f"{len(failed)} ledger entr{'y' if len(failed) == 1 else 'ies'} did not reproduce: "
+                           "if the training code changed on purpose, recompute them with `apparel results make --force`")
+
+
+def _results_list(args: argparse.Namespace) -> None:
+    from .experiments.results import the_ledger
+
+    ledger = the_ledger()
+    entries = ledger.entries()
+    if not entries:
+        print(f"no entries in {ledger.root}: make them with `apparel results make`")
+    for e in entries:
+        r, p = e.result, e.result.provenance or {}
+        chapters = ",".join(map(str, e.chapters))
+        where = f"{p.get('gpu') or p.get('processor')}, {p.get('threads')} threads, {p.get('date')}"
+        print(f"{e.key}  ch {chapters:<3} val {r.val_acc:.4f}  test {_test(r.test_acc)}  {r.seconds:7.1f} s  {where}  {r.spec.describe()}")
+    if entries:
+        total = sum(e.result.seconds for e in entries)
+        print(f"{len(entries)} entr{'y' if len(entries) == 1 else 'ies'}, {total / 60:.0f} minutes of training as recorded (what `results verify --all` retrains)")
 
 
 def main(argv: Sequence[str] | None = None) -> int:

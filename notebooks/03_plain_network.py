@@ -292,6 +292,7 @@ assert plain_acc["validation"] > usual, "mini-batches do not beat 25 full-batch 
 # the chapter that looks at the test set**, and it does so once, for the final model.
 
 # %% tags=["nbval-tolerance=0.024"]
+# THE TEST SET, ONCE: the final model's submission, scored.
 test_predictions = predict(model, splits.x_test)
 submission = write_submission("outputs/plain_submission.csv", submission_ids(),
                               test_predictions.numpy())

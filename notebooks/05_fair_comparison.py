@@ -1,23 +1,21 @@
 # %% [markdown]
 # # A fair comparison
 #
-# Part one left us with a puzzle: trained the way the tutorial trained them, the plain
-# network beat the tutorial's CNN, although the tutorial told the opposite story ("about
-# 65%" for a simple network, "about 71%" on the test set for its CNN). The two networks
-# were never trained the same way, so neither story settles which *architecture* suits
-# these pictures better.
-#
-# This chapter runs the comparison properly: every model gets the same training recipe,
-# the same training and validation pictures and the same seeds, and is measured the same
-# way (in {term}`evaluation mode`). Models differ in size, so we do not compare one
-# plain network with one CNN: we compare *families* of models across sizes, and plot
-# accuracy against the {term}`number of parameters <parameter count>` each one needs.
+# Chapter 4 ended with a table that changes the question. Under the tutorial's recipe its
+# CNN did beat the plain network, but both stayed far below what they reach when trained
+# properly: the recipe, not the architecture, held them back. So which architecture suits
+# these pictures better? A single pair of networks cannot say, because the tutorial's pair
+# differs in size by a factor of a hundred. This chapter compares *families* of models
+# across sizes, each model trained **until its validation accuracy stops improving**, with
+# the same recipe, data and seeds for all, and plots accuracy against the
+# {term}`number of parameters <parameter count>` each one needs.
 #
 # **In this chapter you will learn**
 #
-# - why a fair comparison fixes the recipe, the data and the seeds, and varies only the
-#   model;
-# - how to describe many training runs as data and train each one only once;
+# - why a fair comparison fixes the recipe, the data and the seeds, varies only the model,
+#   and trains every model long enough;
+# - how to describe many training runs as data, train each one once, and ship the results
+#   openly so that a reader checks them instead of waiting for them;
 # - how to read an accuracy-against-parameters plot, and why "which is better" depends
 #   on the size you compare at;
 # - how to tell a real difference from seed-to-seed noise.
@@ -29,105 +27,130 @@ import time
 import pandas as pd
 from myst_nb import glue
 
-from apparel_lib import (accuracy_vs_parameters, get_or_run, get_recipe, run_spec,
-                         summarize)
+from apparel_lib import (accuracy_vs_parameters, best_epoch, get_or_run, get_recipe,
+                         provenance_table, run_spec, score_test, summarize)
+from apparel_lib.experiments.ledger import live_check
+from apparel_lib.experiments.plans import SEEDS, capacity_specs
 
 started = time.perf_counter()
 
 # %% [markdown]
-# ## One recipe for every model
+# ## One recipe, trained to the plateau
 #
-# The library's `minibatch` recipe is a sound default for all three kinds of model: Adam
-# at a learning rate of 0.002, shuffled mini-batches, evaluation mode for every
-# measurement. So that this chapter runs quickly on a 2-core laptop, we change
-# two of its settings for every model alike: **2 epochs instead of 15, and batches of
-# 256 instead of 64**. All models are therefore a little under-trained, the larger ones
-# more than the small ones; the exercises show how to check that the conclusions survive
-# longer training.
+# Every model gets the library's `plateau` recipe: Adam at a learning rate of 0.002 on
+# shuffled batches of 256 pictures, for as many epochs as it takes. After each epoch the
+# model is measured on the validation pictures; when five epochs in a row bring no better
+# validation accuracy, training stops and the model gets back the weights of its best
+# epoch. This is {term}`early stopping`. Small models stop after a dozen epochs, large ones
+# later, and none is cut short by a budget chosen for the slowest.
 
 # %%
-SETTINGS = {"epochs": 2, "batch_size": 256}
-recipe = get_recipe("minibatch", "plain").replace(**SETTINGS)
+recipe = get_recipe("plateau", "plain")
 recipe
 
 # %% [markdown]
+# Choosing the best epoch *on* the validation pictures flatters the validation accuracy a
+# little: of several similar epochs, the luckiest is kept. The test set, scored once at
+# the end of the chapter, is free of that choice.
+#
 # ## The models
 #
 # Three families, each at several sizes:
 #
 # - **linear**: softmax regression, one weight per (pixel, class) pair and nothing else;
 # - **plain network**: the flattened network of chapter 3 with 3 to 500 hidden units;
-#   the one with 3 units has about as many parameters as the tutorial's CNN;
-# - **CNN**: the tutorial's CNN with 4 filters per layer (its own size), and wider
-#   versions with 8, 16 and 32 filters.
+# - **CNN**: the tutorial's CNN with 2, 4 (its own size) and 8 filters per layer.
 #
-# Each configuration is a *run spec*: plain data saying which model, options, recipe and
-# seed. `get_or_run` trains a spec once and keeps the result in a store on disk, so
-# running this notebook again (or chapter 6, which uses some of the same runs) reads the
-# results back instead of training them again. The sizes the conclusions rest on get three seeds; the
-# others get one.
+# Each configuration is a *run spec*, plain data saying which model, options, recipe and
+# seed, and every one is trained with three seeds:
 
 # %%
-SEEDS = (0, 1, 2)
-GRID = [  # family, model, options, seeds
-    ("linear", "linear", {}, SEEDS),
-    ("plain network", "plain", {"hidden": 3}, SEEDS),
-    ("plain network", "plain", {"hidden": 10}, (0,)),
-    ("plain network", "plain", {"hidden": 30}, (0,)),
-    ("plain network", "plain", {"hidden": 100}, (0,)),
-    ("plain network", "plain", {"hidden": 500}, SEEDS),
-    ("CNN", "tutorial-cnn", {"filters": 4}, SEEDS),
-    ("CNN", "tutorial-cnn", {"filters": 8}, (0,)),
-    ("CNN", "tutorial-cnn", {"filters": 16}, (0,)),
-    ("CNN", "tutorial-cnn", {"filters": 32}, (0,)),
-]
-specs = {
-    (family, model, tuple(options.items()), seed):
-        run_spec(model, "minibatch", options=options, seed=seed, **SETTINGS)
-    for family, model, options, seeds in GRID for seed in seeds
-}
-print(f"{len(specs)} runs")
+specs = capacity_specs()
+print(f"{len(specs)} runs: {len(specs) // len(SEEDS)} models × {len(SEEDS)} seeds")
+
+# %% [markdown]
+# ## Where the numbers come from
+#
+# Training all of them to the plateau takes tens of minutes on two cores, longer than a
+# reader should wait. So they were trained once, with one command
+# (`python -m apparel_lib results make --chapter 5`), and the results ship with the book in
+# its {term}`results ledger`, the folder `ledger/`: one small JSON file per run, holding the
+# spec, the history of every epoch, the accuracies, and where and how it was computed.
+# `get_or_run` looks there before it trains. The ledger's entries for this chapter:
 
 # %%
-results = {key: get_or_run(spec, progress=False) for key, spec in specs.items()}
+results = [get_or_run(spec, progress=False) for _, spec in specs]
+provenance_table(results)
+
+# %% [markdown]
+# Nobody has to take these on trust. `python -m apparel_lib results verify` retrains
+# entries from scratch and checks that each lands within its tolerance (three standard
+# deviations of the difference between two runs, from its model's spread across seeds:
+# on another processor a run rounds differently and may drift as far as another seed
+# would), and the book's tests verify a few of them every day they run. With `APPAREL_LEDGER=off` in the environment, this chapter trains
+# everything itself.
+#
+# ### One row, trained here
+#
+# One run is trained live every time this chapter runs: the tutorial's own CNN, seed 0,
+# to its plateau. (On a machine that has run the chapter before, it is read back from
+# that machine's own results store.) About two minutes on two cores:
+
+# %% tags=["nbval-ignore-output"]
+live_spec = run_spec("tutorial-cnn", "plateau", options={"filters": 4}, seed=0)
+live = get_or_run(live_spec, ledger=False)
+same_model = [r for r in results if r.spec.options == live_spec.options
+              and r.spec.model == live_spec.model]
+check = live_check(live, same_model)
+print(check)
+
+# %% tags=["remove-cell"]
+assert check.ok, f"the live run does not reproduce its ledger entry: {check}"
+live_gap = 100 * abs(check.difference)
+live_tolerance = 100 * check.tolerance
+
+# %% [markdown]
+# The run trained here lands {eval}`f"{live_gap:.2f}"` points from the ledger's entry,
+# within the {eval}`f"{live_tolerance:.2f}"`-point tolerance that the spread across seeds
+# allows: the ledger reproduces.
+#
+# ## The results
+
+# %% tags=["nbval-tolerance=0.01"]
+FAMILY = {"linear": "linear", "plain": "plain network", "tutorial-cnn": "CNN"}
 
 
-# %% tags=["nbval-tolerance=0.11"]
 def size(row):
     if row["model"] == "plain":
         return f"{row['hidden']:.0f} hidden"
     return f"{row['filters']:.0f} filters" if row["model"] == "tutorial-cnn" else "-"
 
 
-FAMILY = {"linear": "linear", "plain": "plain network", "tutorial-cnn": "CNN"}
-table = summarize(list(results.values()), by=["model", "hidden", "filters"])
+table = summarize(results, by=["model", "hidden", "filters"])
 table.insert(0, "family", table["model"].map(FAMILY))
 table.insert(1, "size", table.apply(size, axis=1))
+best_epochs = pd.Series([best_epoch(r.history) for r in results])
+table["best_epoch"] = best_epochs.groupby(best_epochs.index // len(SEEDS)).mean()
 
 
 def percent(values):
     return values.map(lambda v: "-" if pd.isna(v) else f"{v:.2%}")
 
 
-shown = table[["family", "size", "parameters", "seeds", "val_acc", "val_sd"]].copy()
+columns = ["family", "size", "parameters", "val_acc", "val_sd", "best_epoch"]
+shown = table[columns].copy()
 shown[["val_acc", "val_sd"]] = percent(shown[["val_acc", "val_sd"]])
-shown
+shown.round(1)
 
 # %% [markdown]
-# `val_acc` is the mean validation accuracy over the seeds and `val_sd` its standard
-# deviation (shown only where there are three seeds). The time each model took per epoch
-# depends on the machine, and on what else it was doing, so it is shown on its own:
-
-# %% tags=["nbval-ignore-output"]
-table[["family", "size", "parameters", "s_per_epoch"]].round(1)
-
-# %% [markdown]
+# `val_acc` is the mean validation accuracy over the three seeds, `val_sd` its standard
+# deviation, and `best_epoch` the mean epoch whose weights were kept.
+#
 # ## Accuracy against size
 #
-# The figure the chapter is about. Each line is a family; error bars show the spread
-# across seeds where there are three. The dashed lines are the two numbers the tutorial
-# reported, for contrast: its "simple network" at about 65% and its CNN at about 71% on
-# the test set.
+# The figure the chapter is about. Each line is a family, with error bars for the spread
+# across seeds. The dashed lines are the two numbers the tutorial reported, for contrast:
+# its "simple network" at about 65% and its CNN at about 71% on the test set.
 
 # %%
 REPORTED = {"tutorial, simple network (about 65%)": 0.65,
@@ -135,37 +158,8 @@ REPORTED = {"tutorial, simple network (about 65%)": 0.65,
 accuracy_vs_parameters(table, references=REPORTED)
 
 
-# %% tags=["remove-cell", "nbval-tolerance=0.11"]
-# Tolerances (nbval) are 3 sd of the spread across seeds in the tables above, in the
-# unit each cell prints: 3-unit plain network 3.64 points -> 0.11 (11 points) wherever
-# it appears; otherwise plain-500 0.59, CNN-4 0.50 (0.80, 0.49 on test).
-# Claims of the plot: the CNN line lies above the plain network's where both exist.
-cnns, plains = table[table["model"] == "tutorial-cnn"], table[table["model"] == "plain"]
-rivals = plains[plains["parameters"] <= cnns["parameters"].max()]
-assert cnns["val_acc"].min() > rivals["val_acc"].max(), "a plain network beats a CNN"
-plain3 = table[(table["model"] == "plain") & (table["hidden"] == 3)].iloc[0]
-others = table.drop(index=plain3.name)
-low, high = min(REPORTED.values()), max(REPORTED.values())
-assert (others["val_acc"] > high).all(), "a model is not above the tutorial's numbers"
-assert low - plain3["val_sd"] < plain3["val_acc"] < high + plain3["val_sd"], \
-    "3 hidden units: not close to the tutorial's numbers (within its seed spread)"
-assert plain3["val_acc"] < others["val_acc"].min() - 2 * plain3["val_sd"], \
-    "3 hidden units: not far below (twice its seed spread) every other model"
-plain3_val = float(plain3["val_acc"])
-glue("plain3_val", plain3_val, display=False)
-
-
-# %% [markdown]
-# Read the plot from left to right. At every size where both exist, the CNN line lies
-# above the plain network's line: for the same number of parameters, the CNN is more
-# accurate. And every model trained with the common recipe lies above both of the
-# tutorial's numbers — even the linear model, which has no hidden layer at all — except
-# the plain network with 3 hidden units: at {eval}`f"{plain3_val:.1%}"` it lands close to
-# them, far below every other model.
-#
-# ## Equal parameters
-
-# %%
+# %% tags=["remove-cell", "nbval-tolerance=0.01"]
+# Claims of the plot (tolerance: 3 sd of the most seed-prone model, CNN-2, 0.8 points).
 def pick(model, **options):
     rows = table[table["model"] == model]
     for name, value in options.items():
@@ -173,234 +167,245 @@ def pick(model, **options):
     return rows.iloc[0]
 
 
+linear, plain10 = pick("linear"), pick("plain", hidden=10)
+cnn2, cnn8 = pick("tutorial-cnn", filters=2), pick("tutorial-cnn", filters=8)
+big_plain = pick("plain", hidden=500)
+noise = 100 * 3 * table["val_sd"].max()
+assert cnn2["val_acc"] > max(linear["val_acc"], plain10["val_acc"]), "CNN-2 is beaten"
+assert cnn2["parameters"] * 5 < min(linear["parameters"], plain10["parameters"])
+top_tie = 100 * (cnn8["val_acc"] - big_plain["val_acc"])
+assert abs(top_tie) < noise, "CNN-8 and the 500-unit network are not level"
+assert (table["val_acc"] > max(REPORTED.values()) + 0.05).all(), "a model is near 71%"
+cnn2_params, cnn8_params = int(cnn2["parameters"]), int(cnn8["parameters"])
+big_params, linear_params = int(big_plain["parameters"]), int(linear["parameters"])
+linear_val = float(linear["val_acc"])
+glue("cnn8_params", cnn8_params, display=False)
+glue("plain500_params", big_params, display=False)
+
+# %% [markdown]
+# Read the plot from left to right. The CNN line lies far to the left of the plain
+# network's: the same accuracy costs it far fewer parameters. The smallest CNN, with
+# {eval}`f"{cnn2_params:,d}"` parameters, already beats the linear model and the 10-unit
+# plain network, which have about {eval}`f"{linear_params / cnn2_params:.0f}"` times as
+# many. The CNN with 8 filters, {eval}`f"{cnn8_params:,d}"` parameters, is level with the
+# largest plain network, which has {eval}`f"{big_params:,d}"` (they differ by
+# {eval}`f"{abs(top_tie):.2f}"` points, well within the spread across seeds). And every
+# model, trained to its plateau, lies far above both of the tutorial's numbers, the linear
+# model included ({eval}`f"{linear_val:.1%}"`).
+#
+# ## Equal parameters
+#
+# The plot's claim at the sizes where the families meet: the CNNs next to the plain
+# networks and the linear model of about their size, mean and spread over three seeds.
+
+# %% tags=["nbval-tolerance=0.01"]
+PAIRS = {"about 2,000": [("plain", {"hidden": 3}), ("tutorial-cnn", {"filters": 4})],
+         "about 8,000": [("linear", {}), ("plain", {"hidden": 10}),
+                         ("tutorial-cnn", {"filters": 8})]}
+equal = pd.DataFrame([{"parameters": group,
+                       "model": f"{r['family']} {r['size']}".removesuffix(" -"),
+                       "count": r["parameters"], "val_acc": r["val_acc"],
+                       "val_sd": r["val_sd"]}
+                      for group, members in PAIRS.items()
+                      for r in (pick(m, **o) for m, o in members)])
+equal.assign(val_acc=percent(equal["val_acc"]), val_sd=percent(equal["val_sd"]))
+
+# %% tags=["remove-cell", "nbval-tolerance=2.4"]
+# Claims at equal size (points; tolerance 3 sd of the most seed-prone model, 0.8).
 small_cnn, small_plain = pick("tutorial-cnn", filters=4), pick("plain", hidden=3)
-big_plain, linear = pick("plain", hidden=500), pick("linear")
-
-# %% [markdown]
-# The tutorial's CNN has {eval}`f"{int(small_cnn['parameters']):,d}"` parameters; a plain
-# network with 3 hidden units has about as many,
-# {eval}`f"{int(small_plain['parameters']):,d}"`. Both were trained with three seeds:
-
-# %% tags=["nbval-tolerance=11", "nbval-tolerance-percent=11"]
-columns = ["size", "parameters", "val_acc", "val_sd"]
-equal = pd.DataFrame([small_plain, small_cnn])[columns]
-equal.index = ["plain network", "CNN"]
-equal[["val_acc", "val_sd"]] = percent(equal[["val_acc", "val_sd"]])
 equal_gap = 100 * (small_cnn["val_acc"] - small_plain["val_acc"])
-print(f"CNN ahead by {equal_gap:.1f} points; seed spreads "
-      f"{100 * small_plain['val_sd']:.1f} and {100 * small_cnn['val_sd']:.1f} points")
-equal
-
-# %% tags=["remove-cell", "nbval-tolerance=11"]
-# Claims at equal size (points; tolerance 3 sd of the 3-unit network, 3.64 points).
+linear_gap = 100 * (cnn8["val_acc"] - linear["val_acc"])
+assert equal_gap > noise and linear_gap > noise, "a gap at equal size is within noise"
+assert cnn8["parameters"] < linear["parameters"], "CNN-8 is not the smaller one"
+assert plain10["val_acc"] - linear["val_acc"] < noise / 100, "plain-10 beats linear"
 plain3_sd, cnn4_sd = 100 * small_plain["val_sd"], 100 * small_cnn["val_sd"]
-assert equal_gap > 3 * max(plain3_sd, cnn4_sd), "CNN ahead by less than 3 seed spreads"
-assert plain3_sd > cnn4_sd, "the CNN's seed spread is the larger one"
-assert small_plain["val_sd"] == table["val_sd"].max(), "3 units: not most seed-prone"
 glue("equal_gap", float(equal_gap), display=False)
+glue("cnn4_sd", float(cnn4_sd), display=False)
 
 # %% [markdown]
-# At equal size the CNN wins by {eval}`f"{equal_gap:.1f}"` percentage points of
-# validation accuracy, several times the spread across seeds (the plain network's, the
-# larger, is {eval}`f"{plain3_sd:.1f}"` points). The tiny plain network is also the most
-# seed-sensitive model in the grid: 3 hidden units squeeze every picture through three
-# numbers, and where training starts decides which three.
+# At about 2,000 parameters the tutorial's CNN leads the 3-unit plain network by
+# {eval}`f"{equal_gap:.1f}"` points. At about 8,000, the CNN with 8 filters, which is the
+# smallest of the three, leads the linear model by {eval}`f"{linear_gap:.1f}"` points, and
+# the 10-unit plain network is no better than the linear model. Each gap is more than
+# three times the largest spread across seeds in the grid
+# ({eval}`f"{noise / 3:.2f}"` points), so neither is luck of the seed.
 #
 # ## Parameters needed for a given accuracy
 #
 # Turn the question around: how large must each family be to reach a given validation
-# accuracy? For a few levels, the smallest model of each family in the grid that reaches
-# it (a dash where none does):
+# accuracy? For several levels, the smallest model of each family in the grid whose mean
+# reaches it (a dash where none does), and how many times more parameters the plain
+# network needs than the CNN:
 
 # %% tags=["nbval-ignore-output"]
-TARGETS = (0.80, 0.82, 0.84, 0.86)
-TARGET = 0.84
+LEVELS = (0.83, 0.85, 0.87, 0.89)
 
 
-def smallest_reaching(target):
-    ok = table[table["val_acc"] >= target]
+def smallest_reaching(level):
+    ok = table[table["val_acc"] >= level]
     return ok.groupby("family", sort=False)["parameters"].min()
 
 
-needed = pd.DataFrame({f"{t:.0%}": smallest_reaching(t) for t in TARGETS}).T
+needed = pd.DataFrame({f"{t:.0%}": smallest_reaching(t) for t in LEVELS}).T
 needed = needed.reindex(columns=["linear", "plain network", "CNN"])
+needed["plain / CNN"] = needed["plain network"] / needed["CNN"]
 needed.rename_axis("accuracy").map(lambda v: "-" if pd.isna(v) else f"{v:,.0f}")
 
-# %% tags=["remove-cell"]
-# Which model first crosses a level depends on single runs (and on the processor): the
-# text quotes the glued sizes and claims only what holds for any of them.
-reached = needed.loc[f"{TARGET:.0%}"]
-assert pd.isna(reached["linear"]), "the linear model reaches the target level"
-assert reached[["plain network", "CNN"]].notna().all(), "a family misses the target"
-
-# %% tags=["nbval-ignore-output"]
-plain_needed = int(needed.loc[f"{TARGET:.0%}", "plain network"])
-cnn_needed = int(needed.loc[f"{TARGET:.0%}", "CNN"])
-print(f"{TARGET:.0%}: plain network {plain_needed:,} parameters, CNN {cnn_needed:,}: "
-      f"{plain_needed / cnn_needed:.0f} times as many")
-
 # %% tags=["remove-cell", "nbval-ignore-output"]
-assert plain_needed >= 10 * cnn_needed, "the plain network needs under 10 times as many"
-plain_ratio = float(plain_needed / cnn_needed)
+# Which model first crosses a level can depend on a fraction of a point (and on the
+# processor): the prose quotes these values and claims only what holds for any of them.
+ratios = needed["plain / CNN"].dropna()
+ratio_low, ratio_high = float(ratios.min()), float(ratios.max())
+ratio_levels = len(ratios)
+top_level = needed.index[needed["CNN"].notna()][-1]
+
+# %% tags=["remove-cell"]
+assert (needed["plain / CNN"].dropna() > 3).all(), "the plain network needs < 3x"
+assert needed["CNN"].notna().all(), "the CNN family misses a level"
+assert ratios.iloc[-1] > ratios.iloc[0], "the ratio does not grow with the level"
 
 # %% [markdown]
-# To reach {eval}`f"{TARGET:.0%}"`, the plain network needs {eval}`f"{plain_needed:,d}"`
-# parameters and the CNN {eval}`f"{cnn_needed:,d}"` — about {eval}`f"{plain_ratio:.0f}"`
-# times fewer. The linear model, with {eval}`f"{int(linear['parameters']):,d}"` parameters, stops
-# below that. Only one seed was run for the middle sizes and the levels are a coarse
-# grid, so the exact sizes are uncertain by a step of the grid; a factor of this size is
-# not. It does belong to this short training: with more epochs every model gains, the
-# large plain network probably most (chapter 3's, trained for 20 epochs, ended several
-# points higher), and exercise 1 checks whether the result at equal size holds.
+# Where both families reach a level, the plain network needs between
+# {eval}`f"{ratio_low:.0f}"` and {eval}`f"{ratio_high:.0f}"` times as many parameters as
+# the CNN, and more the higher the level: each further point costs a plain network far
+# more parameters than a CNN. The grid is coarse (each size is several times the one
+# before), so a ratio is uncertain by about a step of the grid; that a plain network needs
+# several times more at every level is not. Where the linear model shows a dash, it never
+# gets there, however long it trains.
 #
-# ## The tutorial's story and the fair one
+# Exercise 1 shows how a short training budget distorts this picture.
 #
-# The tutorial told the story as "65% for a simple network, 71% for a CNN": six points
-# gained by convolutions. Trained fairly, both of its networks are far better than it
-# said, and the comparison looks different:
+# ## The tutorial's pair, trained well
+#
+# The tutorial compared a plain network of hundreds of thousands of parameters with a CNN
+# of about two thousand. Trained to the plateau:
 
-# %% tags=["nbval-tolerance=2.3"]
+# %% tags=["nbval-tolerance=1"]
 story = pd.DataFrame({
-    "tutorial (reported, %)": [65.0, 71.0],
-    "fair recipe (validation, %)": [100 * big_plain.val_acc, 100 * small_cnn.val_acc],
+    "parameters": [big_plain["parameters"], small_cnn["parameters"]],
+    "validation (%)": [100 * big_plain["val_acc"], 100 * small_cnn["val_acc"]],
+    "sd (points)": [100 * big_plain["val_sd"], 100 * small_cnn["val_sd"]],
 }, index=["plain network, 500 hidden", "tutorial CNN, 4 filters"])
-story.loc["CNN minus plain (points)"] = story.iloc[1] - story.iloc[0]
-story_gap = story.loc["CNN minus plain (points)", "fair recipe (validation, %)"]
-print(f"spread across seeds: plain {100 * big_plain['val_sd']:.1f}, "
-      f"CNN {100 * small_cnn['val_sd']:.1f} points")
 story.round(2)
 
-# %% tags=["remove-cell", "nbval-tolerance=2.3"]
-# Claims of the story (points; tolerance 3 sd of a difference of the two models'
-# accuracies, sqrt(0.59² + 0.50²) = 0.77 points -> 2.3).
-plain500_sd = 100 * big_plain["val_sd"]
-# Two means of three seeds differ by chance by up to about 2 standard errors.
-story_noise = 2 * ((plain500_sd**2 + cnn4_sd**2) / len(SEEDS)) ** 0.5
-assert abs(story_gap) < story_noise, "the tutorial's pair is not a tie"
-assert (story.iloc[:2, 1] - story.iloc[:2, 0] > 10).all(), \
-    "a network is not far (10 points) better than the tutorial said"
-glue("cnn4_sd", float(cnn4_sd), display=False)
-
-# %% [markdown]
-# With the same recipe, the tutorial's exact pair of networks ends
-# {eval}`f"{story_gap:+.1f}"` points apart (CNN minus plain network). Their spreads
-# across seeds are {eval}`f"{plain500_sd:.1f}"` and {eval}`f"{cnn4_sd:.1f}"` points, so
-# two means of three seeds can differ by up to about {eval}`f"{story_noise:.1f}"` points
-# by chance alone: a tie, not six points in the CNN's favour. But the plain network of
-# part one has {eval}`f"{int(big_plain['parameters']):,d}"` parameters, about
-# {eval}`f"{big_plain['parameters'] / small_cnn['parameters']:.0f}"` times as many as the CNN, so the tutorial's pair compares
-# a big plain network with a very small CNN. The fair statement is the one the plot
-# makes: *for the same number of parameters, the CNN is clearly more accurate*, and a
-# plain network needs many times more parameters to keep up.
-
-# %% tags=["remove-cell", "nbval-tolerance=0.018"]
-# Accuracies: tolerance 3 sd of plain-500's spread across seeds (0.59 points).
+# %% tags=["remove-cell", "nbval-tolerance=1"]
+# Claims (points; tolerance 3 sd of the more seed-prone of the two, 0.2 -> 0.6 point).
+story_gap = 100 * (big_plain["val_acc"] - small_cnn["val_acc"])
+story_noise = 3 * max(100 * big_plain["val_sd"], cnn4_sd)
+assert story_gap > story_noise, "the big plain network is not clearly ahead"
+size_ratio = float(big_plain["parameters"] / small_cnn["parameters"])
+glue("size_ratio", size_ratio, display=False)
 glue("cnn4_params", int(small_cnn["parameters"]), display=False)
 glue("plain3_params", int(small_plain["parameters"]), display=False)
 glue("linear_params", int(linear["parameters"]), display=False)
-glue("plain500_params", int(big_plain["parameters"]), display=False)
 glue("plain500_val", float(big_plain["val_acc"]), display=False)
 glue("cnn4_val", float(small_cnn["val_acc"]), display=False)
-size_ratio = big_plain["parameters"] / small_cnn["parameters"]
-glue("size_ratio", float(size_ratio), display=False)
+glue("plain3_val", float(small_plain["val_acc"]), display=False)
 
 # %% [markdown]
+# The plain network with 500 hidden units ends {eval}`f"{story_gap:.1f}"` points *ahead*
+# of the tutorial's CNN, more than the seeds' spread explains, but with
+# {eval}`f"{size_ratio:.0f}"` times as many parameters. So neither of the tutorial's
+# stories holds: its CNN does not beat "a simple network" by six points once both are
+# trained well, and the plain network's win is bought with size. The fair statement is
+# the one the plot makes: *for the same number of parameters the CNN is clearly more
+# accurate, and a plain network needs several times more parameters to keep up*.
+#
 # ## The test set, once
 #
 # Everything above was decided on the validation pictures. Now, and only now, every
-# model in the grid meets the 10,000 test pictures: the mean test accuracy over its
-# seeds.
+# model in the grid meets the 10,000 test pictures: the mean test accuracy over its three
+# seeds. (The ledger recorded these scores when it was made; `score_test` reads them, or
+# scores a run trained here, once.)
 
-# %% tags=["nbval-tolerance=0.113"]
+# %% tags=["nbval-tolerance=0.01"]
 # THE TEST SET, ONCE: the final table of this chapter.
-columns = ["family", "size", "parameters", "seeds", "val_acc", "test_acc", "test_sd"]
-final = table[columns].copy()
+tested = summarize([score_test(r) for r in results], by=["model", "hidden", "filters"])
+final = table[["family", "size", "parameters", "val_acc"]].assign(
+    test_acc=tested["test_acc"].to_numpy(), test_sd=tested["test_sd"].to_numpy())
 accuracies = ["val_acc", "test_acc", "test_sd"]
-final[accuracies] = percent(final[accuracies])
-final
+final.assign(**{c: percent(final[c]) for c in accuracies})
 
-# %% tags=["remove-cell", "nbval-tolerance=0.113"]
-# Tolerance: 3 sd of the 3-unit network's test accuracy across seeds (3.75 points).
-glue("ch5_cnn4_test", float(small_cnn["test_acc"]), display=False)
-glue("ch5_plain500_test", float(big_plain["test_acc"]), display=False)
-glue("ch5_plain3_test", float(small_plain["test_acc"]), display=False)
-
-# %% tags=["remove-cell", "nbval-tolerance=2.4"]
-# Claims on the test set (points; a run's validation and test accuracies move together,
-# so 3 sd of a test accuracy, plain-500's 0.80 points, bounds the gap's spread: 2.4).
-max_val_test_gap = 100 * (table["val_acc"] - table["test_acc"]).abs().max()
-assert 5 * max_val_test_gap < equal_gap, "validation and test differ like families"
-test_gap = 100 * (small_cnn["test_acc"] - small_plain["test_acc"])
-assert test_gap > 3 * 100 * table["test_sd"].max(), "test: CNN not ahead at equal size"
-assert cnns["test_acc"].min() > rivals["test_acc"].max(), "test: a plain network wins"
-test_sds = 100 * pd.Series([big_plain["test_sd"], small_cnn["test_sd"]])
-test_noise = 2 * ((test_sds**2).sum() / len(SEEDS)) ** 0.5
-story_test_gap = 100 * (small_cnn["test_acc"] - big_plain["test_acc"])
-assert abs(story_test_gap) < test_noise, "test: the tutorial's pair is not a tie"
+# %% tags=["remove-cell", "nbval-tolerance=1"]
+# THE TEST SET, ONCE: the claims above, on the test pictures (tolerance 1 point).
+ch5 = final.set_index(["family", "size"])["test_acc"]
+glue("ch5_cnn4_test", float(ch5["CNN", "4 filters"]), display=False)
+glue("ch5_plain500_test", float(ch5["plain network", "500 hidden"]), display=False)
+glue("ch5_plain3_test", float(ch5["plain network", "3 hidden"]), display=False)
+rivals = max(ch5["linear", "-"], ch5["plain network", "10 hidden"])
+assert ch5["CNN", "2 filters"] > rivals, "test: the smallest CNN is beaten"
+test_gap = 100 * (ch5["CNN", "4 filters"] - ch5["plain network", "3 hidden"])
+assert test_gap > noise, "test: the CNN is not clearly ahead at about 2,000 parameters"
+assert (final["val_acc"] > final["test_acc"]).all(), "a model scores higher on test"
+max_val_test_gap = 100 * (final["val_acc"] - final["test_acc"]).abs().max()
+assert max_val_test_gap < equal_gap, "validation and test differ like families"
 
 # %% [markdown]
-# For every model the test accuracy is within {eval}`f"{max_val_test_gap:.1f}"` points
-# of the validation accuracy, far less than the gaps between families that the
-# conclusions rest on: they hold on the test pictures too.
+# Every model scores a little lower on the test pictures than on the validation pictures,
+# by at most {eval}`f"{max_val_test_gap:.1f}"` points: the best-epoch choice flattered
+# validation, as expected, and the test pictures may simply be a little harder. The
+# conclusions hold there too: the smallest CNN still beats the linear model and the 10-unit
+# plain network, and at about 2,000 parameters the tutorial's CNN leads the 3-unit plain
+# network by {eval}`f"{test_gap:.1f}"` points.
 #
 # ## Exercises
 #
-# 1. Two epochs are short. Rerun the two equal-size models (3 hidden units and 4
-#    filters) with `epochs=6`, three seeds each. Does the CNN's lead at equal size hold?
-# 2. Add a plain network with 5 hidden units (about 4,000 parameters) and a CNN with 6
-#    filters to the grid. Where do they fall on the plot?
-# 3. The seed spread of the 3-unit plain network is much larger than the CNN's. Train it
-#    with five more seeds and look at the whole range of accuracies. What does that say
-#    about reporting a single run of a tiny model?
+# 1. **A short budget.** Train the tutorial's CNN and the 500-unit plain network for two
+#    epochs only (`run_spec(..., "minibatch", epochs=2, batch_size=256)`), three seeds
+#    each. Which one leads now, and why does a short budget favour the small model?
+# 2. Add a plain network with 5 hidden units and a CNN with 6 filters to the grid. Where
+#    do they fall on the plot?
+# 3. The `plateau` recipe stops after 5 epochs without progress. Train the tutorial's CNN
+#    with `patience=10`. Does its validation accuracy move by more than its seed spread?
 #
 # <details>
 # <summary>Solution 1</summary>
 #
 # ```python
-# longer = {**SETTINGS, "epochs": 6}
-# for model, options in [("plain", {"hidden": 3}), ("tutorial-cnn", {"filters": 4})]:
-#     accs = [get_or_run(run_spec(model, options=options, seed=s, **longer),
-#                        progress=False).val_acc for s in SEEDS]
-#     print(model, options, [round(a, 4) for a in accs])
+# for model, options in [("plain", {"hidden": 500}), ("tutorial-cnn", {"filters": 4})]:
+#     accs = [get_or_run(run_spec(model, "minibatch", options=options, seed=s,
+#                                 epochs=2, batch_size=256), progress=False).val_acc
+#             for s in SEEDS]
+#     print(model, [round(a, 4) for a in accs])
 # ```
 #
-# Both improve with more epochs, the CNN somewhat more; the gap at equal size stays many
-# times larger than the spread across seeds.
+# After two epochs the two are about level: the small CNN has nearly converged, and the
+# large plain network has not. Chapter 4's table shows the same runs beside the other
+# two recipes.
 # </details>
 #
 # <details>
 # <summary>Solution 2</summary>
 #
 # ```python
-# extra = [get_or_run(run_spec("plain", options={"hidden": 5}, **SETTINGS),
+# extra = [get_or_run(run_spec("plain", "plateau", options={"hidden": 5}),
 #                     progress=False),
-#          get_or_run(run_spec("tutorial-cnn", options={"filters": 6}, **SETTINGS),
+#          get_or_run(run_spec("tutorial-cnn", "plateau", options={"filters": 6}),
 #                     progress=False)]
 # pd.DataFrame([r.row() for r in extra])
 # ```
 #
 # Each lands on (or near) its family's line: the CNN with 6 filters between the 4- and
-# 8-filter points, the 5-unit network between the 3- and 10-unit points — still far
-# below the CNN of the same size.
+# 8-filter points, the 5-unit network between the 3- and 10-unit points, still far below
+# the CNN of its size.
 # </details>
 #
 # <details>
 # <summary>Solution 3</summary>
 #
 # ```python
-# tiny = [get_or_run(run_spec("plain", options={"hidden": 3}, seed=s, **SETTINGS),
-#                    progress=False).val_acc for s in range(8)]
-# print(min(tiny), max(tiny))
+# patient = get_or_run(run_spec("tutorial-cnn", "plateau", options={"filters": 4},
+#                               patience=10), progress=False)
+# print(patient.val_acc, best_epoch(patient.history))
 # ```
 #
-# The range is several points wide: with so few hidden units, where training starts
-# matters a lot. One run of such a model can land anywhere in that range, so a single
-# number, like the tutorial's, says little. Report the mean and the spread over several
-# seeds.
+# It trains longer and its best epoch may come later, but the gain is within a few
+# tenths of a point: the plateau is a plateau.
 # </details>
 
 # %% tags=["nbval-ignore-output", "remove-cell"]
-# Seconds for a first run, with an empty results store: this run's own time plus the
-# training time recorded for every run it read from the store instead of training it.
-reused = sum(r.seconds for r in results.values() if r.model is None)
+# Seconds for a first run without the ledger: this run's own time plus the training time
+# recorded for every run it read instead of training it.
+reused = sum(r.seconds for r in results if r.model is None)
 glue("ch5_seconds", round(time.perf_counter() - started + reused), display=False)
+glue("ch5_ledger_seconds", round(time.perf_counter() - started), display=False)

@@ -34,7 +34,8 @@ from myst_nb import glue
 from apparel_lib import (DataVariant, accuracy_vs_shift, bars_with_spread,
                          flip_accuracy, get_or_run, image_grid, load_data, make_splits,
                          permute_input_weights, permute_pixels, pixel_permutation,
-                         predict, run_spec, shift_accuracy, summarize)
+                         predict, run_spec, score_test, shift_accuracy,
+                         summarize)
 
 started = time.perf_counter()
 data = load_data(progress=False)
@@ -81,7 +82,7 @@ VARIANTS = {"original": DataVariant(), "shuffled": DataVariant(permutation_seed=
 runs = {
     (name, variant, seed): get_or_run(
         run_spec(model, options=options, seed=seed, data=data_variant, **SETTINGS),
-        progress=False)
+        progress=False, need_model=True)
     for name, (model, options) in MODELS.items()
     for variant, data_variant in VARIANTS.items()
     for seed in SEEDS
@@ -292,6 +293,8 @@ assert ud["CNN"] - ud["plain network"] > 3 * spread, "upside down: CNN not ahead
 
 # %% tags=["nbval-tolerance=0.024"]
 # THE TEST SET, ONCE: the final table of this chapter.
+scored = summarize([score_test(r) for r in runs.values()], by=["model", "data"])
+table[["test_acc", "test_sd"]] = scored[["test_acc", "test_sd"]].to_numpy()
 final = table[["network", "pixels", "val_acc", "test_acc", "test_sd"]]
 final.round(4)
 

@@ -35,7 +35,7 @@ from myst_nb import glue
 
 from apparel_lib import (bf16_verdict, build_model, cost_frontier, get_or_run,
                          get_recipe, load_data, make_splits, phase_seconds,
-                         run_flops, run_spec)
+                         run_flops, run_spec, score_test)
 
 started = time.perf_counter()
 data = load_data(progress=False)
@@ -159,16 +159,18 @@ assert abs(fast[0].val_acc - recorded) < 0.01, \
     f"seed 0 gives {fast[0].val_acc:.4f}, the record {recorded:.4f}"
 
 # %% tags=["nbval-tolerance=0.0065"]
+# THE TEST SET, ONCE: the speedrun's five seeds, and best-cnn (seed 0, from the ledger).
 best = get_or_run(run_spec("best-cnn", "best"))
-test = [r.test_acc for r in fast]
+test = [score_test(r).test_acc for r in fast]
+best_test = score_test(best).test_acc
 print(f"speedrun-cnn: test {statistics.mean(test):.2%} (mean of 5 seeds)")
-print(f"best-cnn:     test {best.test_acc:.2%} (one seed)")
+print(f"best-cnn:     test {best_test:.2%} (one seed)")
 
 # %% tags=["remove-cell", "nbval-tolerance=0.0065"]
-# For the book's front page: the speedrun's results, and what it costs against best-cnn.
+# THE TEST SET, ONCE: the values of the cell above, glued for the book's front page.
 # Tolerance 0.0065: 3 sd of one seed's accuracy here (0.21 points) -- ample for a mean.
 assert statistics.mean(test) >= 0.925, "the speedrun is far below 93% test"
-assert best.val_acc - best.test_acc > 0.005, "best-cnn: test not below validation"
+assert best.val_acc - best_test > 0.005, "best-cnn: test not below validation"
 glue("speedrun_val", statistics.mean(val), display=False)
 glue("speedrun_test", statistics.mean(test), display=False)
 glue("speedrun_params", fast[0].parameters, display=False)
@@ -188,7 +190,7 @@ side = "above" if statistics.mean(test) >= 0.93 else "short of"
 # Over five seeds `speedrun-cnn` reaches {eval}`f"{100 * statistics.mean(val):.2f}"`% on the validation
 # pictures (seed-to-seed sd {eval}`f"{100 * statistics.stdev(val):.2f}"` points) and
 # {eval}`f"{100 * statistics.mean(test):.2f}"`% on the test pictures, looked at once here; `best-cnn` scores
-# {eval}`f"{100 * best.test_acc:.2f}"`%. On this machine it trained in
+# {eval}`f"{100 * best_test:.2f}"`%. On this machine it trained in
 # {eval}`f"{seconds:.0f}"` seconds against `best-cnn`'s {eval}`f"{best.seconds:.0f}"`
 # ({eval}`f"{best.seconds / seconds:.1f}"` times as fast; these two runs were not timed side by side,
 # so the benchmark, `python -m benchmarks speedrun`, is the place for a fair ratio), with

@@ -66,3 +66,30 @@ def test_gain_is_measured_from_the_last_kept_step_and_clear_needs_seeds():
     assert table["clear"].tolist() == [False, True, True]
     one_seed = ablation_table([(label, result(pair[0], 0)) for label, pair in accs.items()], steps)
     assert not one_seed["clear"].any()
+
+
+def _fake(seed: int, val: float):
+    from apparel_lib.experiments.spec import RunResult
+    from apparel_lib.training.history import History
+
+    spec = run_spec("plain", options={"hidden": 3}, seed=seed, epochs=1)
+    return RunResult(spec=spec, key=f"k{seed}{val}", history=History([1.0], [0.5], [1.0], [val], [1.0]),
+                     val_acc=val, parameters=30, seconds=2.0, device="cpu", torch_version="x",
+                     library_version="y", fingerprint="z")
+
+
+def test_leave_one_out_measures_each_row_against_the_first():
+    from apparel_lib.experiments.ablation import leave_one_out_table
+
+    full = [("full", _fake(s, v)) for s, v in enumerate([0.90, 0.91, 0.92])]
+    small = [("small loss", _fake(s, v)) for s, v in enumerate([0.905, 0.905, 0.91])]
+    large = [("large loss", _fake(s, v)) for s, v in enumerate([0.80, 0.81, 0.82])]
+    table = leave_one_out_table(full + small + large)
+    assert list(table.index) == ["full", "small loss", "large loss"]
+    assert table.loc["full", "change"] == 0 and not table.loc["full", "clear"]
+    assert table.loc["large loss", "change"] == pytest.approx(-0.10)
+    # two standard errors of a difference of two means of three seeds, sd 0.01 each
+    assert table.loc["large loss", "noise"] == pytest.approx(2 * (2 * 0.01**2 / 3) ** 0.5)
+    assert table.loc["large loss", "clear"] and not table.loc["small loss", "clear"]
+    with pytest.raises(ApparelError, match="fewer than two seeds"):
+        leave_one_out_table(full + [("one seed", _fake(0, 0.5))])

@@ -105,5 +105,5 @@ def test_quick_speedrun_part_reports_seconds_flops_and_bfloat16(private_cache):
     rows = run_bench(["speedrun"], quick=True).rows
     best, fast, bf16 = rows
     assert best.seconds > 0 and fast.seconds > 0 and fast.their_seconds == best.seconds
-    assert "TFLOPs" in best.note and "fewer than best-cnn" in fast.note and "mean test" in fast.note
+    assert "TFLOPs" in best.note and "fewer than best-cnn" in fast.note and "mean validation" in fast.note
     assert "bfloat16 step" in bf16.note and bf16.passed_extra is True

@@ -160,7 +160,7 @@ def test_every_argument_has_help_and_every_command_a_function():
         if not any(isinstance(a, argparse._SubParsersAction) for a in parser._actions):
             leaves += 1  # a command: dispatched through set_defaults(func=...)
             assert callable(parser.get_default("func")) and parser.get_default("command_parser") is parser, parser.prog
-    assert leaves == 10  # data info, data export, train, predict, score, classify, sweep, runs list/show/remove
+    assert leaves == 13  # data info, data export, train, predict, score, classify, sweep, runs list/show/remove, results make/verify/list
 
 
 def test_defaults_are_written_once():

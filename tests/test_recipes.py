@@ -63,5 +63,5 @@ def test_a_recipe_shows_wrapped_and_as_a_small_table():
     assert max(map(len, text.splitlines())) <= 79 < len(repr(recipe))
     assert text.replace("\n", "").replace(" " * len("Recipe("), " ") == repr(recipe)
     table = recipe._repr_html_()
-    assert table.count("<tr>") == 5 and table.count("<code>") == 15
+    assert table.count("<tr>") == 6 and table.count("<code>") == 16  # 16 fields, three a row
     assert "<td><code>lr</code></td><td>0.002</td>" in table

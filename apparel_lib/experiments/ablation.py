@@ -1,8 +1,11 @@
-"""The road from the tutorial's CNN to ``best-cnn``, one change at a time (chapter 7's ablation).
+"""Ablations of ``best-cnn``: the road from the tutorial's CNN, one change at a time
+(:func:`ablation_specs`, a small-budget exercise), and chapter 7's leave-one-out on the full
+data (:func:`leave_one_out_table`, over the runs of
+:func:`~apparel_lib.experiments.plans.leave_one_out_specs`).
 
-Each step keeps every change before it and adds one; the last kept step is ``best-cnn`` with
-the ``best`` recipe. A step marked ``kept=False`` is tried on top of the step before it and then
-dropped, so a reader also sees an ingredient that did not pay at this budget.
+In the road, each step keeps every change before it and adds one; the last kept step is
+``best-cnn`` with the ``best`` recipe. A step marked ``kept=False`` is tried on top of the step
+before it and then dropped.
 """
 
 from __future__ import annotations
@@ -17,7 +20,7 @@ from ..data.variants import DataVariant
 from ..errors import ApparelError
 from .spec import RunResult, RunSpec, run_spec
 
-__all__ = ["AblationStep", "ABLATION", "ablation_specs", "ablation_table"]
+__all__ = ["AblationStep", "ABLATION", "ablation_specs", "ablation_table", "leave_one_out_table"]
 
 
 @dataclass(frozen=True)
@@ -75,6 +78,14 @@ def ablation_specs(
     return out
 
 
+def _grouped(labelled: Sequence[tuple[str, RunResult]], name: str) -> pd.core.groupby.DataFrameGroupBy:
+    """The runs as rows (label in column ``name``, parameters, val_acc, seconds, seed), grouped
+    by label in their order."""
+    rows = pd.DataFrame([{name: label, "parameters": r.parameters, "val_acc": r.val_acc,
+                          "seconds": r.seconds, "seed": r.spec.seed} for label, r in labelled])
+    return rows.groupby(name, sort=False)
+
+
 def ablation_table(labelled: Sequence[tuple[str, RunResult]], steps: Sequence[AblationStep] = ABLATION) -> pd.DataFrame:
     """One row per step, in order: parameters, validation accuracy (mean, and lowest and highest
     over the seeds), seeds, mean training seconds, and the ``gain`` in mean validation accuracy
@@ -82,9 +93,7 @@ def ablation_table(labelled: Sequence[tuple[str, RunResult]], steps: Sequence[Ab
     seed-to-seed range of either row (always False with one seed)."""
     if not labelled:
         raise ApparelError("no ablation results: pass the (label, result) pairs of ablation_specs, trained")
-    rows = pd.DataFrame([{"change": label, "parameters": r.parameters, "val_acc": r.val_acc,
-                          "seconds": r.seconds, "seed": r.spec.seed} for label, r in labelled])
-    table = rows.groupby("change", sort=False).agg(
+    table = _grouped(labelled, "change").agg(
         parameters=("parameters", "first"), val_acc=("val_acc", "mean"), val_low=("val_acc", "min"),
         val_high=("val_acc", "max"), seeds=("seed", "nunique"), seconds=("seconds", "mean"),
     )
@@ -101,3 +110,22 @@ def ablation_table(labelled: Sequence[tuple[str, RunResult]], steps: Sequence[Ab
         if kept.get(label, True):
             before = row
     return table.assign(gain=gains, clear=clear)
+
+
+def leave_one_out_table(labelled: Sequence[tuple[str, RunResult]]) -> pd.DataFrame:
+    """One row per label, in order, the first being the full model: parameters, mean and
+    standard deviation of validation accuracy over the seeds, mean training seconds, the
+    ``change`` of the mean against the first row, its ``noise`` (two standard errors of a
+    difference of two means) and ``clear`` (the change is larger than its noise)."""
+    if not labelled:
+        raise ApparelError("no leave-one-out results: pass the (label, result) pairs of leave_one_out_specs, trained")
+    table = _grouped(labelled, "removed").agg(
+        parameters=("parameters", "first"), val_acc=("val_acc", "mean"), val_sd=("val_acc", "std"),
+        seeds=("seed", "nunique"), seconds=("seconds", "mean"),
+    )
+    if (table["seeds"] < 2).any():
+        raise ApparelError("a leave-one-out row has fewer than two seeds: its spread, and so its noise, is unknown")
+    full = table.iloc[0]
+    change = table["val_acc"] - full["val_acc"]
+    noise = 2 * (table["val_sd"] ** 2 / table["seeds"] + full["val_sd"] ** 2 / full["seeds"]) ** 0.5
+    return table.assign(change=change, noise=noise, clear=change.abs() > noise)

@@ -1,7 +1,7 @@
 """One Optuna trial: a point of the search space trained through the results store.
 
 :class:`Objective` lets Optuna prune a trial after any epoch and returns its validation accuracy
-(the test accuracy that every stored run records plays no part).
+(the test set plays no part: training never scores it).
 """
 
 from __future__ import annotations
@@ -84,7 +84,9 @@ class Objective:
                 raise optuna.TrialPruned(f"after epoch {history.epochs} at validation accuracy {history.val_acc[-1]:.4f}")
             return False
 
-        result = self.store.get_or_run(spec, device=self.device, progress=False, on_epoch=on_epoch)
+        # Never from the ledger: a study is a search, so its trials are trained (or read back
+        # from this machine's store, replayed below for the pruner).
+        result = self.store.get_or_run(spec, device=self.device, progress=False, on_epoch=on_epoch, ledger=False)
         if reported == 0:  # read from the store: replay its epochs so the pruner decides as if it had trained
             replay = History()
             for i in range(result.history.epochs):

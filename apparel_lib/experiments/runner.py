@@ -43,7 +43,8 @@ def train_spec(
 ) -> RunResult:
     """Train ``spec`` and return its result (with the trained model in ``result.model``).
 
-    ``seconds`` counts training alone. With ``checkpoint``, the trained model is also saved there.
+    The result is measured on the validation split only: the test set is scored on request, by
+    :func:`~apparel_lib.experiments.test_set.score_test`. ``seconds`` counts training alone. With ``checkpoint``, the trained model is also saved there.
     """
     splits = apply_variant(standard_splits(data), spec.data)
     device = pick_device(device)
@@ -54,10 +55,9 @@ def train_spec(
     seconds = time.perf_counter() - start
     model.cpu().eval()
     with reuse_freed_memory(min_free_gb=4.0):  # evaluation chunks reuse memory too (see training/memory.py)
-        scores = {"val_acc": accuracy(model, splits.x_val, splits.y_val), "test_acc": accuracy(model, splits.x_test, splits.y_test)}
+        scores = {"val_acc": accuracy(model, splits.x_val, splits.y_val)}
         if spec.recipe.eval_in_train_mode:
             scores["val_acc_train_mode"] = accuracy(model, splits.x_val, splits.y_val, train_mode=True)
-            scores["test_acc_train_mode"] = accuracy(model, splits.x_test, splits.y_test, train_mode=True)
     if checkpoint is not None:
         checkpoint = save_checkpoint(
             checkpoint, model, recipe=spec.recipe, history=history, fingerprint=splits.fingerprint, seed=spec.seed, data=spec.data

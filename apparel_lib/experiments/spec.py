@@ -93,8 +93,11 @@ def run_spec(
 @dataclass(frozen=True)
 class RunResult:
     """What a run produced. Accuracies are measured in evaluation mode on the standard validation
-    split and the test set (as the run's data variant sees them). For a recipe that measures the
-    tutorial's way (``eval_in_train_mode``), the ``*_train_mode`` fields hold those numbers too.
+    split (as the run's data variant sees it). For a recipe that measures the tutorial's way
+    (``eval_in_train_mode``), the ``*_train_mode`` fields hold those numbers too.
+    ``test_acc`` stays None until the test set is scored, on request and once, by
+    :func:`~apparel_lib.experiments.test_set.score_test`; a stored or ledger entry then records it.
+    ``provenance`` says where a result read from the ledger was computed (None otherwise).
     ``numeric_path`` says how the numbers were computed (None for a run stored before it was kept).
     ``model`` is the trained model itself when the result is fresh (it is not stored; see
     :meth:`load_model`).
@@ -104,7 +107,6 @@ class RunResult:
     key: str
     history: History
     val_acc: float
-    test_acc: float
     parameters: int
     seconds: float
     device: str
@@ -113,8 +115,10 @@ class RunResult:
     fingerprint: str
     checkpoint: Path | None = None
     val_acc_train_mode: float | None = None
-    test_acc_train_mode: float | None = None
     numeric_path: NumericPath | None = None
+    test_acc: float | None = None
+    test_acc_train_mode: float | None = None
+    provenance: dict[str, Any] | None = None
     model: nn.Module | None = field(default=None, compare=False, repr=False)
 
     def load_model(self) -> nn.Module:
@@ -159,5 +163,5 @@ class RunResult:
             "parameters": self.parameters,
             "seconds": round(self.seconds, 1),
             "val_acc": self.val_acc,
-            "test_acc": self.test_acc,
+            "test_acc": self.test_acc if self.test_acc is not None else float("nan"),
         }

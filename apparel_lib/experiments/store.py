@@ -22,6 +22,7 @@ import shutil
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import torch
 
@@ -30,7 +31,8 @@ from ..data.dataset import FashionMNIST, load_data
 from ..data.sources import cache_dir
 from ..errors import StoreError
 from ..training.devices import numeric_path, pick_device
-from ..training.loop import EpochHook
+from ..training.loop import EpochHook, finished
+from .ledger import Ledger, default_ledger
 from .runner import train_spec
 from .spec import RunResult, RunSpec
 
@@ -170,11 +172,17 @@ class RunStore:
         device: str | torch.device | None = None,
         progress: bool = True,
         on_epoch: EpochHook | None = None,
+        ledger: Ledger | bool = True,
+        need_model: bool = False,
     ) -> RunResult:
-        """The stored result of ``spec``, training and storing it first if there is none.
+        """The stored result of ``spec``, else its entry in the results ledger, else trained now
+        (and stored).
 
         The store is searched for a run on the numeric path that training on ``device`` takes
-        (the same spec on another path is another entry). A run that ``on_epoch`` stops early is
+        (the same spec on another path is another entry). The ledger (``ledger=True``: the
+        book's, see :func:`~apparel_lib.experiments.ledger.default_ledger`; False: none) is
+        searched by spec and data alone; with ``need_model`` only an entry that ships its model
+        will do. A run that ``on_epoch`` stops early is
         returned but not stored (it is not the run the spec describes).
         """
         data = data if data is not None else _default_data()
@@ -184,12 +192,16 @@ class RunStore:
             stored = self.get(key)
             if stored is not None:
                 return stored
+            book = default_ledger() if ledger is True else (ledger or None)
+            entry = book.get(spec, data.fingerprint) if book is not None else None
+            if entry is not None and (entry.result.checkpoint is not None or not need_model):
+                return entry.result
             result = train_spec(spec, data=data, device=device, progress=progress, on_epoch=on_epoch)
-            if result.history.epochs < spec.recipe.epochs:
+            if not finished(result.history, spec.recipe):
                 return result
             return self._put(result)
 
 
-def get_or_run(spec: RunSpec, **options) -> RunResult:
+def get_or_run(spec: RunSpec, **options: Any) -> RunResult:
     """:meth:`RunStore.get_or_run` on the default store."""
     return RunStore().get_or_run(spec, **options)

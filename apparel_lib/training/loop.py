@@ -21,7 +21,7 @@ from .memory import training_memory
 from .recipes import Recipe
 from .step import train_step
 
-__all__ = ["EpochHook", "make_optimizer", "train"]
+__all__ = ["EpochHook", "make_optimizer", "train", "best_epoch", "plateaued", "finished"]
 
 EpochHook = Callable[[History], "bool | None"]
 """Called after every epoch with the history so far; return True to stop training there."""
@@ -32,6 +32,24 @@ class _TrainValSplits(Protocol):
     y_train: torch.Tensor
     x_val: torch.Tensor
     y_val: torch.Tensor
+
+
+def best_epoch(history: History) -> int:
+    """The epoch (counted from 1) with the highest validation accuracy; the first if tied."""
+    if not history.val_acc:
+        raise ValueError("an empty history has no best epoch")
+    return max(range(len(history.val_acc)), key=lambda i: (history.val_acc[i], -i)) + 1
+
+
+def plateaued(history: History, recipe: Recipe) -> bool:
+    """Whether early stopping ends training here: ``recipe.patience`` epochs since the best one."""
+    return recipe.patience is not None and history.epochs - best_epoch(history) >= recipe.patience
+
+
+def finished(history: History, recipe: Recipe) -> bool:
+    """Whether a run trained as its recipe says: every epoch, or until early stopping ended it
+    (False for a run that a hook or Ctrl-C stopped sooner)."""
+    return history.epochs == recipe.epochs or plateaued(history, recipe)
 
 
 def make_optimizer(model: nn.Module, recipe: Recipe) -> torch.optim.Optimizer:
@@ -60,6 +78,8 @@ def train(
     loss and accuracy in evaluation mode. With ``recipe.eval_in_train_mode`` the validation set
     is measured the tutorial's way instead: before the epoch's step, in training mode, as one
     batch, which (as in the tutorial) also moves batch norm's running averages.
+    With ``recipe.patience``, training stops after that many epochs without a better validation
+    accuracy and the model gets back the weights of its best epoch (see :func:`best_epoch`).
     After each epoch ``on_epoch(history)`` is called, if given; when it returns True, training
     stops there (a tuner prunes a trial this way; an exception it raises passes through).
     The same seed on the same machine gives the same weights and history; the caller's random
@@ -83,6 +103,7 @@ def train(
     augmenting = recipe.augment_shift > 0 or recipe.augment_flip
     augment_rng = torch.Generator().manual_seed(seed + 1)
     history = History()
+    best_state: dict[str, torch.Tensor] | None = None
     keep_memory = training_memory(device.type == "cpu", recipe.batch_size is None)  # see memory.py
     # Ctrl-C stops between two batches, with one line in a notebook (see interrupts.py).
     with stop_safely(), seeded(seed, device), deterministic(recipe.deterministic), keep_memory:
@@ -115,7 +136,13 @@ def train(
             history.val_acc.append(val_acc)
             history.seconds.append(time.perf_counter() - start)
             bar.set_postfix(loss=f"{history.train_loss[-1]:.3f}", val=f"{val_acc:.3f}")
+            if recipe.patience is not None and best_epoch(history) == history.epochs:
+                best_state = {k: v.detach().clone() for k, v in model.state_dict().items()}
             if on_epoch is not None and on_epoch(history):
                 break
+            if plateaued(history, recipe):
+                break
+    if best_state is not None:
+        model.load_state_dict(best_state)
     model.to(memory_format=torch.contiguous_format)
     return history

@@ -31,6 +31,9 @@ class Recipe:
     float32. ``channels_last`` stores the model's maps channels-last, which CPU convolutions run
     faster. Both change the rounding, so results differ slightly from a float32 run.
     ``deterministic`` asks PyTorch for deterministic algorithms (slower on a GPU).
+    ``patience`` stops training early: after that many epochs without a better validation
+    accuracy, training ends and the weights of the best epoch are restored (``epochs`` is then
+    the most it may train). None trains every epoch.
     ``eval_in_train_mode`` reproduces the tutorial, which never calls ``model.eval()``: the
     validation loss of each epoch is computed before the step with the model in training mode,
     and accuracies and predictions are computed the same way, on the whole set as one batch, so
@@ -53,6 +56,7 @@ class Recipe:
     channels_last: bool = False
     deterministic: bool = False
     eval_in_train_mode: bool = False
+    patience: int | None = None
 
     def __post_init__(self) -> None:
         if self.optimizer not in OPTIMIZERS:
@@ -67,6 +71,12 @@ class Recipe:
             raise ApparelError(f"batch_size must be a positive integer or None (the whole set), not {self.batch_size!r}")
         if not 0 <= self.augment_shift < 14:
             raise ApparelError(f"augment_shift must be between 0 and 13 pixels, not {self.augment_shift!r}")
+        if self.patience is not None and (isinstance(self.patience, bool) or not isinstance(self.patience, int) or self.patience < 1):
+            raise ApparelError(f"patience must be a positive number of epochs or None, not {self.patience!r}")
+        if self.patience is not None and self.eval_in_train_mode:
+            raise ApparelError("patience (early stopping) cannot judge epochs the tutorial's way (eval_in_train_mode): it measures before each step")
+        if self.patience is not None and self.schedule != "constant":
+            raise ApparelError(f"patience (early stopping) needs the constant schedule, not {self.schedule!r}: a schedule is planned for all the epochs")
         if not 0 <= self.label_smoothing < 1:
             raise ApparelError(f"label_smoothing must be in [0, 1), not {self.label_smoothing!r}")
 
@@ -78,7 +88,12 @@ class Recipe:
         return dataclasses.replace(self, **changes)
 
     def to_dict(self) -> dict[str, Any]:
-        return dataclasses.asdict(self)
+        """The fields as a dict; ``patience`` only when set, so recipes without it keep the keys
+        they were stored under before it existed."""
+        values = dataclasses.asdict(self)
+        if values["patience"] is None:
+            del values["patience"]
+        return values
 
     def _fields_shown(self) -> list[str]:
         return [f"{f.name}={getattr(self, f.name)!r}" for f in dataclasses.fields(self)]
@@ -111,6 +126,11 @@ RECIPES: dict[str, dict[str, Recipe]] = {
     # A sound modern default for any model: small shuffled mini-batches and Adam's usual rate.
     "minibatch": {
         ANY_MODEL: Recipe("minibatch", lr=0.002, batch_size=64, epochs=15),
+    },
+    # Trained until validation accuracy stops improving (chapters 4 and 5): the minibatch
+    # recipe's Adam, in batches of 256, for up to 60 epochs, stopping after 5 without progress.
+    "plateau": {
+        ANY_MODEL: Recipe("plateau", lr=0.002, batch_size=256, epochs=60, patience=5),
     },
     # Chapter 7's recipe for best-cnn: few epochs, made to count (see the chapter's ablation).
     "best": {

@@ -1,0 +1,149 @@
+"""What each chapter's evidence is made of: the runs the results ledger holds, chapter by chapter.
+
+A chapter builds its tables from these same functions, so the ledger (``apparel results make``)
+and the chapter never disagree about which runs a table rests on. Each :class:`PlannedRun` also
+says whether the chapter scores the test set for it (in its one marked cell) and whether the
+ledger ships its trained model (only small ones that a later chapter needs).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from ..errors import ApparelError
+from ..training.recipes import get_recipe
+from .spec import RunSpec, run_spec
+
+__all__ = [
+    "PlannedRun", "PLANS", "SEEDS", "CAPACITY_GRID", "SHORT", "capacity_specs", "recipe_story_specs", "tutorial_spec",
+    "LEAVE_ONE_OUT", "leave_one_out_specs", "chapter_plan",
+]
+
+SEEDS: tuple[int, ...] = (0, 1, 2)
+"""The seeds every converged comparison is trained with."""
+
+CAPACITY_GRID: tuple[tuple[str, str, dict[str, int]], ...] = (
+    ("linear", "linear", {}),
+    ("plain network", "plain", {"hidden": 3}),
+    ("plain network", "plain", {"hidden": 10}),
+    ("plain network", "plain", {"hidden": 30}),
+    ("plain network", "plain", {"hidden": 100}),
+    ("plain network", "plain", {"hidden": 500}),
+    ("CNN", "tutorial-cnn", {"filters": 2}),
+    ("CNN", "tutorial-cnn", {"filters": 4}),
+    ("CNN", "tutorial-cnn", {"filters": 8}),
+)
+"""Chapter 5's families and sizes: (family, model, options)."""
+
+SHORT: dict[str, int] = {"epochs": 2, "batch_size": 256}
+"""The short mini-batch recipe: ``minibatch`` cut to 2 epochs in batches of 256."""
+
+
+@dataclass(frozen=True)
+class PlannedRun:
+    """A run a chapter's evidence needs; ``test``: the chapter scores the test set for it;
+    ``model``: the ledger ships its trained model."""
+
+    spec: RunSpec
+    chapter: int
+    test: bool = False
+    model: bool = False
+
+
+def capacity_specs(seeds: Sequence[int] = SEEDS, recipe: str = "plateau") -> list[tuple[str, RunSpec]]:
+    """``(family, spec)`` for every size of chapter 5's grid and every seed, trained with ``recipe``
+    (``plateau``: each to its validation plateau)."""
+    return [(family, run_spec(model, recipe, options=options, seed=seed))
+            for family, model, options in CAPACITY_GRID for seed in seeds]
+
+
+STORY_MODELS: tuple[tuple[str, dict[str, int]], ...] = (("plain", {"hidden": 500}), ("tutorial-cnn", {"filters": 4}))
+
+
+def tutorial_spec(model: str, options: dict[str, int], seed: int) -> RunSpec:
+    """``model`` trained the tutorial's way: the whole training set as one batch, 25 steps of
+    Adam at 0.07 (for the plain network, chapter 3's version of it: its own ``tutorial`` recipe
+    with those three settings; the CNN's recipe also measures in training mode, as the tutorial did)."""
+    if model == "tutorial-cnn":
+        return run_spec(model, "tutorial", options=options, seed=seed)
+    cnn = get_recipe("tutorial", "tutorial-cnn")
+    return run_spec(model, "tutorial", options=options, seed=seed, batch_size=cnn.batch_size, epochs=cnn.epochs, lr=cnn.lr)
+
+
+def recipe_story_specs(seeds: Sequence[int] = SEEDS) -> list[tuple[str, RunSpec]]:
+    """``(recipe label, spec)`` for chapter 4's table: the tutorial's plain network and CNN under
+    the tutorial's full-batch recipe, the short mini-batch one, and each to its plateau."""
+    out = []
+    for model, options in STORY_MODELS:
+        for seed in seeds:
+            out.append(("tutorial (full batch, 25 steps)", tutorial_spec(model, options, seed)))
+            out.append(("short (2 epochs of mini-batches)", run_spec(model, "minibatch", options=options, seed=seed, **SHORT)))
+            out.append(("to the plateau", run_spec(model, "plateau", options=options, seed=seed)))
+    return out
+
+
+LEAVE_ONE_OUT: tuple[tuple[str, dict, dict], ...] = (
+    ("best-cnn (nothing removed)", {}, {}),
+    ("half the filters (16, 24, 48)", {"stages": "16|24,24|48"}, {}),
+    ("no second convolution at 14x14", {"stages": "32|48|96"}, {}),
+    ("no third stage", {"stages": "32|48,48"}, {}),
+    ("no dropout", {"dropout": 0.0}, {}),
+    ("pool after batch norm and ReLU", {"pool_first": False}, {}),
+    ("Adam at a constant rate, no weight decay", {}, {"optimizer": "adam", "lr": 0.002, "weight_decay": 0.0, "schedule": "constant"}),
+    ("no label smoothing", {}, {"label_smoothing": 0.0}),
+    ("no flips", {}, {"augment_flip": False}),
+)
+"""Chapter 7's ablation on the full data: best-cnn, then each ingredient taken out in turn
+(label, model options changed, recipe fields changed)."""
+
+
+def leave_one_out_specs(seeds: Sequence[int] = SEEDS) -> list[tuple[str, RunSpec]]:
+    """``(label, spec)`` for every row of :data:`LEAVE_ONE_OUT` and seed: ``best-cnn`` with the
+    ``best`` recipe, one ingredient removed (bfloat16 and channels-last stay: they change speed only)."""
+    return [(label, run_spec("best-cnn", "best", options=options, seed=seed, **recipe))
+            for label, options, recipe in LEAVE_ONE_OUT for seed in seeds]
+
+
+def _chapter4() -> list[PlannedRun]:
+    # The chapter studies the trained network of the tutorial's own run (seed 0): ship it (10 kB).
+    return [PlannedRun(spec, 4, model=label.startswith("tutorial") and spec.model == "tutorial-cnn" and spec.seed == 0)
+            for label, spec in recipe_story_specs()]
+
+
+def _chapter5() -> list[PlannedRun]:
+    return [PlannedRun(spec, 5, test=True) for _, spec in capacity_specs()]
+
+
+def _chapter7() -> list[PlannedRun]:
+    rows = leave_one_out_specs()
+    return [PlannedRun(spec, 7, test=label.startswith("best-cnn") and spec.seed == 0, model=label.startswith("best-cnn") and spec.seed == 0)
+            for label, spec in rows]
+
+
+def _chapter10() -> list[PlannedRun]:
+    from .study_plan import tuned_specs  # reads the shipped study's journal (and needs optuna)
+
+    best_cnn = [spec for label, spec in leave_one_out_specs() if label.startswith("best-cnn")]
+    return [PlannedRun(spec, 10, test=True) for spec in [*tuned_specs(SEEDS), *best_cnn]]
+
+
+PLANS: dict[int, Callable[[], list[PlannedRun]]] = {4: _chapter4, 5: _chapter5, 7: _chapter7, 10: _chapter10}
+"""The ledger's plan, by chapter."""
+
+
+def chapter_plan(chapters: Sequence[int] | None = None) -> list[PlannedRun]:
+    """The planned runs of ``chapters`` (all by default), each spec once (a run two chapters share
+    is listed under the first, with ``test`` and ``model`` if either chapter asks for them)."""
+    unknown = sorted(set(chapters or ()) - set(PLANS))
+    if unknown:
+        raise ApparelError(f"no ledger plan for chapter {', '.join(map(str, unknown))}: the planned chapters are {', '.join(map(str, PLANS))}")
+    merged: dict[str, PlannedRun] = {}
+    for chapter in chapters or PLANS:
+        for run in PLANS[chapter]():
+            name = json.dumps(run.spec.to_dict(), sort_keys=True)
+            old = merged.get(name)
+            merged[name] = run if old is None else PlannedRun(
+                old.spec, old.chapter, old.test or run.test, old.model or run.model)
+    return list(merged.values())

@@ -1,0 +1,107 @@
+"""Making and checking the results ledger from the chapters' plans (``apparel results make|verify``).
+
+``make`` trains every planned run that the store does not hold yet (through
+:meth:`~apparel_lib.experiments.store.RunStore.get_or_run`, so an interrupted make resumes where it
+stopped), scores the test set for the runs whose chapter reports it, and writes their entries.
+Chapter 10's runs need its study first: ``make`` runs it into the ledger's journal (see
+:mod:`~apparel_lib.experiments.study_plan`).
+``verify`` retrains entries from scratch and compares them with the ledger.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Callable, Sequence
+from concurrent.futures import ProcessPoolExecutor
+
+import torch
+
+from ..data.dataset import FashionMNIST
+from ..errors import StoreError
+from .ledger import Check, Ledger, LedgerEntry, default_ledger
+from .plans import PlannedRun, chapter_plan
+from .runner import train_spec
+from .spec import RunResult, RunSpec
+from .store import RunStore
+from .test_set import score_test
+
+__all__ = ["make_ledger", "verify_ledger", "the_ledger"]
+
+
+def the_ledger(ledger: Ledger | None = None) -> Ledger:
+    """``ledger``, else the book's; a one-line error where there is none."""
+    found = ledger if ledger is not None else default_ledger()
+    if found is None:
+        raise StoreError("no results ledger here: run from the book's repository, or set APPAREL_LEDGER to its ledger/ folder")
+    return found
+
+
+def _train_in_worker(spec_values: dict, threads: int, device: str | None) -> None:
+    torch.set_num_threads(threads)
+    RunStore().get_or_run(RunSpec.from_dict(spec_values), device=device, progress=False, ledger=False)
+
+
+def make_ledger(
+    chapters: Sequence[int] | None = None, *, ledger: Ledger | None = None, store: RunStore | None = None,
+    device: str | None = None, workers: int = 1, force: bool = False, data: FashionMNIST | None = None,
+    report: Callable[[PlannedRun, LedgerEntry], None] | None = None, say: Callable[[str], None] | None = None,
+) -> list[LedgerEntry]:
+    """Write the ledger entries of ``chapters`` (all planned ones by default).
+
+    A run already in the ledger is kept unless ``force``; an entry that another chapter made is
+    completed (its test set scored, its model shipped, this chapter added) where this chapter
+    asks for more. ``workers`` > 1 trains the missing runs in that many processes, sharing the
+    machine's threads; each run is stored as it finishes. Chapter 10's study is brought to its
+    size first (``force``: run again); ``say`` reports on it (default: standard error).
+    """
+    ledger, store = the_ledger(ledger), store or RunStore()
+    if chapters is None or 10 in chapters:
+        from .study_plan import make_study
+
+        make_study(ledger=ledger, force=force, device=device, report=say or (lambda line: print(line, file=sys.stderr, flush=True)))
+    plan = chapter_plan(chapters)
+    if data is None:
+        from ..data.dataset import load_data
+
+        data = load_data(progress=False)
+    old = {id(run): ledger.get(run.spec, data.fingerprint) for run in plan}
+
+    def retrain(run: PlannedRun) -> bool:
+        entry = old[id(run)]
+        return force or entry is None or (run.test and not entry.test_scored) or (run.model and entry.result.checkpoint is None)
+
+    todo = [run for run in plan if retrain(run) or run.chapter not in old[id(run)].chapters]
+    if workers > 1 and todo:
+        threads = max(1, (os.cpu_count() or 1) // workers)
+        with ProcessPoolExecutor(workers) as pool:
+            for job in [pool.submit(_train_in_worker, run.spec.to_dict(), threads, device) for run in todo if retrain(run)]:
+                job.result()
+    written = []
+    for run in todo:
+        entry = old[id(run)]
+        if retrain(run):
+            result = store.get_or_run(run.spec, data=data, device=device, progress=False, ledger=False)
+            if run.test:
+                result = score_test(result, data=data)
+        else:  # only the chapters change
+            result = entry.result
+        owners = {run.chapter, *(entry.chapters if entry is not None else ())}
+        entry = ledger.put(result, chapters=sorted(owners), ship_model=run.model or (entry is not None and entry.result.checkpoint is not None))
+        written.append(entry)
+        if report is not None:
+            report(run, entry)
+    return written
+
+
+def verify_ledger(
+    *, ledger: Ledger | None = None, sample: int | None = 3, seed: int | None = None, max_seconds: float | None = None,
+    device: str | None = None, data: FashionMNIST | None = None, report: Callable[[Check], None] | None = None,
+) -> list[Check]:
+    """Retrain ``sample`` entries (None: all) from scratch, outside every store, and compare them
+    with the ledger (see :meth:`~apparel_lib.experiments.ledger.Ledger.verify`)."""
+
+    def retrain(spec: RunSpec) -> RunResult:
+        return train_spec(spec, data=data, device=device, progress=False)
+
+    return the_ledger(ledger).verify(retrain, sample=sample, seed=seed, max_seconds=max_seconds, report=report)

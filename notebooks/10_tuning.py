@@ -183,7 +183,9 @@ plt.show()
 # curves that stop early are the pruned trials.
 
 # %%
-readable_ticks(oplot.plot_intermediate_values(study))
+curves = oplot.plot_intermediate_values(study)
+curves.get_legend().remove()  # a hundred trials: a legend would outgrow the figure
+readable_ticks(curves)
 plt.show()
 
 # %% [markdown]

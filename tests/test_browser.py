@@ -523,8 +523,13 @@ def test_lab_renders_myst_and_shows_the_numbers_the_prose_cites(browser, lab):
     cited = cited_numbers(chapter)
     w.page.wait_for_function("n => document.querySelectorAll('.jp-NotebookPanel .jp-Notebook .jp-Cell').length >= n",
                              arg=max(i for i, _ in cited) + 1, timeout=60_000)
-    w.page.wait_for_timeout(1000)
-    missing = [(i, shown) for i, shown in cited if shown not in cells.nth(i).inner_text()]
+    # jupyterlab-myst renders each Markdown cell on its own time; a loaded machine needs longer.
+    deadline = time.monotonic() + 60
+    while True:
+        missing = [(i, shown) for i, shown in cited if shown not in cells.nth(i).inner_text()]
+        if not missing or time.monotonic() > deadline:
+            break
+        w.page.wait_for_timeout(500)
     markdown = "\n".join(w.page.locator(".jp-MarkdownCell").all_inner_texts())
     news = w.page.get_by_text("official Jupyter news").count()
     w.page.screenshot(path=SCREENSHOTS / f"lab-{chapter}-myst.png")

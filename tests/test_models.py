@@ -231,4 +231,6 @@ def test_speedrun_cnn_judges_a_picture_with_its_mirror_image():
     assert torch.allclose(both.exp().sum(1), torch.ones(4), atol=1e-5)  # log-probabilities
     model.train()
     assert model(x).shape == (4, 10)  # training sees one view
-    assert count_parameters(model) == count_parameters(build_model("best-cnn"))  # best-cnn's design, no dropout
+    widths = [m.out_channels for m in model.modules() if isinstance(m, torch.nn.Conv2d)]
+    assert widths == [16, 32, 64, 128]  # four stages, one convolution each
+    assert not [m for m in model.modules() if isinstance(m, torch.nn.Dropout) and m.p > 0]

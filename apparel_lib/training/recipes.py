@@ -139,11 +139,11 @@ RECIPES: dict[str, dict[str, Recipe]] = {
             schedule="onecycle", label_smoothing=0.1, augment_flip=True, autocast_bf16=True, channels_last=True,
         ),
     },
-    # Chapter 11's recipe for speedrun-cnn: best's ingredients in half the epochs, at a
+    # Chapter 11's recipe for speedrun-cnn: best's ingredients in 6 epochs instead of 8, at a
     # higher rate (the chapter shows the attempts that led here).
     "speedrun": {
         ANY_MODEL: Recipe(
-            "speedrun", lr=0.01, batch_size=256, epochs=4, optimizer="adamw", weight_decay=0.01,
+            "speedrun", lr=0.01, batch_size=256, epochs=6, optimizer="adamw", weight_decay=0.01,
             schedule="onecycle", label_smoothing=0.1, augment_flip=True, autocast_bf16=True, channels_last=True,
         ),
     },

@@ -127,6 +127,7 @@ _EXPORTS: dict[str, str] = {
     "train_spec": "experiments.runner",
     "RunStore": "experiments.store",
     "get_or_run": "experiments.store",
+    "shipped": "experiments.store",
     "score_test": "experiments.test_set",
     "Ledger": "experiments.ledger",
     "provenance_table": "experiments.ledger",

@@ -40,9 +40,9 @@ import pandas as pd
 from myst_nb import glue
 from optuna.visualization import matplotlib as oplot
 
-from apparel_lib import (SearchSpace, get_or_run, load_data, open_study, readable_ticks,
-                         run_spec, run_study, score_test, trial_table)
-from apparel_lib.experiments.ledger import default_ledger, live_check, provenance_table
+from apparel_lib import (SearchSpace, get_or_run, open_study, readable_ticks, run_spec,
+                         run_study, score_test, shipped, trial_table)
+from apparel_lib.experiments.ledger import live_check, provenance_table
 from apparel_lib.experiments.plans import SEEDS
 from apparel_lib.experiments.study_plan import (SPACE, SUBSET, open_chapter_study,
                                                 study_journal)
@@ -325,24 +325,12 @@ ch10_live_best = ("one of them beats the shipped winner"
 # we read them from it.
 
 # %%
-book, data = default_ledger(), load_data(progress=False)
 MODELS = {
     "tuned, trained on all": lambda seed: SearchSpace.spec(best.params, seed=seed),
     "best-cnn (chapter 7)": lambda seed: run_spec("best-cnn", "best", seed=seed),
 }
-
-
-def from_ledger(spec):
-    """The ledger's entry for ``spec``: a run computed once, shipped with the book."""
-    entry = book.get(spec, data.fingerprint)
-    if entry is None:
-        raise LookupError(f"{spec.describe()} is not in the ledger: make it with "
-                          "`python -m apparel_lib results make --chapter 10`")
-    return entry.result
-
-
 print(MODELS["tuned, trained on all"](0).describe())
-runs = {(name, seed): from_ledger(spec(seed)) for name, spec in MODELS.items()
+runs = {(name, seed): shipped(spec(seed)) for name, spec in MODELS.items()
         for seed in SEEDS}
 provenance_table(list(runs.values()))
 

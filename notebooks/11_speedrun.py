@@ -37,7 +37,7 @@ from myst_nb import glue
 
 from apparel_lib import (bf16_verdict, build_model, cost_frontier, get_or_run,
                          get_recipe, load_data, make_splits, phase_seconds,
-                         run_flops, run_spec, score_test)
+                         run_flops, run_spec, score_test, shipped)
 from apparel_lib.experiments.plans import (FIRST_SPEEDRUN, SPEEDRUN_SEEDS,
                                            first_speedrun_specs,
                                            leave_one_out_specs,
@@ -205,7 +205,9 @@ fewer_drop = 100 * (fast_row["val_acc"] - fewer["val_acc"])
 #
 # One seed cannot rank designs a few tenths apart. The cell below trains the speedrun for
 # five seeds and reads five seeds of the first speedrun and of the five-epoch run, and
-# `best-cnn`'s three (chapter 7), from the ledger.
+# `best-cnn`'s three (chapter 7), from the ledger. (`shipped` reads a run's ledger entry
+# even where this machine has trained the run itself, so these rows are the same for
+# every reader.)
 
 # %% tags=["nbval-tolerance=0.0045"]
 fast = [get_or_run(run_spec("speedrun-cnn", "speedrun", seed=seed), progress=False)
@@ -219,10 +221,11 @@ recorded = fast_row["val_acc"]
 assert abs(fast[0].val_acc - recorded) < 0.01, \
     f"seed 0 gives {fast[0].val_acc:.4f}, the record {recorded:.4f}"
 
-# %%
-first = [get_or_run(spec) for spec in first_speedrun_specs()]
-shorter = [get_or_run(spec) for spec in shorter_speedrun_specs()]
-bests = [get_or_run(spec) for label, spec in leave_one_out_specs()
+# %% tags=["nbval-tolerance=0.45"]
+# Tolerance in points, as the cell above: the speedrun's row is trained here.
+first = [shipped(spec) for spec in first_speedrun_specs()]
+shorter = [shipped(spec) for spec in shorter_speedrun_specs()]
+bests = [shipped(spec) for label, spec in leave_one_out_specs()
          if label.startswith("best-cnn")]
 first_model = build_model("speedrun-cnn", **FIRST_SPEEDRUN[0])
 first_flops = run_flops(first_model, first[0].spec.recipe, **sizes).total / 1e12
@@ -276,7 +279,7 @@ assert over_best <= best_noise, "the speedrun beats best-cnn: it should replace 
 
 # %% tags=["nbval-tolerance=0.0065"]
 # THE TEST SET, ONCE: the speedrun's five seeds, and best-cnn (seed 0, from the ledger).
-best = get_or_run(run_spec("best-cnn", "best"))
+best = shipped(run_spec("best-cnn", "best"))
 test = [score_test(r).test_acc for r in fast]
 best_test = score_test(best).test_acc
 print(f"speedrun-cnn: test {statistics.mean(test):.2%} (mean of 5 seeds)")

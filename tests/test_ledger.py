@@ -268,6 +268,22 @@ def test_get_or_run_reads_the_ledger_when_the_store_lacks_the_run(stored, data, 
     assert calls == [small_spec()] and again.provenance is None and again.key == trained.key
 
 
+def test_shipped_reads_the_ledger_even_where_the_store_holds_its_own_run(stored, data, tmp_path, monkeypatch):
+    from apparel_lib.experiments.store import shipped
+
+    ledger = Ledger(tmp_path / "ledger")
+    ledger.put(dataclasses.replace(stored, val_acc=0.5), chapters=[11])  # told apart from the store's run
+    calls = _counting_train_spec(monkeypatch)
+    own = RunStore().get_or_run(small_spec(), data=data, progress=False, ledger=False)
+    trained = len(calls)  # 0 where another test stored the run first
+    monkeypatch.setenv("APPAREL_LEDGER", str(tmp_path / "ledger"))
+    assert RunStore().get_or_run(small_spec(), data=data, progress=False).key == own.key  # the store answers first
+    book = shipped(small_spec(), data=data, progress=False)
+    assert book.provenance is not None and book.val_acc == 0.5
+    monkeypatch.setenv("APPAREL_LEDGER", "off")  # no ledger: the store's run, not trained again
+    assert shipped(small_spec(), data=data, progress=False).key == own.key and len(calls) == trained
+
+
 def test_need_model_skips_an_entry_without_a_shipped_model(stored, data, tmp_path, monkeypatch):
     ledger = Ledger(tmp_path / "ledger")
     ledger.put(stored, chapters=[5])

@@ -138,6 +138,7 @@ _EXPORTS: dict[str, str] = {
     "permute_input_weights": "experiments.analysis",
     "shift_accuracy": "experiments.analysis",
     "summarize": "experiments.analysis",
+    "seed_comparison": "experiments.analysis",
     "ABLATION": "experiments.ablation",
     "AblationStep": "experiments.ablation",
     "ablation_specs": "experiments.ablation",

@@ -93,3 +93,16 @@ def test_leave_one_out_measures_each_row_against_the_first():
     assert table.loc["large loss", "clear"] and not table.loc["small loss", "clear"]
     with pytest.raises(ApparelError, match="fewer than two seeds"):
         leave_one_out_table(full + [("one seed", _fake(0, 0.5))])
+
+
+def test_seed_comparison_measures_every_row_against_the_one_named():
+    from apparel_lib.experiments.analysis import seed_comparison
+
+    old = [("old", _fake(s, v)) for s, v in enumerate([0.90, 0.91, 0.92])]
+    new = [("new", _fake(s, v)) for s, v in enumerate([0.95, 0.96, 0.97])]
+    table = seed_comparison(old + new, against="new")
+    assert list(table.index) == ["old", "new"] and table.loc["new", "change"] == 0
+    assert table.loc["old", "change"] == pytest.approx(-0.05) and table.loc["old", "clear"]
+    assert seed_comparison(old + new).loc["new", "change"] == pytest.approx(0.05)  # the first row by default
+    with pytest.raises(ApparelError, match="no row 'newest'"):
+        seed_comparison(old + new, against="newest")

@@ -18,6 +18,7 @@ import pandas as pd
 
 from ..data.variants import DataVariant
 from ..errors import ApparelError
+from .analysis import group_by_label, seed_comparison
 from .spec import RunResult, RunSpec, run_spec
 
 __all__ = ["AblationStep", "ABLATION", "ablation_specs", "ablation_table", "leave_one_out_table"]
@@ -78,14 +79,6 @@ def ablation_specs(
     return out
 
 
-def _grouped(labelled: Sequence[tuple[str, RunResult]], name: str) -> pd.core.groupby.DataFrameGroupBy:
-    """The runs as rows (label in column ``name``, parameters, val_acc, seconds, seed), grouped
-    by label in their order."""
-    rows = pd.DataFrame([{name: label, "parameters": r.parameters, "val_acc": r.val_acc,
-                          "seconds": r.seconds, "seed": r.spec.seed} for label, r in labelled])
-    return rows.groupby(name, sort=False)
-
-
 def ablation_table(labelled: Sequence[tuple[str, RunResult]], steps: Sequence[AblationStep] = ABLATION) -> pd.DataFrame:
     """One row per step, in order: parameters, validation accuracy (mean, and lowest and highest
     over the seeds), seeds, mean training seconds, and the ``gain`` in mean validation accuracy
@@ -93,7 +86,7 @@ def ablation_table(labelled: Sequence[tuple[str, RunResult]], steps: Sequence[Ab
     seed-to-seed range of either row (always False with one seed)."""
     if not labelled:
         raise ApparelError("no ablation results: pass the (label, result) pairs of ablation_specs, trained")
-    table = _grouped(labelled, "change").agg(
+    table = group_by_label(labelled, "change").agg(
         parameters=("parameters", "first"), val_acc=("val_acc", "mean"), val_low=("val_acc", "min"),
         val_high=("val_acc", "max"), seeds=("seed", "nunique"), seconds=("seconds", "mean"),
     )
@@ -113,19 +106,9 @@ def ablation_table(labelled: Sequence[tuple[str, RunResult]], steps: Sequence[Ab
 
 
 def leave_one_out_table(labelled: Sequence[tuple[str, RunResult]]) -> pd.DataFrame:
-    """One row per label, in order, the first being the full model: parameters, mean and
-    standard deviation of validation accuracy over the seeds, mean training seconds, the
-    ``change`` of the mean against the first row, its ``noise`` (two standard errors of a
-    difference of two means) and ``clear`` (the change is larger than its noise)."""
+    """One row per label, in order, the first being the full model: :func:`~apparel_lib.experiments.analysis.seed_comparison`
+    against it (parameters, mean and standard deviation of validation accuracy over the seeds,
+    mean training seconds, ``change``, ``noise`` and ``clear``)."""
     if not labelled:
         raise ApparelError("no leave-one-out results: pass the (label, result) pairs of leave_one_out_specs, trained")
-    table = _grouped(labelled, "removed").agg(
-        parameters=("parameters", "first"), val_acc=("val_acc", "mean"), val_sd=("val_acc", "std"),
-        seeds=("seed", "nunique"), seconds=("seconds", "mean"),
-    )
-    if (table["seeds"] < 2).any():
-        raise ApparelError("a leave-one-out row has fewer than two seeds: its spread, and so its noise, is unknown")
-    full = table.iloc[0]
-    change = table["val_acc"] - full["val_acc"]
-    noise = 2 * (table["val_sd"] ** 2 / table["seeds"] + full["val_sd"] ** 2 / full["seeds"]) ** 0.5
-    return table.assign(change=change, noise=noise, clear=change.abs() > noise)
+    return seed_comparison(labelled, name="removed")

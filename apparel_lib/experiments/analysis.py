@@ -1,5 +1,6 @@
-"""Reading many runs at once and probing trained models: mean and spread over seeds, accuracy on
-shifted or flipped pictures, and a plain network rewired to read shuffled pixels.
+"""Reading many runs at once and probing trained models: mean and spread over seeds, differences
+larger than that spread, accuracy on shifted or flipped pictures, and a plain network rewired to
+read shuffled pixels.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from ..errors import ApparelError
 from ..training.evaluate import accuracy
 from .spec import RunResult
 
-__all__ = ["summarize", "shift_accuracy", "flip_accuracy", "permute_input_weights"]
+__all__ = ["summarize", "group_by_label", "seed_comparison", "shift_accuracy", "flip_accuracy", "permute_input_weights"]
 
 SHIFT_DIRECTIONS: tuple[tuple[int, int], ...] = ((1, 0), (-1, 0), (0, 1), (0, -1))
 
@@ -42,6 +43,35 @@ def summarize(results: Sequence[RunResult], by: Sequence[str] = ("model",)) -> p
         test_acc=("test_acc", "mean"),
         test_sd=("test_acc", "std"),
     ).reset_index()
+
+
+def group_by_label(labelled: Sequence[tuple[str, RunResult]], name: str) -> pd.core.groupby.DataFrameGroupBy:
+    """The runs as rows (label in column ``name``, parameters, val_acc, seconds, seed), grouped
+    by label in their order."""
+    rows = pd.DataFrame([{name: label, "parameters": r.parameters, "val_acc": r.val_acc,
+                          "seconds": r.seconds, "seed": r.spec.seed} for label, r in labelled])
+    return rows.groupby(name, sort=False)
+
+
+def seed_comparison(labelled: Sequence[tuple[str, RunResult]], *, against: str | None = None, name: str = "run") -> pd.DataFrame:
+    """One row per label, in order: parameters, mean and standard deviation of validation accuracy
+    over the seeds, seeds, mean training seconds, the ``change`` of the mean against the row
+    ``against`` (the first by default), its ``noise`` (two standard errors of a difference of two
+    means) and ``clear`` (the change is larger than its noise)."""
+    if not labelled:
+        raise ApparelError("no runs to compare: pass (label, result) pairs, several seeds per label")
+    table = group_by_label(labelled, name).agg(
+        parameters=("parameters", "first"), val_acc=("val_acc", "mean"), val_sd=("val_acc", "std"),
+        seeds=("seed", "nunique"), seconds=("seconds", "mean"),
+    )
+    if (table["seeds"] < 2).any():
+        raise ApparelError("a row has fewer than two seeds: its spread, and so its noise, is unknown")
+    if against is not None and against not in table.index:
+        raise ApparelError(f"no row {against!r} to compare against: the rows are {', '.join(map(repr, table.index))}")
+    base = table.iloc[0] if against is None else table.loc[against]
+    change = table["val_acc"] - base["val_acc"]
+    noise = 2 * (table["val_sd"] ** 2 / table["seeds"] + base["val_sd"] ** 2 / base["seeds"]) ** 0.5
+    return table.assign(change=change, noise=noise, clear=change.abs() > noise)
 
 
 def shift_accuracy(model: nn.Module, x: torch.Tensor, y: torch.Tensor, shifts: Sequence[int] = range(5)) -> pd.Series:

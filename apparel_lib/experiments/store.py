@@ -32,7 +32,7 @@ from ..data.sources import cache_dir
 from ..errors import StoreError
 from ..training.devices import numeric_path, pick_device
 from ..training.loop import EpochHook, finished
-from .ledger import Ledger, default_ledger
+from .ledger import Ledger, LedgerEntry, default_ledger
 from .runner import train_spec
 from .spec import RunResult, RunSpec
 
@@ -192,14 +192,19 @@ class RunStore:
             stored = self.get(key)
             if stored is not None:
                 return stored
-            book = default_ledger() if ledger is True else (ledger or None)
-            entry = book.get(spec, data.fingerprint) if book is not None else None
+            entry = _ledger_entry(spec, data, ledger)
             if entry is not None and (entry.result.checkpoint is not None or not need_model):
                 return entry.result
             result = train_spec(spec, data=data, device=device, progress=progress, on_epoch=on_epoch)
             if not finished(result.history, spec.recipe):
                 return result
             return self._put(result)
+
+
+def _ledger_entry(spec: RunSpec, data: FashionMNIST, ledger: Ledger | bool = True) -> LedgerEntry | None:
+    """``spec``'s entry in ``ledger`` (True: the book's; False: none), or None."""
+    book = default_ledger() if ledger is True else (ledger or None)
+    return book.get(spec, data.fingerprint) if book is not None else None
 
 
 def get_or_run(spec: RunSpec, **options: Any) -> RunResult:
@@ -212,7 +217,5 @@ def shipped(spec: RunSpec, **options: Any) -> RunResult:
     machine's store holds a run of its own (so a table of ledger rows shows the same numbers on
     every machine); where the ledger is off or lacks the entry, :func:`get_or_run`'s result
     (``options`` go to it)."""
-    book = default_ledger()
-    data = options.get("data") or _default_data()
-    entry = book.get(spec, data.fingerprint) if book is not None else None
+    entry = _ledger_entry(spec, options.get("data") or _default_data())
     return entry.result if entry is not None else get_or_run(spec, **options)

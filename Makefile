@@ -42,7 +42,7 @@ book: setup stage stage-html
 	@echo "The book is in _build/html/index.html"
 
 test: setup
-	$(BIN)/python -m pytest tests notebooks $(NBVAL) -n $(TEST_WORKERS)
+	$(BIN)/python -m pytest tests notebooks $(NBVAL) -n $(TEST_WORKERS) --durations=25
 
 test-fast: setup
 	$(BIN)/python -m pytest tests -m "not slow and not gpu" -n $(TEST_WORKERS)

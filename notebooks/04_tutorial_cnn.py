@@ -272,7 +272,7 @@ print(f"plain network, book recipe:  {updates(plain_recipe):>6,} updates")
 # training pictures (the same share of every class) as their full batch; the runs are
 # stored, so they train once per machine.
 
-# %% tags=["nbval-tolerance=0.2"]
+# %% tags=["nbval-tolerance=0.018", "nbval-tolerance[^0\\.07\\s]=0.2"]
 subset = DataVariant(train_subset=5000)
 rows, extra_seconds = [], 0.0
 for lr in (0.07, 0.01):
@@ -283,12 +283,13 @@ for lr in (0.07, 0.01):
         rows.append({"learning rate": lr, "seed": seed,
                      "validation, training mode": result.val_acc_train_mode,
                      "validation, evaluation mode": result.val_acc})
-rates = pd.DataFrame(rows).set_index(["learning rate", "seed"])
+rates = pd.DataFrame(rows).set_index("learning rate")
 rates.round(4)
 
-# %% tags=["remove-cell", "nbval-tolerance=0.2"]
-# Tolerance: 3 sd of the two seeds at 0.07 in the table (6.5 points) -> 0.2.
-by_seed = rates.groupby("learning rate")
+# %% tags=["remove-cell"]
+# Tolerances of the table: 3 sd of the two seeds at each rate, in training mode; at 0.07
+# (6.5 points) -> 0.2 for its rows, at 0.01 (0.6 points) -> 0.018 for the others.
+by_seed = rates.drop(columns="seed").groupby("learning rate")
 by_rate = by_seed.mean()
 lr07_val_train_mode, lr07_val_eval = by_rate.loc[0.07]
 lr01_val_train_mode, lr01_val_eval = by_rate.loc[0.01]

@@ -237,7 +237,7 @@ tflops = flops_of[["best-cnn", "judged with its mirror", "one epoch fewer",
 shown = pd.DataFrame({"seeds": table["seeds"], "TFLOPs": tflops,
                       "validation %": 100 * table["val_acc"],
                       "sd": 100 * table["val_sd"],
-                      # with its sign always, so the columns keep their width
+                      # with its sign always: it says which way the row differs
                       "minus speedrun": (100 * table["change"]).map("{:+.2f}".format),
                       "noise": 100 * table["noise"]})
 shown.round(2)

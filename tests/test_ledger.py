@@ -548,7 +548,7 @@ def code_cells(text: str) -> list[Cell]:
         header = lines[a]
         if re.match(r"# %%.*\[(markdown|md|raw)\]", header):
             continue
-        found = re.search(r"tags=(\[.*?\])", header)
+        found = re.search(r"tags=(\[.*\])", header)  # greedy: a row tag holds brackets of its own
         tags = tuple(json.loads(found.group(1))) if found else ()
         body = lines[a + 1:b]
         code = tuple(line for line in body if not line.strip().startswith("#"))

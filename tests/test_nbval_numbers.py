@@ -78,3 +78,84 @@ def test_tags_declare_tolerances():
     for bad in ("nbval-tolerance=", "nbval-tolerance=abc", "nbval-tolerance=-1", "nbval-tolerance-percent=nan"):
         with pytest.raises(ValueError, match="non-negative number"):
             tolerance_of([bad])
+
+
+# Chapter 6's shuffled-pixel summary as stored (AMD EPYC) and as an Intel Xeon with AMX computed
+# it: the plain network's mean drop lost its minus sign, so pandas laid the columns out again.
+STORED_DROPS = ("                     plain network   CNN\n"
+                "mean drop (points)           -0.06  3.59\n"
+                "spread across seeds           0.42  0.45")
+XEON_DROPS = ("                     plain network   CNN\n"
+              "mean drop (points)            0.13  3.44\n"
+              "spread across seeds           0.22  0.64")
+
+
+def test_a_table_laid_out_again_passes():
+    assert compare_text(STORED_DROPS, XEON_DROPS, Tolerance(plain=1.4)) is None
+
+
+def test_a_realigned_table_still_fails_on_numbers_words_rows_and_columns():
+    tol = Tolerance(plain=1.4)
+    assert "beyond the cell's tolerance" in compare_text(STORED_DROPS, XEON_DROPS.replace("3.44", "5.44"), tol)
+    assert compare_text(STORED_DROPS, XEON_DROPS.replace("spread", "sprEad"), tol) is not None
+    one_row_less = XEON_DROPS.rsplit("\n", 1)[0]
+    assert compare_text(STORED_DROPS, one_row_less, tol) is not None
+    one_column_more = XEON_DROPS.replace("CNN\n", "CNN  wide\n").replace("3.44\n", "3.44  1.00\n")
+    assert compare_text(STORED_DROPS, one_column_more, tol) is not None
+    # a line break is layout no more: words may not move to another line
+    assert compare_text("a b\nc", "a\nb c") is not None
+
+
+def test_a_number_that_gains_a_digit_relays_its_column():
+    ref = "model   val\nplain  9.97\ncnn    9.50"
+    test = "model    val\nplain  10.02\ncnn     9.51"
+    assert compare_text(ref, test, Tolerance(plain=0.1)) is None
+    assert compare_text(ref, test) is not None  # beyond the default tolerance, as before
+
+
+def test_a_header_wider_than_its_values_relays_the_table():
+    ref = "   long header\n0         0.5\n1         0.6"
+    test = "   long header\n0        -0.5\n1         0.6"
+    assert compare_text(ref, test, Tolerance(plain=1.1)) is None
+    assert compare_text(ref, test.replace("long", "short"), Tolerance(plain=1.1)) is not None
+
+
+def test_rows_declare_their_own_tolerance():
+    tol = tolerance_of(["nbval-tolerance=0.01", r"nbval-tolerance[^0\.07\s]=0.2"])
+    ref = "learning rate  seed  val\n0.07  0  0.6512\n0.07  1  0.7234\n0.01  0  0.8123"
+    noisy = ref.replace("0.6512", "0.7512")  # +10 points in a noisy row: within its 20
+    assert compare_text(ref, noisy, tol) is None
+    tight = ref.replace("0.8123", "0.8323")  # +2 points in the tight row: beyond its 1
+    assert "cell's tolerance 0.01" in compare_text(ref, tight, tol)
+    assert "cell's tolerance 0.2" in compare_text(ref, ref.replace("0.7234", "0.9934"), tol)
+
+
+def test_rows_of_an_html_table_declare_their_own_tolerance():
+    html = ("<table><thead><tr><th>rate</th><th>val</th></tr></thead><tbody>\n"
+            "<tr>\n  <th>0.07</th>\n  <td>0.6512</td>\n</tr>\n"
+            "<tr>\n  <th>0.01</th>\n  <td>0.8123</td>\n</tr>\n</tbody></table>")
+    tol = tolerance_of(["nbval-tolerance=0.01", r"nbval-tolerance[^0\.07\s]=0.2"])
+    assert compare_text(html, html.replace("0.6512", "0.7512"), tol) is None
+    assert compare_text(html, html.replace("0.8123", "0.8323"), tol) is not None
+
+
+def test_row_tags_are_checked():
+    assert tolerance_of([r"nbval-tolerance[3\shidden]=0.036"]).rows == ((r"3\shidden", 0.036),)
+    with pytest.raises(ValueError, match="non-negative number"):
+        tolerance_of(["nbval-tolerance[cnn]=x"])
+    with pytest.raises(ValueError, match="not a regular expression"):
+        tolerance_of(["nbval-tolerance[(]=0.1"])
+
+
+def test_an_output_with_html_is_compared_by_its_html():
+    from nbformat import from_dict
+    from nbval_numbers import _flatten
+
+    table = {"output_type": "execute_result", "execution_count": 1, "metadata": {},
+             "data": {"text/plain": "   a  \\\n0  1\n\n   b\n0  2", "text/html": "<td>1</td><td>2</td>"}}
+    text = {"output_type": "stream", "name": "stdout", "text": "3 seeds\n"}
+    flat = _flatten([from_dict(table), from_dict(text)], set(), lambda s: s)
+    assert flat["text/html"] == ["<td>1</td><td>2</td>"] and "text/plain" not in flat
+    assert flat["stdout"] == ["3 seeds\n"]
+    plain_only = {**table, "data": {"text/plain": "Recipe(lr=0.07)"}}
+    assert _flatten([from_dict(plain_only)], set(), lambda s: s)["text/plain"] == ["Recipe(lr=0.07)"]

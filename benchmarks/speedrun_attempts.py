@@ -21,10 +21,10 @@ from typing import Any
 
 import torch
 
-from apparel_lib.experiments.plans import FIRST_SPEEDRUN
-from apparel_lib.experiments.runner import standard_splits, train_spec
-from apparel_lib.experiments.spec import run_spec
+from apparel_lib.book_plans.chapters import FIRST_SPEEDRUN
 from apparel_lib.files import atomic_write
+from apparel_lib.runs.runner import standard_splits, train_spec
+from apparel_lib.runs.spec import run_spec
 from apparel_lib.training.evaluate import accuracy
 from apparel_lib.training.flops import run_flops
 

@@ -39,9 +39,9 @@ from apparel_lib import (bf16_verdict, build_model, cost_frontier, get_or_run,
                          get_recipe, load_data, make_splits, phase_seconds,
                          run_flops, run_spec, score_test, seed_comparison,
                          shipped)
-from apparel_lib.experiments.plans import (SPEEDRUN_SEEDS, first_speedrun_specs,
-                                           leave_one_out_specs,
-                                           shorter_speedrun_specs)
+from apparel_lib.book_plans.chapters import (SPEEDRUN_SEEDS, first_speedrun_specs,
+                                              leave_one_out_specs,
+                                              shorter_speedrun_specs)
 
 started = time.perf_counter()
 data = load_data(progress=False)

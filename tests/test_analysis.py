@@ -7,8 +7,8 @@ import pytest
 import torch
 
 from apparel_lib import build_model, permute_pixels, pixel_permutation, predict
-from apparel_lib.experiments.analysis import flip_accuracy, permute_input_weights, shift_accuracy, summarize
-from apparel_lib.experiments.spec import RunResult, run_spec
+from apparel_lib.runs.compare import flip_accuracy, permute_input_weights, shift_accuracy, summarize
+from apparel_lib.runs.spec import RunResult, run_spec
 from apparel_lib.training.history import History
 
 

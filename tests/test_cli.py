@@ -164,7 +164,7 @@ def test_every_argument_has_help_and_every_command_a_function():
 
 
 def test_defaults_are_written_once():
-    """The sweep's defaults come from apparel_lib.experiments.defaults, which the library reads too."""
+    """The sweep's defaults come from apparel_lib.tuning.defaults, which the library reads too."""
     import inspect
 
     from apparel_lib.experiments import defaults, search_space, study_storage, sweep
@@ -223,8 +223,8 @@ def test_model_and_recipe_names_come_from_the_registries(capsys):
 
 def test_runs_list_show_remove(tmp_path, monkeypatch, capsys, data):
     from apparel_lib.data.variants import DataVariant
-    from apparel_lib.experiments.spec import run_spec
-    from apparel_lib.experiments.store import RunStore
+    from apparel_lib.runs.spec import run_spec
+    from apparel_lib.runs.store import RunStore
 
     monkeypatch.setenv("APPAREL_CACHE", str(tmp_path))
     assert main(["runs", "list"]) == 0 and "no stored runs" in capsys.readouterr().out

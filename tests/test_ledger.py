@@ -15,18 +15,18 @@ from types import SimpleNamespace
 import pytest
 import torch
 
+from apparel_lib.book_plans.make import verify_ledger
 from apparel_lib.cli import main
 from apparel_lib.data.variants import DataVariant
 from apparel_lib.errors import StoreError
 from apparel_lib.experiments import store as store_module
 from apparel_lib.experiments import test_set as test_set_module
-from apparel_lib.experiments.ledger import MIN_TOLERANCE, Check, Ledger, default_ledger, ledger_root, provenance_table, tolerance
-from apparel_lib.experiments.results import verify_ledger
-from apparel_lib.experiments.runner import train_spec
-from apparel_lib.experiments.spec import RunResult, run_spec
-from apparel_lib.experiments.store import RunStore
-from apparel_lib.experiments.test_set import score_test
 from apparel_lib.models.registry import build_model
+from apparel_lib.runs.holdout import score_test
+from apparel_lib.runs.ledger import MIN_TOLERANCE, Check, Ledger, default_ledger, ledger_root, provenance_table, tolerance
+from apparel_lib.runs.runner import train_spec
+from apparel_lib.runs.spec import RunResult, run_spec
+from apparel_lib.runs.store import RunStore
 from apparel_lib.training.devices import NumericPath
 from apparel_lib.training.evaluate import accuracy, predict
 from apparel_lib.training.history import History
@@ -269,7 +269,7 @@ def test_get_or_run_reads_the_ledger_when_the_store_lacks_the_run(stored, data, 
 
 
 def test_shipped_reads_the_ledger_even_where_the_store_holds_its_own_run(stored, data, tmp_path, monkeypatch):
-    from apparel_lib.experiments.store import shipped
+    from apparel_lib.runs.store import shipped
 
     ledger = Ledger(tmp_path / "ledger")
     ledger.put(dataclasses.replace(stored, val_acc=0.5), chapters=[11])  # told apart from the store's run
@@ -707,7 +707,7 @@ def test_the_code_scan_can_fail():
 # --- a live row against its ledger entries, and the chapters' plans ----------------------------
 
 def test_live_check_compares_with_the_entry_of_the_same_spec():
-    from apparel_lib.experiments.ledger import live_check
+    from apparel_lib.runs.ledger import live_check
 
     seeds = [_fake(seed=s, val=v) for s, v in enumerate([0.80, 0.81, 0.82])]
     near = live_check(_fake(seed=1, val=0.812), seeds)
@@ -720,7 +720,7 @@ def test_live_check_compares_with_the_entry_of_the_same_spec():
 
 
 def test_every_plan_builds_and_a_shared_run_is_listed_once_with_both_wishes():
-    from apparel_lib.experiments.plans import PLANS, chapter_plan, leave_one_out_specs
+    from apparel_lib.book_plans.chapters import PLANS, chapter_plan, leave_one_out_specs
 
     for chapter in (4, 5, 7):
         assert PLANS[chapter](), f"chapter {chapter} plans nothing"

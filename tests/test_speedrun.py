@@ -3,8 +3,8 @@
 import json
 from pathlib import Path
 
-from apparel_lib.experiments.spec import run_spec
 from apparel_lib.models.registry import build_model
+from apparel_lib.runs.spec import run_spec
 from apparel_lib.training.flops import run_flops
 from apparel_lib.training.recipes import get_recipe
 from benchmarks.speedrun_attempts import ATTEMPTS, OUT, SPEEDRUN

@@ -18,12 +18,12 @@ import pytest
 from optuna.trial import TrialState
 
 from apparel_lib.errors import ApparelError
-from apparel_lib.experiments.objective import FINISHED
-from apparel_lib.experiments.search_space import SearchSpace
-from apparel_lib.experiments.store import RunStore
-from apparel_lib.experiments.study_report import study_summary, trial_table
-from apparel_lib.experiments.study_storage import default_journal, open_storage
-from apparel_lib.experiments.sweep import open_study, run_study
+from apparel_lib.runs.store import RunStore
+from apparel_lib.tuning.objective import FINISHED
+from apparel_lib.tuning.report import study_summary, trial_table
+from apparel_lib.tuning.space import SearchSpace
+from apparel_lib.tuning.storage import default_journal, open_storage
+from apparel_lib.tuning.sweep import open_study, run_study
 from tests.helpers import one_line
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -193,7 +193,7 @@ def test_bad_numbers_are_one_line_errors():
 def test_a_short_study_on_cuda(tmp_path, data, monkeypatch):
     # The trials load the data through the store: hand them the session's copy, found with the
     # user's settings (a GPU machine may have the files only under APPAREL_DATA).
-    monkeypatch.setattr("apparel_lib.experiments.store._default_data", lambda: data)
+    monkeypatch.setattr("apparel_lib.runs.store._default_data", lambda: data)
     store = RunStore(tmp_path / "runs")
     study = memory_study()
     assert run_study(study, 3, subset=2000, space=SearchSpace(epochs=(1, 2)), store=store, device="cuda") == 3

@@ -1,11 +1,14 @@
-"""Whether bfloat16 autocast pays on this machine: measured once, then remembered.
+"""The bfloat16 policy, in one home: whether a recipe that asks for bfloat16 autocast gets it on
+a device (:func:`autocasts_bf16`, the one test the loop, the timing and the bench use).
 
-A processor that computes bfloat16 natively (AVX512-BF16 or AMX, or a CUDA GPU) may still train
-no faster with it: on one Intel Xeon of the book's machine kind, best-cnn's epochs took as long
-either way. So on a CPU the library times a training step of a best-cnn-sized network both ways
-(in turns, so a drifting machine slows both alike) and autocasts only where bfloat16 is clearly
-faster. The verdict is kept in the cache folder per torch version and CPU capability, so a machine decides once and its runs keep one numeric path. A CUDA GPU that supports
-bfloat16 uses it without a measurement.
+``APPAREL_BF16`` (read by :mod:`apparel_lib.settings`) decides: ``off`` nowhere, ``on`` wherever
+the device computes bfloat16 natively (AVX512-BF16 or AMX, or a CUDA GPU that says so), ``auto``
+(the default) there too, except that on a CPU it must also pay. A processor that computes
+bfloat16 natively may still train no faster with it: on one Intel Xeon of the book's machine
+kind, best-cnn's epochs took as long either way. So on a CPU the library times a training step
+of a best-cnn-sized network both ways (in turns, so a drifting machine slows both alike) and
+autocasts only where bfloat16 is clearly faster. The verdict is kept in the cache folder per
+torch version and CPU capability, so a machine decides once and its runs keep one numeric path.
 """
 
 from __future__ import annotations
@@ -14,21 +17,61 @@ import json
 import statistics
 from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import torch
-
-from ..data.sources import cache_dir
 from ..files import atomic_write
+from ..paths import BF16_VERDICTS, cache_dir
+from ..settings import BF16, BF16_SETTINGS, bf16_setting
 
-__all__ = ["VERDICTS_FILE", "PAYS_BELOW", "Bf16Verdict", "measure_bf16", "bf16_verdict"]
+if TYPE_CHECKING:
+    import torch
 
-VERDICTS_FILE = "bf16-verdicts.json"
+    from .recipes import Recipe
+
+__all__ = [
+    "BF16_SWITCH", "BF16_SETTINGS", "VERDICTS_FILE", "PAYS_BELOW", "Bf16Verdict",
+    "native_bf16", "use_bf16", "autocasts_bf16", "measure_bf16", "bf16_verdict",
+]
+
+BF16_SWITCH = BF16
+"""The environment variable that decides bfloat16 autocast (see :data:`apparel_lib.settings.BF16_SETTINGS`)."""
+
+VERDICTS_FILE = BF16_VERDICTS
 """The file in the cache folder that keeps each machine's verdict."""
 
 PAYS_BELOW = 0.9
 """bfloat16 pays where its step takes less than this fraction of float32's."""
 
 _VERDICTS: dict[str, Bf16Verdict] = {}
+
+
+def native_bf16(device: torch.device) -> bool:
+    """Whether ``device`` computes bfloat16 in hardware: a CUDA GPU that says so, or a CPU with AVX512-BF16 or AMX."""
+    import torch
+
+    if device.type == "cuda":
+        return torch.cuda.is_bf16_supported()
+    if device.type == "cpu":
+        cpu = torch.cpu
+        checks = ("_is_avx512_bf16_supported", "_is_amx_tile_supported")
+        return any(getattr(cpu, name, lambda: False)() for name in checks)
+    return False
+
+
+def use_bf16(device: torch.device) -> bool:
+    """Whether a recipe that asks for bfloat16 autocast gets it on ``device`` (see :data:`BF16_SWITCH`)."""
+    setting = bf16_setting()
+    if setting == "off" or not native_bf16(device):
+        return False
+    if setting == "on" or device.type != "cpu":
+        return True
+    return bf16_verdict().pays
+
+
+def autocasts_bf16(recipe: Recipe, device: torch.device) -> bool:
+    """Whether training ``recipe`` on ``device`` runs under bfloat16 autocast: where the recipe
+    asks for it and :func:`use_bf16` allows it."""
+    return recipe.autocast_bf16 and use_bf16(device)
 
 
 @dataclass(frozen=True)
@@ -57,6 +100,8 @@ def _read(path: Path) -> dict:
 
 
 def _machine_key() -> str:
+    import torch
+
     return f"torch {torch.__version__}, {torch.backends.cpu.get_cpu_capability()}"
 
 
@@ -65,9 +110,11 @@ def measure_bf16(*, batch_size: int = 64, pairs: int = 15) -> Bf16Verdict:
     thread, one step with bfloat16 autocast and one without, and take the median of their ratios.
     One thread and short pairs measure the kernels themselves: on a busy machine, threads that
     wait for each other, or a burst of other work, would otherwise drown the difference."""
+    import torch
+
     from ..models.registry import build_model
     from .recipes import get_recipe
-    from .timing import step_seconds
+    from .turns import steps_in_turns
 
     models = {"bf16": build_model("best-cnn"), "float32": build_model("best-cnn")}
     recipe = get_recipe("best", "best-cnn")
@@ -76,7 +123,7 @@ def measure_bf16(*, batch_size: int = 64, pairs: int = 15) -> Bf16Verdict:
     try:
         ratios = []
         for _ in range(pairs):
-            times = step_seconds(models, recipe, batch_size=batch_size, steps=1, rounds=1, bf16={"bf16": True, "float32": False})
+            times = steps_in_turns(models, recipe, {"bf16": True, "float32": False}, batch_size=batch_size, steps=1, rounds=1)
             ratios.append(times["bf16"] / times["float32"])
     finally:
         torch.set_num_threads(threads)
@@ -89,14 +136,13 @@ def bf16_verdict() -> Bf16Verdict:
     key = _machine_key()
     if key in _VERDICTS:
         return _VERDICTS[key]
-    path = Path(cache_dir()) / VERDICTS_FILE
+    path = cache_dir(VERDICTS_FILE)
     known = _read(path)
     try:
         verdict = Bf16Verdict(**known[key])
     except (KeyError, TypeError):  # not measured here yet, or written by another version
         verdict = measure_bf16()
         known[key] = asdict(verdict)
-        path.parent.mkdir(parents=True, exist_ok=True)
         with atomic_write(path, "w") as f:
             json.dump(known, f, indent=1)
     _VERDICTS[key] = verdict

@@ -37,8 +37,11 @@ def _git(folder: Path, *args: str) -> str:
 def commit(folder: str | os.PathLike[str] | None = None) -> str | None:
     """The commit of the git repository holding ``folder`` (default: the current folder), with
     ``+changes`` where the library's sources in it (``apparel_lib/``) differ from it; None
-    outside a repository (an installed library records no commit it was not run from)."""
-    where = Path(folder) if folder is not None else Path.cwd()
+    outside a repository (an installed library records no commit it was not run from). A
+    folder not made yet is looked up from the nearest one above it that exists."""
+    where = Path(folder).absolute() if folder is not None else Path.cwd()
+    while not where.is_dir() and where != where.parent:  # a ledger folder not made yet: its parent's repository
+        where = where.parent
     try:
         head = _git(where, "rev-parse", "HEAD")
         dirty = _git(where, "status", "--porcelain", "--untracked-files=no", "--", ":(top)apparel_lib")

@@ -82,12 +82,13 @@ def project_ledger(start: Path | None = None) -> Path | None:
 
 
 def ledger_folder() -> Path | None:
-    """The results ledger's folder: ``APPAREL_LEDGER`` if set (``off``: none), else the project's
+    """The results ledger's folder: ``APPAREL_LEDGER`` if set (``off`` or empty: none), else the project's
     (:func:`project_ledger`); None where there is none. A folder named that does not exist is a
     :class:`SettingError`."""
-    value = _value(LEDGER)
-    if value is not None and value.lower() in _NO_LEDGER:
+    raw = os.environ.get(LEDGER)
+    if raw is not None and raw.strip().lower() in ("", *_NO_LEDGER):
         return None
+    value = _value(LEDGER)
     folder = Path(value).expanduser() if value is not None else project_ledger()
     if folder is None:
         return None

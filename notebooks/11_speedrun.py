@@ -132,7 +132,7 @@ time_ratio = run_time["best-cnn"] / run_time["speedrun-cnn"]
 with open("records/speedrun_attempts.json") as f:
     record = json.load(f)
 print(f"recorded {record['date']} at commit {record['commit']} on "
-      f"{record['machine']['cpu']} ({record['machine']['torch_threads']} threads)")
+      f"{record['machine']['processor']} ({record['machine']['threads']} threads)")
 attempts = pd.DataFrame(record["attempts"])
 attempts["val %"] = 100 * attempts["val_acc"]
 attempts[["name", "why", "tflops", "seconds", "val %"]].round(2)

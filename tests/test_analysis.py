@@ -7,9 +7,11 @@ import pytest
 import torch
 
 from apparel_lib import build_model, permute_pixels, pixel_permutation, predict
-from apparel_lib.runs.compare import flip_accuracy, permute_input_weights, shift_accuracy, summarize
+from apparel_lib.models.rewire import permute_input_weights
+from apparel_lib.runs.compare import summarize
 from apparel_lib.runs.spec import RunResult, run_spec
 from apparel_lib.training.history import History
+from apparel_lib.training.probes import flip_accuracy, shift_accuracy
 
 
 def _result(model="plain", hidden=3, seed=0, val=0.5, test=0.4, seconds=4.0):

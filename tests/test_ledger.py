@@ -9,24 +9,25 @@ import datetime
 import json
 import random
 import re
+import subprocess
 from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
 import torch
 
-from apparel_lib.book_plans.make import verify_ledger
 from apparel_lib.cli import main
 from apparel_lib.data.variants import DataVariant
-from apparel_lib.errors import StoreError
-from apparel_lib.experiments import store as store_module
-from apparel_lib.experiments import test_set as test_set_module
+from apparel_lib.errors import ApparelError, StoreError
 from apparel_lib.models.registry import build_model
+from apparel_lib.runs import holdout as holdout_module
+from apparel_lib.runs import store as store_module
 from apparel_lib.runs.holdout import score_test
-from apparel_lib.runs.ledger import MIN_TOLERANCE, Check, Ledger, default_ledger, ledger_root, provenance_table, tolerance
+from apparel_lib.runs.ledger import MIN_TOLERANCE, Check, Ledger, default_ledger, provenance_table, the_ledger, tolerance, verify_ledger
 from apparel_lib.runs.runner import train_spec
 from apparel_lib.runs.spec import RunResult, run_spec
 from apparel_lib.runs.store import RunStore
+from apparel_lib.settings import ledger_folder
 from apparel_lib.training.devices import NumericPath
 from apparel_lib.training.evaluate import accuracy, predict
 from apparel_lib.training.history import History
@@ -167,10 +168,27 @@ def test_put_then_get_round_trips_with_provenance(stored, tmp_path):
     assert r.key == got.key and r.checkpoint is None and r.model is None and r.test_acc is None and not got.test_scored
     p = r.provenance
     assert p["processor"] and p["threads"] >= 1 and p["torch"] == torch.__version__ and p["library"] == stored.library_version
-    assert p["date"] == datetime.date.today().isoformat() and re.fullmatch(r"[0-9a-f]{40}(\+changes)?", p["commit"])
+    assert p["date"] == datetime.date.today().isoformat() and p["commit"] is None  # no repository holds tmp_path
     assert [e.key for e in ledger.entries()] == [got.key] and ledger.get(small_spec(seed=9), stored.fingerprint) is None
     table = provenance_table([r, stored])
     assert list(table["computed"]) == ["ledger", "this machine, now"] and list(table["runs"]) == [1, 1]
+
+
+def test_provenance_records_the_commit_of_the_ledgers_own_repository(stored, tmp_path, monkeypatch):
+    """Not the commit of wherever the library sits: the repository that holds the ledger, with
+    ``+changes`` where the library's sources in it differ from that commit."""
+    repo = tmp_path / "book"
+    (repo / "apparel_lib").mkdir(parents=True)
+    (repo / "apparel_lib" / "x.py").write_text("x = 1\n")
+    git = ("git", "-c", "user.name=t", "-c", "user.email=t@t", "-C", str(repo))
+    for args in (("init", "-q"), ("add", "."), ("commit", "-qm", "first")):
+        subprocess.run([*git, *args], check=True, capture_output=True)
+    head = subprocess.run([*git, "rev-parse", "HEAD"], check=True, capture_output=True, text=True).stdout.strip()
+    monkeypatch.chdir(tmp_path)  # the current folder is outside it: the ledger's folder decides
+    assert Ledger(repo / "ledger").put(stored, chapters=[5]).result.provenance["commit"] == head
+    (repo / "apparel_lib" / "x.py").write_text("x = 2\n")
+    again = Ledger(repo / "ledger").put(dataclasses.replace(stored, seconds=stored.seconds + 1), chapters=[5])
+    assert again.result.provenance["commit"] == head + "+changes"
 
 
 def test_put_again_keeps_the_provenance_of_the_same_run(stored, tmp_path):
@@ -299,16 +317,37 @@ def test_apparel_ledger_chooses_the_ledger_and_off_disables_it(stored, data, tmp
     Ledger(tmp_path / "ledger").put(stored, chapters=[5])
     calls = _counting_train_spec(monkeypatch)
     monkeypatch.setenv("APPAREL_LEDGER", str(tmp_path / "ledger"))
-    assert ledger_root() == tmp_path / "ledger" and default_ledger().root == tmp_path / "ledger"
+    assert ledger_folder() == tmp_path / "ledger" and default_ledger().root == tmp_path / "ledger"
     found = RunStore(tmp_path / "a").get_or_run(small_spec(), data=data, progress=False)
     assert calls == [] and found.provenance is not None
     for off in ("off", "OFF", "none", "0", ""):
         monkeypatch.setenv("APPAREL_LEDGER", off)
-        assert ledger_root() is None and default_ledger() is None
+        assert ledger_folder() is None and default_ledger() is None
     trained = RunStore(tmp_path / "b").get_or_run(small_spec(), data=data, progress=False)
     assert len(calls) == 1 and trained.provenance is None
     monkeypatch.delenv("APPAREL_LEDGER")
-    assert ledger_root() == ROOT / "ledger" or not (ROOT / "ledger").is_dir()
+    assert ledger_folder() == ROOT / "ledger"  # the book's pyproject.toml names it (the tests run from the repository)
+
+
+def test_the_caller_says_where_the_ledger_is_and_the_library_never_guesses(tmp_path, monkeypatch):
+    """A project names its ledger in its pyproject.toml (found from the current folder up);
+    elsewhere there is none, wherever the library is installed; a named folder that is missing
+    is a one-line error, not an empty ledger."""
+    monkeypatch.delenv("APPAREL_LEDGER", raising=False)
+    project = tmp_path / "project"
+    (project / "my-ledger").mkdir(parents=True)
+    (project / "notebooks").mkdir()
+    (project / "pyproject.toml").write_text('[tool.apparel_lib]\nledger = "my-ledger"\n')
+    monkeypatch.chdir(project / "notebooks")
+    assert ledger_folder() == project / "my-ledger" and default_ledger().root == project / "my-ledger"
+    monkeypatch.chdir(tmp_path)
+    assert ledger_folder() is None and default_ledger() is None
+    monkeypatch.setenv("APPAREL_LEDGER", str(tmp_path / "missing"))
+    with pytest.raises(ApparelError, match=r"APPAREL_LEDGER=.*missing: the folder .* does not exist"):
+        default_ledger()
+    with pytest.raises(StoreError, match="no results ledger here"):
+        monkeypatch.setenv("APPAREL_LEDGER", "off")
+        the_ledger()
 
 
 # --- verify -----------------------------------------------------------------------------------
@@ -403,7 +442,7 @@ def test_score_test_scores_once_and_records_it_in_the_store(data, tmp_path, monk
         calls.append(len(x))
         return accuracy(model, x, y, **options)
 
-    monkeypatch.setattr(test_set_module, "accuracy", counted)
+    monkeypatch.setattr(holdout_module, "accuracy", counted)
     scored = score_test(result, data=data)
     assert calls == [len(data.test_labels)] and 0.5 < scored.test_acc < 1 and scored.val_acc == result.val_acc
     record = json.loads((tmp_path / result.key / "result.json").read_text())
@@ -660,8 +699,8 @@ def test_the_scan_can_fail():
 
 
 # The tuning, ablation and bench code chooses models by validation alone: it never scores the test set.
-NO_TEST_SET = [ROOT / "apparel_lib" / "experiments" / f"{m}.py"
-               for m in ("ablation", "objective", "sweep", "search_space", "study_plan", "runner")]
+NO_TEST_SET = [ROOT / "apparel_lib" / f"{m}.py" for m in (
+    "book_plans/ablation", "book_plans/study", "runs/runner", *(f"tuning/{t}" for t in ("objective", "sweep", "space", "storage", "report")))]
 FORBIDDEN = re.compile(r"\b(score_test|x_test|y_test|test_acc\w*)\b")
 
 

@@ -1,17 +1,15 @@
-"""Files written whole or not at all (a file is either the old good one or the complete new one,
-never partial), and a file's digest."""
+"""Atomic file writes: a file is either the old good one or the complete new one, never partial."""
 
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import os
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import IO
 
-__all__ = ["atomic_write", "sha256_file"]
+__all__ = ["atomic_write"]
 
 
 @contextlib.contextmanager
@@ -34,8 +32,3 @@ def atomic_write(path: str | os.PathLike[str], mode: str = "wb") -> Iterator[IO]
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp)
         raise
-
-
-def sha256_file(path: str | os.PathLike[str]) -> str:
-    """The SHA-256 digest of the file ``path`` (hex)."""
-    return hashlib.sha256(Path(path).read_bytes()).hexdigest()

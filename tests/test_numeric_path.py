@@ -5,14 +5,14 @@ import json
 import pytest
 import torch
 
+import apparel_lib.training.devices as devices
 import apparel_lib.training.precision as precision
 from apparel_lib.cli import main
 from apparel_lib.data.variants import DataVariant
 from apparel_lib.errors import ApparelError
 from apparel_lib.runs.spec import RunResult, run_spec
 from apparel_lib.runs.store import RunStore
-from apparel_lib.training.devices import NumericPath, numeric_path
-from apparel_lib.training.precision import BF16_SWITCH
+from apparel_lib.training.devices import BF16_SWITCH, NumericPath, numeric_path
 
 TINY = DataVariant(train_subset=200)
 CPU = torch.device("cpu")
@@ -25,7 +25,7 @@ def tiny_spec(**changes):
 @pytest.fixture
 def native(monkeypatch):
     """The CPU computes bfloat16 natively and faster (whatever this machine does); APPAREL_BF16 left to auto."""
-    monkeypatch.setattr(precision, "native_bf16", lambda device: True)
+    monkeypatch.setattr(devices, "native_bf16", lambda device: True)
     monkeypatch.setattr(precision, "bf16_verdict", lambda: precision.Bf16Verdict(ratio=0.7, pairs=1))
     monkeypatch.delenv(BF16_SWITCH, raising=False)
 
@@ -38,7 +38,7 @@ def test_the_path_follows_the_recipe_the_switch_and_the_processor(native, monkey
     monkeypatch.setenv(BF16_SWITCH, "off")
     assert numeric_path(bf16, CPU).precision == "float32"
     monkeypatch.setenv(BF16_SWITCH, "auto")
-    monkeypatch.setattr(precision, "native_bf16", lambda device: False)
+    monkeypatch.setattr(devices, "native_bf16", lambda device: False)
     assert numeric_path(bf16, CPU).precision == "float32"
     with pytest.raises(ApparelError, match="unknown precision 'float16'"):
         NumericPath("float16", "cpu", "2.0")

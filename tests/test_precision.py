@@ -5,9 +5,11 @@ import json
 import pytest
 import torch
 
+import apparel_lib.training.devices as devices
 import apparel_lib.training.precision as precision
 from apparel_lib.errors import ApparelError
-from apparel_lib.training.precision import BF16_SWITCH, Bf16Verdict, bf16_verdict, measure_bf16, use_bf16
+from apparel_lib.training.devices import BF16_SWITCH, use_bf16
+from apparel_lib.training.precision import Bf16Verdict, bf16_verdict, measure_bf16
 
 CPU = torch.device("cpu")
 
@@ -53,7 +55,7 @@ def test_a_damaged_file_is_measured_again(measured, monkeypatch):
 def test_the_switch_the_processor_and_the_verdict_decide(measured, monkeypatch, setting, native, ratio, expected):
     fake, _, _ = measured
     fake.ratio = ratio
-    monkeypatch.setattr(precision, "native_bf16", lambda device: native)
+    monkeypatch.setattr(devices, "native_bf16", lambda device: native)
     monkeypatch.setenv(BF16_SWITCH, setting)
     assert use_bf16(CPU) is expected
 

@@ -83,7 +83,7 @@ def test_unknown_optimizer(tiny):
 
 
 def test_sgd_momentum_comes_from_the_recipe():
-    from apparel_lib.training.step import make_optimizer
+    from apparel_lib.training.loop import make_optimizer
 
     recipe = get_recipe("minibatch", "plain").replace(optimizer="sgd", momentum=0.5)
     assert make_optimizer(build_model("plain"), recipe).param_groups[0]["momentum"] == 0.5
@@ -110,7 +110,7 @@ def test_the_hook_stops_training(tiny):
 
 def test_bf16_and_channels_last_train_and_hand_back_a_plain_model(tiny_splits):
     from apparel_lib.models.registry import build_model
-    from apparel_lib.training.precision import native_bf16
+    from apparel_lib.training.devices import native_bf16
     from apparel_lib.training.recipes import Recipe
 
     model = build_model("cnn", stages="4|8", seed=0)

@@ -35,11 +35,11 @@ from typing import Any
 
 from ..data.dataset import FashionMNIST
 from ..errors import StoreError
-from ..files import atomic_write, sha256_file
+from ..files import atomic_write
 from ..provenance import commit, machine
 from ..settings import ledger_folder
 from .runner import train_spec
-from .spec import RunResult, RunSpec, digest
+from .spec import RunResult, RunSpec, digest, file_digest
 
 __all__ = [
     "Ledger", "LedgerEntry", "Check", "live_check", "default_ledger", "the_ledger", "verify_ledger", "tolerance", "provenance_table",
@@ -125,7 +125,7 @@ class Ledger:
         shipped = values.get("model_sha256")
         checkpoint = None
         if shipped:
-            if not model.is_file() or sha256_file(model) != shipped:
+            if not model.is_file() or file_digest(model) != shipped:
                 raise StoreError(f"ledger model {model.name} is missing or does not match its entry: restore it with git or `apparel results make`")
             checkpoint = str(model)
         try:
@@ -170,7 +170,7 @@ class Ledger:
                 raise StoreError(f"run {result.spec.describe()} has no checkpoint to ship: train it through the store")
             with atomic_write(model) as f, open(result.checkpoint, "rb") as src:
                 shutil.copyfileobj(src, f)
-            record["model_sha256"] = sha256_file(model)
+            record["model_sha256"] = file_digest(model)
         with atomic_write(path, "w") as f:
             f.write(json.dumps(record, indent=1) + "\n")
         return self._read(path)

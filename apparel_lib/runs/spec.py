@@ -1,4 +1,6 @@
-"""Runs as data: what to train (:class:`RunSpec`) and what came of it (:class:`RunResult`).
+"""Runs as data: what to train (:class:`RunSpec`) and what came of it (:class:`RunResult`), and
+the digests that name them: a run's key (:func:`run_key`, from :func:`digest`) and a stored
+model file's (:func:`file_digest`), the same for the results store and the ledger.
 
 Both are plain values: printable, comparable with ``==``, and written to JSON and back.
 """
@@ -23,12 +25,17 @@ if TYPE_CHECKING:
     import torch
     from torch import nn
 
-__all__ = ["RunSpec", "RunResult", "run_spec", "run_key", "digest"]
+__all__ = ["RunSpec", "RunResult", "run_spec", "run_key", "digest", "file_digest"]
 
 
 def digest(values: dict[str, Any]) -> str:
     """A short name for ``values`` (JSON with sorted keys): the first 16 hex digits of its SHA-256."""
     return hashlib.sha256(json.dumps(values, sort_keys=True).encode()).hexdigest()[:16]
+
+
+def file_digest(path: Path) -> str:
+    """The SHA-256 of the file ``path`` (hex): what a stored or shipped model is checked against."""
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
 
 
 @dataclass(frozen=True)

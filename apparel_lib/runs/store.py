@@ -30,13 +30,12 @@ import torch
 
 from ..data.dataset import FashionMNIST, load_data
 from ..errors import StoreError
-from ..files import atomic_write, sha256_file
+from ..files import atomic_write
 from ..paths import RUNS, cache_dir
-from ..training.devices import pick_device
 from ..training.loop import EpochHook, finished
 from .ledger import Ledger, LedgerEntry, default_ledger
 from .runner import train_spec
-from .spec import RunResult, RunSpec, run_key
+from .spec import RunResult, RunSpec, file_digest, run_key
 
 log = logging.getLogger(__name__)
 
@@ -78,7 +77,7 @@ class RunStore:
         if not isinstance(values, dict) or values.get("format") != FORMAT:
             raise StoreError(f"{folder.name}/{RESULT} is not a stored run")
         model = folder / MODEL
-        if not model.is_file() or sha256_file(model) != values.get("checkpoint_sha256"):
+        if not model.is_file() or file_digest(model) != values.get("checkpoint_sha256"):
             raise StoreError(f"{folder.name}/{MODEL} is missing or does not match its result")
         try:
             result = RunResult.from_dict({**values["result"], "checkpoint": str(model)})
@@ -153,7 +152,7 @@ class RunStore:
             )
             final = self.root / result.key
             stored = dataclasses.replace(result, checkpoint=final / MODEL)
-            _write(tmp, stored, sha256_file(tmp / MODEL))
+            _write(tmp, stored, file_digest(tmp / MODEL))
             if final.exists():  # a damaged entry, reported by get(): replace it
                 shutil.rmtree(final)
             os.rename(tmp, final)
@@ -173,7 +172,7 @@ class RunStore:
             except StoreError:
                 return
             scored = dataclasses.replace(stored, test_acc=result.test_acc, test_acc_train_mode=result.test_acc_train_mode)
-            _write(folder, scored, sha256_file(folder / MODEL))
+            _write(folder, scored, file_digest(folder / MODEL))
 
     def get_or_run(
         self,
@@ -197,8 +196,7 @@ class RunStore:
         returned but not stored (it is not the run the spec describes).
         """
         data = data if data is not None else _default_data()
-        device = pick_device(device)
-        key, _ = run_key(spec, data.fingerprint, device)
+        key, _ = run_key(spec, data.fingerprint, device)  # picks the device as train_spec will
         with self._locked(key):
             stored = self.get(key)
             if stored is not None:

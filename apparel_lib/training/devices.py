@@ -1,5 +1,6 @@
-"""Choosing where to compute (a named device, or the best one available) and the numeric path a
-run takes there (torch is imported on use)."""
+"""Choosing where to compute (a named device, or the best one available), the bfloat16 policy there
+(:func:`autocasts_bf16`: the one test the loop, the timing and the bench use) and the numeric path
+a run takes (torch is imported on use)."""
 
 from __future__ import annotations
 
@@ -7,14 +8,15 @@ from dataclasses import asdict, dataclass
 from typing import TYPE_CHECKING, Any
 
 from ..errors import ApparelError
-from .precision import autocasts_bf16
+from ..settings import BF16, BF16_SETTINGS, bf16_setting
+from . import precision
 
 if TYPE_CHECKING:
     import torch
 
     from .recipes import Recipe
 
-__all__ = ["DEVICES", "PRECISIONS", "NumericPath", "pick_device", "numeric_path"]
+__all__ = ["DEVICES", "BF16_SWITCH", "BF16_SETTINGS", "PRECISIONS", "NumericPath", "pick_device", "native_bf16", "use_bf16", "autocasts_bf16", "numeric_path"]
 
 DEVICES: tuple[str, ...] = ("auto", "cpu", "cuda", "mps")
 """What ``--device`` accepts (``cuda:1`` picks one GPU of several)."""
@@ -39,6 +41,43 @@ def pick_device(device: str | torch.device | None = None) -> torch.device:
     if torch.backends.mps.is_available():
         return torch.device("mps")
     return torch.device("cpu")
+
+
+BF16_SWITCH = BF16
+"""The environment variable that decides bfloat16 autocast, read by :func:`apparel_lib.settings.bf16_setting`:
+``auto`` (the default) where the device computes bfloat16 natively and, on a CPU, where it
+measurably trains faster (:mod:`~apparel_lib.training.precision`); ``on`` wherever the device
+computes it natively; ``off`` nowhere, which computes what a processor without native bfloat16
+computes (float32 throughout): an older laptop's numbers, on any machine."""
+
+
+def native_bf16(device: torch.device) -> bool:
+    """Whether ``device`` computes bfloat16 in hardware: a CUDA GPU that says so, or a CPU with AVX512-BF16 or AMX."""
+    import torch
+
+    if device.type == "cuda":
+        return torch.cuda.is_bf16_supported()
+    if device.type == "cpu":
+        cpu = torch.cpu
+        checks = ("_is_avx512_bf16_supported", "_is_amx_tile_supported")
+        return any(getattr(cpu, name, lambda: False)() for name in checks)
+    return False
+
+
+def use_bf16(device: torch.device) -> bool:
+    """Whether a recipe that asks for bfloat16 autocast gets it on ``device`` (see :data:`BF16_SWITCH`)."""
+    setting = bf16_setting()
+    if setting == "off" or not native_bf16(device):
+        return False
+    if setting == "on" or device.type != "cpu":
+        return True
+    return precision.bf16_verdict().pays
+
+
+def autocasts_bf16(recipe: Recipe, device: torch.device) -> bool:
+    """Whether training ``recipe`` on ``device`` runs under bfloat16 autocast: where the recipe
+    asks for it and :func:`use_bf16` allows it."""
+    return recipe.autocast_bf16 and use_bf16(device)
 
 
 PRECISIONS: tuple[str, ...] = ("float32", "bfloat16-autocast")
@@ -77,8 +116,7 @@ class NumericPath:
 
 def numeric_path(recipe: Recipe, device: str | torch.device | None = None) -> NumericPath:
     """The numeric path of training ``recipe`` on ``device`` (picked as :func:`pick_device` does):
-    bfloat16 autocast where the recipe asks for it and the policy allows it
-    (:func:`~apparel_lib.training.precision.autocasts_bf16`), else float32."""
+    bfloat16 autocast where the recipe asks for it and :func:`use_bf16` allows it, else float32."""
     import torch
 
     chosen = pick_device(device)

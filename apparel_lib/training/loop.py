@@ -14,11 +14,10 @@ from ..data.dataset import make_loader
 from ..interrupts import check_stop, stop_safely
 from ..seeding import deterministic, seeded
 from .augment import augment_batch
-from .devices import pick_device
+from .devices import autocasts_bf16, pick_device
 from .evaluate import loss_and_accuracy, score_logits
 from .history import History
 from .memory import training_memory
-from .precision import autocasts_bf16
 from .recipes import Recipe
 from .step import make_optimizer, train_step
 

@@ -1,14 +1,12 @@
-"""The bfloat16 policy, in one home: whether a recipe that asks for bfloat16 autocast gets it on
-a device (:func:`autocasts_bf16`, the one test the loop, the timing and the bench use).
+"""Whether bfloat16 autocast pays on this machine: measured once, then remembered.
 
-``APPAREL_BF16`` (read by :mod:`apparel_lib.settings`) decides: ``off`` nowhere, ``on`` wherever
-the device computes bfloat16 natively (AVX512-BF16 or AMX, or a CUDA GPU that says so), ``auto``
-(the default) there too, except that on a CPU it must also pay. A processor that computes
-bfloat16 natively may still train no faster with it: on one Intel Xeon of the book's machine
-kind, best-cnn's epochs took as long either way. So on a CPU the library times a training step
-of a best-cnn-sized network both ways (in turns, so a drifting machine slows both alike) and
+A processor that computes bfloat16 natively (AVX512-BF16 or AMX, or a CUDA GPU) may still train
+no faster with it: on one Intel Xeon of the book's machine kind, best-cnn's epochs took as long
+either way. So on a CPU the library times a training step of a best-cnn-sized network both ways
+(in turns, so a drifting machine slows both alike: :mod:`~apparel_lib.training.turns`) and
 autocasts only where bfloat16 is clearly faster. The verdict is kept in the cache folder per
 torch version and CPU capability, so a machine decides once and its runs keep one numeric path.
+The policy that reads it is :func:`apparel_lib.training.devices.use_bf16`.
 """
 
 from __future__ import annotations
@@ -17,24 +15,11 @@ import json
 import statistics
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from ..files import atomic_write
 from ..paths import BF16_VERDICTS, cache_dir
-from ..settings import BF16, BF16_SETTINGS, bf16_setting
 
-if TYPE_CHECKING:
-    import torch
-
-    from .recipes import Recipe
-
-__all__ = [
-    "BF16_SWITCH", "BF16_SETTINGS", "VERDICTS_FILE", "PAYS_BELOW", "Bf16Verdict",
-    "native_bf16", "use_bf16", "autocasts_bf16", "measure_bf16", "bf16_verdict",
-]
-
-BF16_SWITCH = BF16
-"""The environment variable that decides bfloat16 autocast (see :data:`apparel_lib.settings.BF16_SETTINGS`)."""
+__all__ = ["VERDICTS_FILE", "PAYS_BELOW", "Bf16Verdict", "measure_bf16", "bf16_verdict"]
 
 VERDICTS_FILE = BF16_VERDICTS
 """The file in the cache folder that keeps each machine's verdict."""
@@ -43,35 +28,6 @@ PAYS_BELOW = 0.9
 """bfloat16 pays where its step takes less than this fraction of float32's."""
 
 _VERDICTS: dict[str, Bf16Verdict] = {}
-
-
-def native_bf16(device: torch.device) -> bool:
-    """Whether ``device`` computes bfloat16 in hardware: a CUDA GPU that says so, or a CPU with AVX512-BF16 or AMX."""
-    import torch
-
-    if device.type == "cuda":
-        return torch.cuda.is_bf16_supported()
-    if device.type == "cpu":
-        cpu = torch.cpu
-        checks = ("_is_avx512_bf16_supported", "_is_amx_tile_supported")
-        return any(getattr(cpu, name, lambda: False)() for name in checks)
-    return False
-
-
-def use_bf16(device: torch.device) -> bool:
-    """Whether a recipe that asks for bfloat16 autocast gets it on ``device`` (see :data:`BF16_SWITCH`)."""
-    setting = bf16_setting()
-    if setting == "off" or not native_bf16(device):
-        return False
-    if setting == "on" or device.type != "cpu":
-        return True
-    return bf16_verdict().pays
-
-
-def autocasts_bf16(recipe: Recipe, device: torch.device) -> bool:
-    """Whether training ``recipe`` on ``device`` runs under bfloat16 autocast: where the recipe
-    asks for it and :func:`use_bf16` allows it."""
-    return recipe.autocast_bf16 and use_bf16(device)
 
 
 @dataclass(frozen=True)

@@ -14,8 +14,8 @@ from torch import nn
 from ..data.dataset import make_loader
 from ..errors import ApparelError
 from .augment import augment_batch
+from .devices import autocasts_bf16
 from .memory import training_memory
-from .precision import autocasts_bf16
 from .recipes import Recipe
 from .step import make_optimizer, train_step
 from .turns import steps_in_turns

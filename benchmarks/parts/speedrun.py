@@ -18,9 +18,9 @@ from apparel_lib.data.dataset import FashionMNIST, load_data
 from apparel_lib.data.sources import forget_verified
 from apparel_lib.runs.runner import standard_splits, train_spec
 from apparel_lib.runs.spec import RunResult, RunSpec, run_spec
-from apparel_lib.training.devices import pick_device
+from apparel_lib.training.devices import pick_device, use_bf16
 from apparel_lib.training.flops import run_flops
-from apparel_lib.training.precision import PAYS_BELOW, measure_bf16, use_bf16
+from apparel_lib.training.precision import PAYS_BELOW, measure_bf16
 
 from ..measure import Sample
 from ..report import Row

@@ -8,9 +8,9 @@ import torch
 
 from apparel_lib.constants import IMAGE_SIZE, NUM_CLASSES
 from apparel_lib.models.registry import MODELS, build_model
+from apparel_lib.training.devices import autocasts_bf16
 from apparel_lib.training.evaluate import logits
 from apparel_lib.training.memory import reuse_freed_memory
-from apparel_lib.training.precision import autocasts_bf16
 from apparel_lib.training.recipes import default_recipe, get_recipe
 from apparel_lib.training.step import train_step
 

@@ -8,6 +8,7 @@ from apparel_lib.data.variants import DataVariant
 from apparel_lib.errors import ApparelError
 from apparel_lib.runs.runner import train_spec
 from apparel_lib.runs.spec import run_spec
+from tests.helpers import hand_result
 
 
 def test_kept_steps_end_at_best_cnn_with_the_best_recipe():
@@ -69,13 +70,7 @@ def test_gain_is_measured_from_the_last_kept_step_and_clear_needs_seeds():
 
 
 def _fake(seed: int, val: float):
-    from apparel_lib.runs.spec import RunResult
-    from apparel_lib.training.history import History
-
-    spec = run_spec("plain", options={"hidden": 3}, seed=seed, epochs=1)
-    return RunResult(spec=spec, key=f"k{seed}{val}", history=History([1.0], [0.5], [1.0], [val], [1.0]),
-                     val_acc=val, parameters=30, seconds=2.0, device="cpu", torch_version="x",
-                     library_version="y", fingerprint="z")
+    return hand_result("plain", options={"hidden": 3}, seed=seed, val=val, epochs=1, parameters=30, key=f"k{seed}{val}")
 
 
 def test_leave_one_out_measures_each_row_against_the_first():

@@ -9,19 +9,13 @@ import pytest
 import torch
 
 from apparel_lib import __version__
-from apparel_lib.data.variants import DataVariant
 from apparel_lib.errors import StoreError
 from apparel_lib.runs.runner import train_spec
 from apparel_lib.runs.spec import RunResult, RunSpec, run_spec
 from apparel_lib.runs.store import RunStore
 from apparel_lib.training.devices import NumericPath
 from apparel_lib.training.evaluate import predict
-
-SMALL = DataVariant(train_subset=500)
-
-
-def small_spec(seed=0, **changes):
-    return run_spec("linear", "minibatch", seed=seed, data=SMALL, **{"epochs": 2, "batch_size": 100, **changes})
+from tests.helpers import small_spec
 
 
 def test_spec_is_plain_data():

@@ -7,7 +7,7 @@ import time
 
 from ..errors import ApparelError
 from .conventions import command, device_arg, int_at_least, positive_float
-from .table import count, run_line
+from .table import count, print_lines, run_line
 
 __all__ = ["add"]
 
@@ -70,15 +70,14 @@ def _results_verify(args: argparse.Namespace) -> None:
 def _results_list(args: argparse.Namespace) -> None:
     from ..runs.ledger import the_ledger
 
+    def line(e) -> str:
+        p = e.result.provenance or {}
+        where = f"{p.get('gpu') or p.get('processor')}, {p.get('threads')} threads, {p.get('date')}"
+        return run_line(e.key, e.result, before=f"ch {','.join(map(str, e.chapters)):<3} ", after=where)
+
     ledger = the_ledger()
     entries = ledger.entries()
-    if not entries:
-        print(f"no entries in {ledger.root}: make them with `apparel results make`")
-    for e in entries:
-        r, p = e.result, e.result.provenance or {}
-        chapters = ",".join(map(str, e.chapters))
-        where = f"{p.get('gpu') or p.get('processor')}, {p.get('threads')} threads, {p.get('date')}"
-        print(run_line(e.key, r, before=f"ch {chapters:<3} ", after=where))
+    print_lines(entries, line, f"no entries in {ledger.root}: make them with `apparel results make`")
     if entries:
         total = sum(e.result.seconds for e in entries)
         print(f"{count(len(entries), 'entry', 'entries')}, {total / 60:.0f} minutes of training as recorded (what `results verify --all` retrains)")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 
 from .conventions import UsageError, command
-from .table import accuracy_cell, count, run_line
+from .table import accuracy_cell, count, print_lines, run_line
 
 __all__ = ["add"]
 
@@ -25,13 +25,12 @@ def add(sub: argparse._SubParsersAction) -> None:
 def _runs_list(args: argparse.Namespace) -> None:
     from ..runs.store import RunStore
 
-    store = RunStore()
-    results = store.runs()
-    if not results:
-        print(f"no stored runs in {store.root}")
-    for r in results:
+    def line(r) -> str:
         path = r.numeric_path.short() if r.numeric_path is not None else "unknown"
-        print(run_line(r.key, r, after=f"{path:<9}"))
+        return run_line(r.key, r, after=f"{path:<9}")
+
+    store = RunStore()
+    print_lines(store.runs(), line, f"no stored runs in {store.root}")
 
 
 def _runs_show(args: argparse.Namespace) -> None:

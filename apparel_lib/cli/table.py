@@ -1,13 +1,17 @@
-"""The listings' shared cells: one line per run, a test accuracy or a dash, counted nouns."""
+"""The listings' shared printer: one line per run (or a line saying there is none), a test
+accuracy or a dash, counted nouns."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, TypeVar
 
 if TYPE_CHECKING:
     from ..runs.spec import RunResult
 
-__all__ = ["accuracy_cell", "run_line", "count"]
+__all__ = ["accuracy_cell", "run_line", "print_lines", "count"]
+
+T = TypeVar("T")
 
 
 def accuracy_cell(value: float | None) -> str:
@@ -24,3 +28,11 @@ def run_line(key: str, result: RunResult, *, before: str = "", after: str = "") 
 def count(n: int, one: str, many: str | None = None) -> str:
     """``1 entry``, ``3 entries``: ``n`` and the noun (``many`` defaults to ``one`` + s)."""
     return f"{n} {one if n == 1 else many or one + 's'}"
+
+
+def print_lines(rows: Sequence[T], line: Callable[[T], str], empty: str) -> None:
+    """Print ``line(row)`` for every row, or ``empty`` where there is none."""
+    if not rows:
+        print(empty)
+    for row in rows:
+        print(line(row))

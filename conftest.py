@@ -4,7 +4,8 @@
   tests/nbval_numbers.py.
 - The whole session, chapters included, works in an empty cache of its own (``APPAREL_CACHE``:
   results store, exported layouts), removed at the end: as on a fresh clone, the chapters read
-  the repository's results ledger (``ledger/``) and train everything else again, and the
+  the repository's results ledger (``ledger/``, which pyproject.toml's ``[tool.apparel_lib]``
+  names for the library, from any folder of the checkout) and train everything else again, and the
   user's store is never read or written. (The library's own tests switch the ledger off where
   it would get in their way.)
 - A chapter's kernel, started as its first cell is set up, finds the data where the user keeps

@@ -2,19 +2,23 @@
 
 The real Fashion-MNIST data in both layouts (IDX arrays and the practice problem's CSV + PNG
 folder), the book's models and training recipes, training, evaluation, checkpoints, submission
-files, experiments kept in a results store and in the results ledger shipped with the book,
-and the chapters' figures. The package is grouped by concept, imports running one way
-(core -> data -> practice, models -> training -> experiments -> figures -> cli)::
+files, runs kept in a results store and in the results ledger shipped with the book, tuning with
+Optuna, the book's own plans, and the chapters' figures. The package is grouped by concept,
+imports running one way (core -> data -> practice, models -> training -> runs -> tuning ->
+book_plans -> figures -> cli), with no circle inside a subpackage either::
 
-    constants, errors, extras, files, seeding, interrupts   shared facts and helpers
+    constants, errors, extras, files, procfs, seeding, interrupts,
+    settings, paths, provenance                             shared facts and helpers
     data/        idx, sources, dataset, variants, picture
     practice/    ids, layout, submission
-    models/      registry, networks, convnet, speedrun, modes, anatomy, attribution
-    training/    recipes, devices, history, augment, step, loop, timing, flops, precision, evaluate, batchnorm, checkpoint, classify
-    experiments/ spec, runner, test_set, ledger, store, plans, results, analysis, ablation,
-                 defaults, search_space, objective, study_storage, study_report, sweep, study_plan
+    models/      registry, networks, convnet, speedrun, modes, parameters, rewire, anatomy, attribution
+    training/    recipes, precision, devices, history, augment, step, turns, loop, timing, flops,
+                 evaluate, probes, batchnorm, checkpoint, classify
+    runs/        spec, runner, store, ledger, holdout, compare         runs as data, trained once
+    tuning/      space, objective, storage, sweep, report, defaults     Optuna studies
+    book_plans/  seeds, chapters, ablation, study, make                 the chapters' own runs
     figures/     spatial, plots, widgets, inside
-    cli
+    cli/         parser, conventions, table, data, model, classify, sweep, runs, results
 
 The common names are available from the package itself, imported on first use (so
 ``python -m apparel_lib --help`` answers without loading torch)::
@@ -55,6 +59,7 @@ _EXPORTS: dict[str, str] = {
     "SubmissionError": "errors",
     "PictureError": "errors",
     "MissingExtraError": "errors",
+    "SettingError": "errors",
     # practice problem
     "Layout": "practice.layout",
     "export_layout": "practice.layout",
@@ -120,42 +125,48 @@ _EXPORTS: dict[str, str] = {
     "class_probabilities": "training.classify",
     "describe_top": "training.classify",
     "top_classes": "training.classify",
-    # experiments
-    "RunSpec": "experiments.spec",
-    "RunResult": "experiments.spec",
-    "run_spec": "experiments.spec",
-    "train_spec": "experiments.runner",
-    "RunStore": "experiments.store",
-    "get_or_run": "experiments.store",
-    "shipped": "experiments.store",
-    "score_test": "experiments.test_set",
-    "Ledger": "experiments.ledger",
-    "provenance_table": "experiments.ledger",
-    "live_check": "experiments.ledger",
-    "make_ledger": "experiments.results",
-    "verify_ledger": "experiments.results",
-    "flip_accuracy": "experiments.analysis",
-    "permute_input_weights": "experiments.analysis",
-    "shift_accuracy": "experiments.analysis",
-    "summarize": "experiments.analysis",
-    "seed_comparison": "experiments.analysis",
-    "ABLATION": "experiments.ablation",
-    "AblationStep": "experiments.ablation",
-    "ablation_specs": "experiments.ablation",
-    "ablation_table": "experiments.ablation",
-    "leave_one_out_table": "experiments.ablation",
-    "SearchSpace": "experiments.search_space",
-    "open_storage": "experiments.study_storage",
-    "open_study": "experiments.sweep",
-    "run_study": "experiments.sweep",
-    "study_summary": "experiments.study_report",
-    "trial_table": "experiments.study_report",
+    # runs
+    "RunSpec": "runs.spec",
+    "RunResult": "runs.spec",
+    "run_spec": "runs.spec",
+    "train_spec": "runs.runner",
+    "RunStore": "runs.store",
+    "get_or_run": "runs.store",
+    "shipped": "runs.store",
+    "score_test": "runs.holdout",
+    "Ledger": "runs.ledger",
+    "provenance_table": "runs.ledger",
+    "live_check": "runs.ledger",
+    "make_ledger": "book_plans.make",
+    "verify_ledger": "runs.ledger",
+    "flip_accuracy": "training.probes",
+    "permute_input_weights": "models.rewire",
+    "shift_accuracy": "training.probes",
+    "summarize": "runs.compare",
+    "seed_comparison": "runs.compare",
+    "step_table": "runs.compare",
+    # the book's plans
+    "ABLATION": "book_plans.ablation",
+    "AblationStep": "book_plans.ablation",
+    "ablation_specs": "book_plans.ablation",
+    "ablation_table": "book_plans.ablation",
+    "leave_one_out_table": "book_plans.ablation",
+    "leave_one_out_specs": "book_plans.ablation",
+    "SEEDS": "book_plans.seeds",
+    "chapter_plan": "book_plans.chapters",
+    # tuning
+    "SearchSpace": "tuning.space",
+    "open_storage": "tuning.storage",
+    "open_study": "tuning.sweep",
+    "run_study": "tuning.sweep",
+    "study_summary": "tuning.report",
+    "trial_table": "tuning.report",
     # figures
     "TRANSFORMS": "figures.spatial",
-    "conv_parameters": "figures.spatial",
-    "dense_parameters": "figures.spatial",
+    "conv_parameters": "models.parameters",
+    "dense_parameters": "models.parameters",
     "flatten_picture": "figures.spatial",
-    "parameter_table": "figures.spatial",
+    "parameter_table": "models.parameters",
     "row_similarity": "figures.spatial",
     "transform_picture": "figures.spatial",
     "class_balance": "figures.plots",

@@ -6,7 +6,7 @@ catches them too.
 
 from __future__ import annotations
 
-__all__ = ["ApparelError", "DataError", "CheckpointError", "SubmissionError", "StoreError", "PictureError", "MissingExtraError"]
+__all__ = ["ApparelError", "DataError", "CheckpointError", "SubmissionError", "StoreError", "PictureError", "MissingExtraError", "SettingError"]
 
 
 class ApparelError(ValueError):
@@ -40,3 +40,7 @@ class MissingExtraError(ApparelError, ImportError):
     """A package that only some features need is not installed: the message names the ``pip install``
     that brings it (see :mod:`apparel_lib.extras`). Also an ``ImportError``, for code that guards
     optional imports with ``except ImportError``."""
+
+
+class SettingError(ApparelError):
+    """An environment switch (``APPAREL_*``) set to a value the library cannot use (see :mod:`apparel_lib.settings`)."""

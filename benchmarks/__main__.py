@@ -1,14 +1,16 @@
 """``python -m benchmarks [PART ...] [--repeat N] [--json FILE] [--quick]``: run the benchmark and
-print its report as a Markdown table (the README shows the latest one)."""
+print its report as a Markdown table (the README shows the latest one). The command line follows
+the library's conventions (:mod:`apparel_lib.cli.conventions`): a usage error is one line and
+exit status 2, a library error one line and exit status 1."""
 
 from __future__ import annotations
 
-import argparse
 import json
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from apparel_lib.cli.conventions import EXIT_ERROR, Parser, int_at_least
 from apparel_lib.errors import ApparelError
 from apparel_lib.files import atomic_write
 
@@ -18,20 +20,13 @@ from .run import run_bench
 __all__ = ["build_parser", "main"]
 
 
-def _at_least_one(text: str) -> int:
-    value = int(text)
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"must be at least 1, not {value}")
-    return value
-
-
-def build_parser() -> argparse.ArgumentParser:
+def build_parser() -> Parser:
     """The benchmark's command line."""
-    parser = argparse.ArgumentParser(
+    parser = Parser(
         prog="python -m benchmarks", description="time the tutorial's way against the library's and check the speed targets")
     parser.add_argument("parts", nargs="*", metavar="PART",
                         help=f"{', '.join(PARTS)} (default: all)")
-    parser.add_argument("--repeat", type=_at_least_one, default=1, metavar="N",
+    parser.add_argument("--repeat", type=int_at_least(1), default=1, metavar="N",
                         help="runs of each side, alternating (medians are reported; default: %(default)s)")
     parser.add_argument("--json", type=Path, metavar="FILE", help="also write the figures as JSON")
     parser.add_argument("--quick", action="store_true", help="tiny sizes: checks that the benchmark runs, measures nothing")
@@ -49,7 +44,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         report = run_bench(args.parts, repeat=args.repeat, quick=args.quick, echo=lambda line: print(line, file=sys.stderr))
     except ApparelError as err:
         print(f"error: {err}", file=sys.stderr)
-        return 1
+        return EXIT_ERROR
     print(report.table())
     if args.json:
         with atomic_write(args.json, "w") as f:

@@ -1,17 +1,16 @@
-"""Measuring one run of something: wall seconds and peak memory (resident set), and the machine."""
+"""Measuring one run of something: wall seconds and peak memory (resident set); the machine is
+:func:`apparel_lib.provenance.machine`, as the results ledger records it."""
 
 from __future__ import annotations
 
-import os
-import platform
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import TypeVar
 
-from apparel_lib.procfs import PROC, proc_field, proc_kilobytes
+from apparel_lib.procfs import PROC, proc_kilobytes
 
-__all__ = ["Sample", "measure", "machine"]
+__all__ = ["Sample", "measure"]
 
 T = TypeVar("T")
 _CLEAR = PROC / "self" / "clear_refs"
@@ -45,17 +44,3 @@ def measure(fn: Callable[[], T]) -> tuple[T, Sample]:
     result = fn()
     seconds = time.perf_counter() - start
     return result, Sample(seconds, _peak_gb() if resettable else None)
-
-
-def machine() -> dict[str, Any]:
-    """Cores, threads, torch version and device: what a benchmark's figures depend on."""
-    import torch
-
-    return {
-        "cpu": proc_field("cpuinfo", "model name") or platform.processor() or platform.machine(),
-        "cores": os.cpu_count(),
-        "torch_threads": torch.get_num_threads(),
-        "torch": torch.__version__,
-        "cuda": torch.cuda.get_device_name(0) if torch.cuda.is_available() else None,
-        "python": platform.python_version(),
-    }

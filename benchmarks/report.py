@@ -76,8 +76,8 @@ class Report:
         """The report as a Markdown table (the README shows the latest one)."""
         m = self.machine
         lines = [
-            f"Machine: {m['cpu']}, {m['cores']} cores, torch {m['torch']} with {m['torch_threads']} threads"
-            + (f", GPU {m['cuda']}" if m["cuda"] else ", no GPU") + (" — QUICK MODE, not a measurement" if self.quick else ""),
+            f"Machine: {m['processor']}, {m['cores']} cores, torch {m['torch']} with {m['threads']} threads"
+            + (f", GPU {m['gpu']}" if m["gpu"] else ", no GPU") + (" — QUICK MODE, not a measurement" if self.quick else ""),
             "",
             "| part | measurement | tutorial's way | library | ratio | target | result | note |",
             "|---|---|---:|---:|---:|---|---|---|",

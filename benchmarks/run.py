@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from apparel_lib.errors import ApparelError
+from apparel_lib.provenance import machine
 
-from .measure import machine
 from .parts import PARTS
 from .report import Report, Row
 

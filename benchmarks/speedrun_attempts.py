@@ -11,28 +11,27 @@ attempt on two cores)::
 
 from __future__ import annotations
 
-import argparse
 import datetime
 import json
-import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import torch
 
-from apparel_lib.experiments.plans import FIRST_SPEEDRUN
-from apparel_lib.experiments.runner import standard_splits, train_spec
-from apparel_lib.experiments.spec import run_spec
+from apparel_lib.book_plans.chapters import FIRST_SPEEDRUN
+from apparel_lib.cli.conventions import Parser, int_at_least
 from apparel_lib.files import atomic_write
+from apparel_lib.provenance import commit, machine
+from apparel_lib.runs.runner import standard_splits, train_spec
+from apparel_lib.runs.spec import run_spec
 from apparel_lib.training.evaluate import accuracy
 from apparel_lib.training.flops import run_flops
 
-from .measure import machine
-
 __all__ = ["Attempt", "ATTEMPTS", "SPEEDRUN", "run_attempts", "main"]
 
-OUT = Path(__file__).resolve().parents[1] / "notebooks" / "records" / "speedrun_attempts.json"
+ROOT = Path(__file__).resolve().parents[1]
+OUT = ROOT / "notebooks" / "records" / "speedrun_attempts.json"
 """Where chapter 11 reads the record."""
 
 
@@ -82,13 +81,6 @@ SPEEDRUN = "batches of 256"
 """The attempt that is ``speedrun-cnn`` as the library builds and trains it."""
 
 
-def _commit() -> str:
-    try:
-        return subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True, check=True).stdout.strip()
-    except (OSError, subprocess.CalledProcessError):
-        return "unknown"
-
-
 def run_attempts(attempts: tuple[Attempt, ...] = ATTEMPTS, *, seed: int = 0) -> list[dict[str, Any]]:
     """Train every attempt once and return one record each."""
     splits = standard_splits()
@@ -112,16 +104,16 @@ def run_attempts(attempts: tuple[Attempt, ...] = ATTEMPTS, *, seed: int = 0) -> 
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m benchmarks.speedrun_attempts", description=__doc__.splitlines()[0])
+    parser = Parser(prog="python -m benchmarks.speedrun_attempts", description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=OUT, help="where to write the record (default: %(default)s)")
-    parser.add_argument("--threads", type=int, default=None, help="torch threads (default: torch's choice)")
+    parser.add_argument("--threads", type=int_at_least(1), default=None, help="torch threads (default: torch's choice)")
     args = parser.parse_args(argv)
     if args.threads:
         torch.set_num_threads(args.threads)
     records = run_attempts()
     record = {
         "made_by": "python -m benchmarks.speedrun_attempts", "date": datetime.date.today().isoformat(),
-        "commit": _commit(), "machine": machine(), "seed": 0, "attempts": records,
+        "commit": commit(ROOT), "machine": machine(), "seed": 0, "attempts": records,
     }
     with atomic_write(args.out, "w") as f:
         json.dump(record, f, indent=1)

@@ -42,8 +42,8 @@ from apparel_lib import (TutorialCNN, DataVariant, accuracy, build_model,
                          recalibrate_batchnorm, run_spec, score_submission, shape_trace,
                          submission_ids, write_submission)
 from apparel_lib import map_grid, training_curves
-from apparel_lib.experiments.ledger import live_check
-from apparel_lib.experiments.plans import SEEDS, recipe_story_specs
+from apparel_lib.book_plans.chapters import SEEDS, recipe_story_specs
+from apparel_lib.runs.ledger import live_check
 
 started = time.perf_counter()
 data = load_data(progress=False)

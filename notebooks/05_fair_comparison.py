@@ -29,8 +29,8 @@ from myst_nb import glue
 
 from apparel_lib import (accuracy_vs_parameters, best_epoch, get_or_run, get_recipe,
                          provenance_table, run_spec, score_test, summarize)
-from apparel_lib.experiments.ledger import live_check
-from apparel_lib.experiments.plans import SEEDS, capacity_specs
+from apparel_lib.book_plans.chapters import SEEDS, capacity_specs
+from apparel_lib.runs.ledger import live_check
 
 started = time.perf_counter()
 

@@ -33,7 +33,7 @@ from apparel_lib import (CLASSES, build_model, confusion_heatmap, confusion_matr
                          score_test, shape_trace, step_seconds, top_k_gallery,
                          training_curves, use_bf16)
 from apparel_lib import leave_one_out_table, live_check
-from apparel_lib.experiments.plans import SEEDS, leave_one_out_specs
+from apparel_lib.book_plans.chapters import SEEDS, leave_one_out_specs
 
 started = time.perf_counter()
 data = load_data(progress=False)

@@ -42,10 +42,10 @@ from optuna.visualization import matplotlib as oplot
 
 from apparel_lib import (SearchSpace, get_or_run, open_study, readable_ticks, run_spec,
                          run_study, score_test, shipped, trial_table)
-from apparel_lib.experiments.ledger import live_check, provenance_table
-from apparel_lib.experiments.plans import SEEDS
-from apparel_lib.experiments.study_plan import (SPACE, SUBSET, open_chapter_study,
-                                                study_journal)
+from apparel_lib.book_plans.chapters import SEEDS
+from apparel_lib.book_plans.study import (SPACE, SUBSET, open_chapter_study,
+                                          study_journal)
+from apparel_lib.runs.ledger import live_check, provenance_table
 
 started = time.perf_counter()
 optuna.logging.set_verbosity(optuna.logging.WARNING)  # no line per trial on stderr

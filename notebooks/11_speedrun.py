@@ -39,9 +39,9 @@ from apparel_lib import (bf16_verdict, build_model, cost_frontier, get_or_run,
                          get_recipe, load_data, make_splits, phase_seconds,
                          run_flops, run_spec, score_test, seed_comparison,
                          shipped)
-from apparel_lib.experiments.plans import (SPEEDRUN_SEEDS, first_speedrun_specs,
-                                           leave_one_out_specs,
-                                           shorter_speedrun_specs)
+from apparel_lib.book_plans.chapters import (SPEEDRUN_SEEDS, first_speedrun_specs,
+                                              leave_one_out_specs,
+                                              shorter_speedrun_specs)
 
 started = time.perf_counter()
 data = load_data(progress=False)
@@ -132,7 +132,7 @@ time_ratio = run_time["best-cnn"] / run_time["speedrun-cnn"]
 with open("records/speedrun_attempts.json") as f:
     record = json.load(f)
 print(f"recorded {record['date']} at commit {record['commit']} on "
-      f"{record['machine']['cpu']} ({record['machine']['torch_threads']} threads)")
+      f"{record['machine']['processor']} ({record['machine']['threads']} threads)")
 attempts = pd.DataFrame(record["attempts"])
 attempts["val %"] = 100 * attempts["val_acc"]
 attempts[["name", "why", "tflops", "seconds", "val %"]].round(2)

@@ -124,23 +124,8 @@ def idx_bytes() -> Callable[..., bytes]:
 
 
 @pytest.fixture(scope="session")
-def tiny(data: FashionMNIST):
-    """A small real-data split for fast training tests: 1,000 training and 300 validation images."""
-    from types import SimpleNamespace
-
-    from apparel_lib.data.dataset import stratified_split, to_tensor
-
-    def pick(idx):
-        return to_tensor(data.train_images[idx]), torch.from_numpy(data.train_labels[idx])
-
-    train_idx, val_idx = stratified_split(data.train_labels[:1300], val_fraction=300 / 1300, seed=0)
-    (x_train, y_train), (x_val, y_val) = pick(train_idx), pick(val_idx)
-    return SimpleNamespace(x_train=x_train, y_train=y_train, x_val=x_val, y_val=y_val)
-
-
-@pytest.fixture(scope="session")
 def tiny_splits(data: FashionMNIST):
-    """A small but complete :class:`Splits` (1,000 train, 300 validation, 500 test pictures)."""
+    """A small but complete :class:`Splits` (1,000 train, 300 validation, 500 test pictures), for fast training tests."""
     from apparel_lib.data.dataset import Splits, stratified_split, to_tensor
 
     def tensor(labels):

@@ -3,11 +3,12 @@
 import pandas as pd
 import pytest
 
+from apparel_lib.book_plans.ablation import ABLATION, ablation_specs, ablation_table
 from apparel_lib.data.variants import DataVariant
 from apparel_lib.errors import ApparelError
-from apparel_lib.experiments.ablation import ABLATION, ablation_specs, ablation_table
-from apparel_lib.experiments.runner import train_spec
-from apparel_lib.experiments.spec import run_spec
+from apparel_lib.runs.runner import train_spec
+from apparel_lib.runs.spec import run_spec
+from tests.helpers import hand_result
 
 
 def test_kept_steps_end_at_best_cnn_with_the_best_recipe():
@@ -39,7 +40,7 @@ def test_seeds_subset_and_epochs():
 def test_table_has_one_row_per_step_in_order(tiny_splits, monkeypatch):
     steps = ABLATION[:2]
     specs = ablation_specs(seeds=(0, 1), epochs=1, steps=steps)
-    monkeypatch.setattr("apparel_lib.experiments.runner.standard_splits", lambda data=None: tiny_splits)
+    monkeypatch.setattr("apparel_lib.runs.runner.standard_splits", lambda data=None: tiny_splits)
     results = [(label, train_spec(spec, progress=False)) for label, spec in specs]
     table = ablation_table(results)
     assert list(table.index) == [s.label for s in steps]
@@ -69,17 +70,11 @@ def test_gain_is_measured_from_the_last_kept_step_and_clear_needs_seeds():
 
 
 def _fake(seed: int, val: float):
-    from apparel_lib.experiments.spec import RunResult
-    from apparel_lib.training.history import History
-
-    spec = run_spec("plain", options={"hidden": 3}, seed=seed, epochs=1)
-    return RunResult(spec=spec, key=f"k{seed}{val}", history=History([1.0], [0.5], [1.0], [val], [1.0]),
-                     val_acc=val, parameters=30, seconds=2.0, device="cpu", torch_version="x",
-                     library_version="y", fingerprint="z")
+    return hand_result("plain", options={"hidden": 3}, seed=seed, val=val, epochs=1, parameters=30, key=f"k{seed}{val}")
 
 
 def test_leave_one_out_measures_each_row_against_the_first():
-    from apparel_lib.experiments.ablation import leave_one_out_table
+    from apparel_lib.book_plans.ablation import leave_one_out_table
 
     full = [("full", _fake(s, v)) for s, v in enumerate([0.90, 0.91, 0.92])]
     small = [("small loss", _fake(s, v)) for s, v in enumerate([0.905, 0.905, 0.91])]
@@ -96,7 +91,7 @@ def test_leave_one_out_measures_each_row_against_the_first():
 
 
 def test_seed_comparison_measures_every_row_against_the_one_named():
-    from apparel_lib.experiments.analysis import seed_comparison
+    from apparel_lib.runs.compare import seed_comparison
 
     old = [("old", _fake(s, v)) for s, v in enumerate([0.90, 0.91, 0.92])]
     new = [("new", _fake(s, v)) for s, v in enumerate([0.95, 0.96, 0.97])]

@@ -7,17 +7,15 @@ import pytest
 import torch
 
 from apparel_lib import build_model, permute_pixels, pixel_permutation, predict
-from apparel_lib.experiments.analysis import flip_accuracy, permute_input_weights, shift_accuracy, summarize
-from apparel_lib.experiments.spec import RunResult, run_spec
-from apparel_lib.training.history import History
+from apparel_lib.models.rewire import permute_input_weights
+from apparel_lib.runs.compare import summarize
+from apparel_lib.training.probes import flip_accuracy, shift_accuracy
+from tests.helpers import hand_result
 
 
 def _result(model="plain", hidden=3, seed=0, val=0.5, test=0.4, seconds=4.0):
-    spec = run_spec(model, options={"hidden": hidden}, seed=seed, epochs=2)
-    history = History([1.0, 0.9], [0.3, 0.4], [1.0, 0.9], [0.3, val], [2.0, 2.0])
-    return RunResult(spec=spec, key=f"k{hidden}{seed}", history=history, val_acc=val, test_acc=test,
-                     parameters=hidden * 10, seconds=seconds, device="cpu", torch_version="x",
-                     library_version="y", fingerprint="z")
+    return hand_result(model, options={"hidden": hidden}, seed=seed, val=val, test=test, seconds=seconds,
+                       parameters=hidden * 10, key=f"k{hidden}{seed}")
 
 
 def test_summarize_means_and_spread_per_group():

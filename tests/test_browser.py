@@ -13,7 +13,6 @@ import re
 import secrets
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -24,6 +23,7 @@ from pathlib import Path
 import pytest
 
 from apparel_lib.figures.spatial import TRANSFORMS, row_similarity, transform_picture
+from tests.helpers import free_port
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
 
@@ -393,12 +393,6 @@ def test_make_lab_uses_the_lab_settings():
     assert overrides["@jupyterlab/apputils-extension:notification"]["fetchNews"] == "false"
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def _settings(folder: Path) -> None:
     """Every cell rendered (no windowing), so checks see all outputs. (No news or update pop-ups
     comes from LAB_SETTINGS, as in `make lab`.)"""
@@ -417,7 +411,7 @@ def lab(tmp_path_factory) -> Iterator[str]:
     for nb in (ROOT / "notebooks").glob("*.ipynb"):
         shutil.copy(nb, root / nb.name)
     _settings(root / ".settings")
-    port, token = _free_port(), secrets.token_hex(16)
+    port, token = free_port(), secrets.token_hex(16)
     env = {**os.environ, "JUPYTERLAB_SETTINGS_DIR": str(root / ".settings"),
            "JUPYTERLAB_WORKSPACES_DIR": str(root / ".workspaces")}
     command = [sys.executable, "-m", "jupyterlab", "--no-browser", "--ip=127.0.0.1", f"--port={port}",

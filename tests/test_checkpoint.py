@@ -12,27 +12,27 @@ from apparel_lib.training.recipes import get_recipe
 
 
 @pytest.fixture(scope="module")
-def trained(tiny):
+def trained(tiny_splits):
     model = build_model("tutorial-cnn", seed=5)
     recipe = get_recipe("tutorial", "tutorial-cnn").replace(epochs=3)
-    history = train(model, tiny, recipe, seed=5, progress=False)
+    history = train(model, tiny_splits, recipe, seed=5, progress=False)
     return model, recipe, history
 
 
-def test_round_trip_keeps_weights_and_provenance(trained, tiny, tmp_path):
+def test_round_trip_keeps_weights_and_provenance(trained, tiny_splits, tmp_path):
     model, recipe, history = trained
     path = save_checkpoint(tmp_path / "cnn.pt", model, recipe=recipe, history=history, fingerprint="abc123", seed=5)
     ckpt = load_checkpoint(path)
     assert (ckpt.model_name, ckpt.recipe, ckpt.history, ckpt.fingerprint, ckpt.seed) == ("tutorial-cnn", recipe, history, "abc123", 5)
-    assert torch.equal(predict(ckpt.model, tiny.x_val), predict(model, tiny.x_val))
+    assert torch.equal(predict(ckpt.model, tiny_splits.x_val), predict(model, tiny_splits.x_val))
     assert not ckpt.model.training
     # the file needs nothing beyond weights_only loading
     assert torch.load(path, weights_only=True)["model_name"] == "tutorial-cnn"
 
 
-def test_options_survive(tmp_path, tiny):
+def test_options_survive(tmp_path, tiny_splits):
     model = build_model("plain", hidden=16)
-    history = train(model, tiny, get_recipe("minibatch", "plain").replace(epochs=1), progress=False)
+    history = train(model, tiny_splits, get_recipe("minibatch", "plain").replace(epochs=1), progress=False)
     ckpt = load_checkpoint(save_checkpoint(tmp_path / "a.pt", model, recipe=get_recipe("minibatch", "plain"), history=history, fingerprint="f"))
     assert ckpt.model.hidden.out_features == 16
 

@@ -164,17 +164,20 @@ def test_every_argument_has_help_and_every_command_a_function():
 
 
 def test_defaults_are_written_once():
-    """The sweep's defaults come from apparel_lib.experiments.defaults, which the library reads too."""
+    """The sweep's defaults come from apparel_lib.tuning.defaults, which the library reads too."""
     import inspect
 
-    from apparel_lib.experiments import defaults, search_space, study_storage, sweep
+    from apparel_lib.tuning import defaults, sweep
+    from apparel_lib.tuning import space as search_space
+    from apparel_lib.tuning import storage as study_storage
 
     (sweep_parser,) = [p for p in _parsers(build_parser()) if p.prog == "apparel sweep"]
     assert sweep_parser.get_default("heartbeat") == defaults.HEARTBEAT
     assert inspect.signature(study_storage.open_storage).parameters["heartbeat"].default == defaults.HEARTBEAT
     assert sweep_parser.get_default("epochs") == defaults.TRIAL_EPOCHS == search_space.SearchSpace().epochs[1]
-    for module in (sweep, study_storage, search_space, apparel_lib.cli):  # the numbers themselves are written in defaults only
-        source = Path(module.__file__).read_text()
+    cli_files = sorted(Path(apparel_lib.cli.__file__).parent.glob("*.py"))
+    for module in (sweep, study_storage, search_space, *cli_files):  # the numbers themselves are written in defaults only
+        source = Path(getattr(module, "__file__", module)).read_text()
         assert not re.search(rf"\b{defaults.HEARTBEAT}\b", source), f"{module.__name__} writes the heartbeat's default"
         assert "epochs: tuple[int, int] = (1, TRIAL_EPOCHS)" in source or module is not search_space
 
@@ -223,8 +226,8 @@ def test_model_and_recipe_names_come_from_the_registries(capsys):
 
 def test_runs_list_show_remove(tmp_path, monkeypatch, capsys, data):
     from apparel_lib.data.variants import DataVariant
-    from apparel_lib.experiments.spec import run_spec
-    from apparel_lib.experiments.store import RunStore
+    from apparel_lib.runs.spec import run_spec
+    from apparel_lib.runs.store import RunStore
 
     monkeypatch.setenv("APPAREL_CACHE", str(tmp_path))
     assert main(["runs", "list"]) == 0 and "no stored runs" in capsys.readouterr().out
@@ -287,8 +290,8 @@ def test_classify_uses_the_stored_best_cnn_by_default(monkeypatch, capsys):
     """Without --checkpoint the command asks the results store for best-cnn with recipe best."""
     from types import SimpleNamespace
 
-    from apparel_lib.experiments import store
     from apparel_lib.models.registry import build_model
+    from apparel_lib.runs import store
 
     asked = []
 
@@ -301,3 +304,27 @@ def test_classify_uses_the_stored_best_cnn_by_default(monkeypatch, capsys):
     captured = capsys.readouterr()
     assert [(s.model, s.recipe.name) for s in asked] == [("best-cnn", "best")]
     assert "tshirt.png: " in captured.out and "%" in captured.out and "best-cnn" in captured.err
+
+
+def test_a_bad_environment_switch_is_one_line_before_anything_runs(tmp_path, monkeypatch, capsys):
+    """Every switch is checked before a command runs, even one the command would never read:
+    ``APPAREL_BF16=maybe`` stops a plain network's training (which autocasts nothing), and
+    ``APPAREL_LEDGER`` naming a missing folder says so instead of listing no entries."""
+    out = tmp_path / "plain.pt"
+    monkeypatch.setenv("APPAREL_BF16", "maybe")
+    assert main(["train", "--model", "plain", "--epochs", "1", "--out", str(out), "--no-progress"]) == 1
+    err = capsys.readouterr().err
+    assert err == "error: APPAREL_BF16='maybe' is not understood: set it to auto (the default), on or off\n" and not out.exists()
+    monkeypatch.setenv("APPAREL_BF16", "off")
+    monkeypatch.setenv("APPAREL_LEDGER", str(tmp_path / "missing"))
+    assert main(["results", "list"]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("error: APPAREL_LEDGER=") and err.count("\n") == 1 and f"the folder {tmp_path / 'missing'} does not exist" in err
+    monkeypatch.setenv("APPAREL_LEDGER", "off")
+    assert main(["results", "list"]) == 1 and "no results ledger here" in capsys.readouterr().err
+
+
+@pytest.mark.slow
+def test_a_bad_switch_from_the_shell_is_one_line(tmp_path):
+    result = run("train", "--model", "plain", "--out", tmp_path / "x.pt", env={"APPAREL_BF16": "maybe"})
+    assert_one_line_failure(result, "APPAREL_BF16='maybe'", "auto (the default), on or off")

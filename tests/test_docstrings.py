@@ -52,7 +52,7 @@ NAMED = sorted({(p.relative_to(ROOT).as_posix(), m.rstrip(".")) for p in PATHS f
 def test_docstrings_name_dotted_paths():
     """The check below has something to check (and its pattern finds what it should)."""
     assert len(NAMED) >= 5 and DOTTED.findall("see apparel_lib.data.sources.") == ["apparel_lib.data.sources"]
-    assert not _resolves("apparel_lib.sources") and _resolves("apparel_lib.data.sources.cache_dir")
+    assert not _resolves("apparel_lib.sources") and _resolves("apparel_lib.paths.cache_dir")
 
 
 @pytest.mark.parametrize("where,dotted", NAMED, ids=[f"{w}:{d}" for w, d in NAMED])

@@ -9,19 +9,13 @@ import pytest
 import torch
 
 from apparel_lib import __version__
-from apparel_lib.data.variants import DataVariant
 from apparel_lib.errors import StoreError
-from apparel_lib.experiments.runner import train_spec
-from apparel_lib.experiments.spec import RunResult, RunSpec, run_spec
-from apparel_lib.experiments.store import RunStore
+from apparel_lib.runs.runner import train_spec
+from apparel_lib.runs.spec import RunResult, RunSpec, run_spec
+from apparel_lib.runs.store import RunStore
 from apparel_lib.training.devices import NumericPath
 from apparel_lib.training.evaluate import predict
-
-SMALL = DataVariant(train_subset=500)
-
-
-def small_spec(seed=0, **changes):
-    return run_spec("linear", "minibatch", seed=seed, data=SMALL, **{"epochs": 2, "batch_size": 100, **changes})
+from tests.helpers import small_spec
 
 
 def test_spec_is_plain_data():
@@ -97,7 +91,7 @@ def test_a_damaged_entry_is_reported_and_trained_again(data, tmp_path, caplog, d
         (folder / "model.pt").unlink()
     caplog.clear()
     again = store.get_or_run(small_spec(), data=data, progress=False)
-    [err] = [r.getMessage() for r in caplog.records if r.name == "apparel_lib.experiments.store"]
+    [err] = [r.getMessage() for r in caplog.records if r.name == "apparel_lib.runs.store"]
     assert "\n" not in err and f"stored run {first.key} is damaged" in err and "trained again" in err
     assert again.model is not None and again.val_acc == first.val_acc
     assert store.get(first.key) == again.__class__(**{**again.__dict__, "model": None})
@@ -118,8 +112,8 @@ def test_find_and_remove(data, tmp_path):
 SCRIPT = """
 import sys
 from apparel_lib.data.variants import DataVariant
-from apparel_lib.experiments.spec import run_spec
-from apparel_lib.experiments.store import RunStore
+from apparel_lib.runs.spec import run_spec
+from apparel_lib.runs.store import RunStore
 spec = run_spec("linear", "minibatch", data=DataVariant(train_subset=500), epochs=2, batch_size=100)
 result = RunStore(sys.argv[1]).get_or_run(spec, progress=False)
 print("trained" if result.model is not None else "reused", result.key, result.val_acc)

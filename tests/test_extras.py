@@ -85,7 +85,7 @@ def _imports(path: Path):
             yield name.partition(".")[0], id(node) in typing_only
 
 
-TUNING_MODULES = ("sweep.py", "objective.py", "study_storage.py", "study_report.py")
+TUNING_MODULES = ("sweep.py", "objective.py", "storage.py", "report.py")
 """The modules of tuning with Optuna: the only ones that import what the [tuning] extra brings."""
 
 
@@ -122,12 +122,12 @@ HIDDEN = textwrap.dedent("""
 
     results = {}
     hide("psycopg2", "psycopg")
-    from apparel_lib.experiments.study_storage import open_storage
+    from apparel_lib.tuning.storage import open_storage
     results["psycopg2"] = attempt(lambda: open_storage("postgresql://user@127.0.0.1:1/db"))
-    for name in [m for m in sys.modules if m.startswith("apparel_lib.experiments.")]:
+    for name in [m for m in sys.modules if m.startswith(("apparel_lib.tuning.", "apparel_lib.book_plans."))]:
         del sys.modules[name]
     hide("optuna", "captum", "matplotlib", "ipywidgets")
-    results["optuna"] = attempt(lambda: __import__("apparel_lib.experiments.sweep"))
+    results["optuna"] = attempt(lambda: __import__("apparel_lib.tuning.sweep"))
     import apparel_lib
     results["optuna, from the top"] = attempt(lambda: apparel_lib.open_study)
     import torch

@@ -9,6 +9,7 @@ import datetime
 import json
 import random
 import re
+import subprocess
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -17,48 +18,25 @@ import torch
 
 from apparel_lib.cli import main
 from apparel_lib.data.variants import DataVariant
-from apparel_lib.errors import StoreError
-from apparel_lib.experiments import store as store_module
-from apparel_lib.experiments import test_set as test_set_module
-from apparel_lib.experiments.ledger import MIN_TOLERANCE, Check, Ledger, default_ledger, ledger_root, provenance_table, tolerance
-from apparel_lib.experiments.results import verify_ledger
-from apparel_lib.experiments.runner import train_spec
-from apparel_lib.experiments.spec import RunResult, run_spec
-from apparel_lib.experiments.store import RunStore
-from apparel_lib.experiments.test_set import score_test
-from apparel_lib.models.registry import build_model
+from apparel_lib.errors import ApparelError, StoreError
+from apparel_lib.runs import holdout as holdout_module
+from apparel_lib.runs import store as store_module
+from apparel_lib.runs.holdout import score_test
+from apparel_lib.runs.ledger import MIN_TOLERANCE, Check, Ledger, default_ledger, provenance_table, the_ledger, tolerance, verify_ledger
+from apparel_lib.runs.runner import train_spec
+from apparel_lib.runs.spec import run_spec
+from apparel_lib.runs.store import RunStore
+from apparel_lib.settings import ledger_folder
 from apparel_lib.training.devices import NumericPath
 from apparel_lib.training.evaluate import accuracy, predict
-from apparel_lib.training.history import History
-from apparel_lib.training.loop import best_epoch, finished, plateaued, train
-from apparel_lib.training.recipes import RECIPES, Recipe, get_recipe
-from tests.helpers import one_line
+from tests.helpers import hand_result, one_line, small_spec
 
 ROOT = Path(__file__).resolve().parents[1]
-SMALL = DataVariant(train_subset=500)
-
-
-def small_spec(seed=0, **changes):
-    """The store tests' tiny run: a linear model, 500 pictures, 2 epochs (about a second)."""
-    return run_spec("linear", "minibatch", seed=seed, data=SMALL, **{"epochs": 2, "batch_size": 100, **changes})
-
-
-def stalling_spec(**changes):
-    """A tiny run that stops early: a rate so high that validation accuracy soon stops improving."""
-    return small_spec(**{"epochs": 30, "lr": 0.5, "patience": 1, **changes})
-
-
-def _history(val_acc):
-    n = len(val_acc)
-    return History([1.0] * n, [0.5] * n, [1.0] * n, list(val_acc), [1.0] * n)
 
 
 def _fake(seed=0, val=0.8, seconds=2.0, model="linear", fingerprint="f00d"):
     """A result written by hand (nothing trained): enough for the ledger's bookkeeping."""
-    spec = run_spec(model, "minibatch", seed=seed, epochs=2)
-    return RunResult(spec=spec, key=f"k{seed}", history=_history([val - 0.01, val]), val_acc=val, parameters=7850,
-                     seconds=seconds, device="cpu", torch_version=torch.__version__, library_version="0.0-test",
-                     fingerprint=fingerprint, numeric_path=NumericPath("float32", "cpu", torch.__version__))
+    return hand_result(model, seed=seed, val=val, seconds=seconds, fingerprint=fingerprint)
 
 
 @pytest.fixture(autouse=True)
@@ -74,87 +52,6 @@ def stored(data, tmp_path_factory):
     return store.get_or_run(small_spec(), data=data, progress=False, ledger=False)
 
 
-# --- early stopping ---------------------------------------------------------------------------
-
-def _random_splits(n_train=200, n_val=100):
-    g = torch.Generator().manual_seed(0)
-    return SimpleNamespace(x_train=torch.rand(n_train, 1, 28, 28, generator=g), y_train=torch.randint(0, 10, (n_train,), generator=g),
-                           x_val=torch.rand(n_val, 1, 28, 28, generator=g), y_val=torch.randint(0, 10, (n_val,), generator=g))
-
-
-def test_patience_stops_when_validation_stalls_and_keeps_the_best_weights():
-    """Random labels: validation accuracy wanders and soon stops improving. Training ends
-    ``patience`` epochs after the best one, and the model holds that epoch's weights."""
-    splits = _random_splits()
-    recipe = Recipe("stall", lr=0.05, batch_size=50, epochs=40, patience=2)
-    model = build_model("linear", seed=0)
-    states = []
-    history = train(model, splits, recipe, progress=False,
-                    on_epoch=lambda h: states.append({k: v.clone() for k, v in model.state_dict().items()}))
-    best = best_epoch(history)
-    assert history.epochs < recipe.epochs and history.epochs == best + recipe.patience
-    assert plateaued(history, recipe) and finished(history, recipe)
-    assert history.val_acc[best - 1] == max(history.val_acc)
-    final = model.state_dict()
-    assert all(torch.equal(final[k], states[best - 1][k]) for k in final), "not the best epoch's weights"
-    assert not all(torch.equal(final[k], states[-1][k]) for k in final), "the last epoch's weights were kept"
-    assert accuracy(model, splits.x_val, splits.y_val) == pytest.approx(max(history.val_acc), abs=1e-6)
-
-
-def test_without_patience_every_epoch_trains():
-    splits = _random_splits()
-    recipe = Recipe("all", lr=0.05, batch_size=50, epochs=6)
-    history = train(build_model("linear", seed=0), splits, recipe, progress=False)
-    assert history.epochs == 6 and not plateaued(history, recipe) and finished(history, recipe)
-
-
-def test_best_epoch_and_finished_on_histories():
-    patient = Recipe("p", lr=0.1, batch_size=10, epochs=10, patience=2)
-    assert best_epoch(_history([0.5, 0.7, 0.7, 0.6])) == 2  # the first of a tie
-    assert plateaued(_history([0.5, 0.7, 0.7, 0.6]), patient) and finished(_history([0.5, 0.7, 0.7, 0.6]), patient)
-    hook_stopped = _history([0.5, 0.6, 0.7])  # still improving: a hook (or Ctrl-C) ended it, not patience
-    assert not plateaued(hook_stopped, patient) and not finished(hook_stopped, patient)
-    assert finished(_history([0.1 * i for i in range(10)]), patient)  # every epoch trained
-    impatient = patient.replace(patience=None)
-    assert not plateaued(_history([0.5, 0.7, 0.6, 0.6]), impatient) and not finished(_history([0.5, 0.7, 0.6, 0.6]), impatient)
-    with pytest.raises(ValueError, match="no best epoch"):
-        best_epoch(History())
-
-
-def test_finished_tells_a_plateaued_run_from_a_hook_stopped_one(data):
-    plateau = train_spec(stalling_spec(), data=data, progress=False)
-    assert plateau.history.epochs < plateau.spec.recipe.epochs and finished(plateau.history, plateau.spec.recipe)
-    stopped = train_spec(stalling_spec(), data=data, progress=False, on_epoch=lambda h: True)
-    assert stopped.history.epochs == 1 and not finished(stopped.history, stopped.spec.recipe)
-
-
-def test_the_store_keeps_a_plateaued_run_but_not_a_hook_stopped_one(data, tmp_path):
-    store = RunStore(tmp_path)
-    stopped = store.get_or_run(stalling_spec(seed=1), data=data, progress=False, ledger=False, on_epoch=lambda h: True)
-    assert stopped.history.epochs == 1 and store.runs() == []
-    result = store.get_or_run(stalling_spec(), data=data, progress=False, ledger=False)
-    assert result.history.epochs < result.spec.recipe.epochs, "the run did not stop early: make it stall sooner"
-    assert [r.key for r in store.runs()] == [result.key] and store.get(result.key).history == result.history
-    assert result.val_acc == max(result.history.val_acc)  # the best epoch's weights, measured again
-
-
-def test_patience_is_checked_and_kept_out_of_old_keys():
-    old = get_recipe("minibatch", "plain")
-    assert old.patience is None and "patience" not in old.to_dict()
-    assert Recipe.from_dict(old.to_dict()) == old
-    # The key this spec had before recipes had patience (commit 666c792): stored runs stay found.
-    spec = run_spec("linear", "minibatch", epochs=2, batch_size=100)
-    assert spec.key("abc", "0.2.0", NumericPath("float32", "cpu", "2.0")) == "60b42fbe1fc35e9b"
-    plateau = get_recipe("plateau", "tutorial-cnn")
-    assert plateau == RECIPES["plateau"]["*"] and (plateau.lr, plateau.batch_size, plateau.epochs, plateau.patience) == (0.002, 256, 60, 5)
-    assert plateau.to_dict()["patience"] == 5 and Recipe.from_dict(plateau.to_dict()) == plateau
-    for bad in (0, -1, 1.5, True):
-        with pytest.raises(ValueError, match="patience must be a positive number"):
-            old.replace(patience=bad)
-    with pytest.raises(ValueError, match="constant schedule"):
-        old.replace(patience=3, schedule="onecycle")
-
-
 # --- the ledger -------------------------------------------------------------------------------
 
 def test_put_then_get_round_trips_with_provenance(stored, tmp_path):
@@ -167,10 +64,27 @@ def test_put_then_get_round_trips_with_provenance(stored, tmp_path):
     assert r.key == got.key and r.checkpoint is None and r.model is None and r.test_acc is None and not got.test_scored
     p = r.provenance
     assert p["processor"] and p["threads"] >= 1 and p["torch"] == torch.__version__ and p["library"] == stored.library_version
-    assert p["date"] == datetime.date.today().isoformat() and re.fullmatch(r"[0-9a-f]{40}(\+changes)?", p["commit"])
+    assert p["date"] == datetime.date.today().isoformat() and p["commit"] is None  # no repository holds tmp_path
     assert [e.key for e in ledger.entries()] == [got.key] and ledger.get(small_spec(seed=9), stored.fingerprint) is None
     table = provenance_table([r, stored])
     assert list(table["computed"]) == ["ledger", "this machine, now"] and list(table["runs"]) == [1, 1]
+
+
+def test_provenance_records_the_commit_of_the_ledgers_own_repository(stored, tmp_path, monkeypatch):
+    """Not the commit of wherever the library sits: the repository that holds the ledger, with
+    ``+changes`` where the library's sources in it differ from that commit."""
+    repo = tmp_path / "book"
+    (repo / "apparel_lib").mkdir(parents=True)
+    (repo / "apparel_lib" / "x.py").write_text("x = 1\n")
+    git = ("git", "-c", "user.name=t", "-c", "user.email=t@t", "-C", str(repo))
+    for args in (("init", "-q"), ("add", "."), ("commit", "-qm", "first")):
+        subprocess.run([*git, *args], check=True, capture_output=True)
+    head = subprocess.run([*git, "rev-parse", "HEAD"], check=True, capture_output=True, text=True).stdout.strip()
+    monkeypatch.chdir(tmp_path)  # the current folder is outside it: the ledger's folder decides
+    assert Ledger(repo / "ledger").put(stored, chapters=[5]).result.provenance["commit"] == head
+    (repo / "apparel_lib" / "x.py").write_text("x = 2\n")
+    again = Ledger(repo / "ledger").put(dataclasses.replace(stored, seconds=stored.seconds + 1), chapters=[5])
+    assert again.result.provenance["commit"] == head + "+changes"
 
 
 def test_put_again_keeps_the_provenance_of_the_same_run(stored, tmp_path):
@@ -269,7 +183,7 @@ def test_get_or_run_reads_the_ledger_when_the_store_lacks_the_run(stored, data, 
 
 
 def test_shipped_reads_the_ledger_even_where_the_store_holds_its_own_run(stored, data, tmp_path, monkeypatch):
-    from apparel_lib.experiments.store import shipped
+    from apparel_lib.runs.store import shipped
 
     ledger = Ledger(tmp_path / "ledger")
     ledger.put(dataclasses.replace(stored, val_acc=0.5), chapters=[11])  # told apart from the store's run
@@ -299,16 +213,37 @@ def test_apparel_ledger_chooses_the_ledger_and_off_disables_it(stored, data, tmp
     Ledger(tmp_path / "ledger").put(stored, chapters=[5])
     calls = _counting_train_spec(monkeypatch)
     monkeypatch.setenv("APPAREL_LEDGER", str(tmp_path / "ledger"))
-    assert ledger_root() == tmp_path / "ledger" and default_ledger().root == tmp_path / "ledger"
+    assert ledger_folder() == tmp_path / "ledger" and default_ledger().root == tmp_path / "ledger"
     found = RunStore(tmp_path / "a").get_or_run(small_spec(), data=data, progress=False)
     assert calls == [] and found.provenance is not None
     for off in ("off", "OFF", "none", "0", ""):
         monkeypatch.setenv("APPAREL_LEDGER", off)
-        assert ledger_root() is None and default_ledger() is None
+        assert ledger_folder() is None and default_ledger() is None
     trained = RunStore(tmp_path / "b").get_or_run(small_spec(), data=data, progress=False)
     assert len(calls) == 1 and trained.provenance is None
     monkeypatch.delenv("APPAREL_LEDGER")
-    assert ledger_root() == ROOT / "ledger" or not (ROOT / "ledger").is_dir()
+    assert ledger_folder() == ROOT / "ledger"  # the book's pyproject.toml names it (the tests run from the repository)
+
+
+def test_the_caller_says_where_the_ledger_is_and_the_library_never_guesses(tmp_path, monkeypatch):
+    """A project names its ledger in its pyproject.toml (found from the current folder up);
+    elsewhere there is none, wherever the library is installed; a named folder that is missing
+    is a one-line error, not an empty ledger."""
+    monkeypatch.delenv("APPAREL_LEDGER", raising=False)
+    project = tmp_path / "project"
+    (project / "my-ledger").mkdir(parents=True)
+    (project / "notebooks").mkdir()
+    (project / "pyproject.toml").write_text('[tool.apparel_lib]\nledger = "my-ledger"\n')
+    monkeypatch.chdir(project / "notebooks")
+    assert ledger_folder() == project / "my-ledger" and default_ledger().root == project / "my-ledger"
+    monkeypatch.chdir(tmp_path)
+    assert ledger_folder() is None and default_ledger() is None
+    monkeypatch.setenv("APPAREL_LEDGER", str(tmp_path / "missing"))
+    with pytest.raises(ApparelError, match=r"APPAREL_LEDGER=.*missing: the folder .* does not exist"):
+        default_ledger()
+    with pytest.raises(StoreError, match="no results ledger here"):
+        monkeypatch.setenv("APPAREL_LEDGER", "off")
+        the_ledger()
 
 
 # --- verify -----------------------------------------------------------------------------------
@@ -403,7 +338,7 @@ def test_score_test_scores_once_and_records_it_in_the_store(data, tmp_path, monk
         calls.append(len(x))
         return accuracy(model, x, y, **options)
 
-    monkeypatch.setattr(test_set_module, "accuracy", counted)
+    monkeypatch.setattr(holdout_module, "accuracy", counted)
     scored = score_test(result, data=data)
     assert calls == [len(data.test_labels)] and 0.5 < scored.test_acc < 1 and scored.val_acc == result.val_acc
     record = json.loads((tmp_path / result.key / "result.json").read_text())
@@ -660,8 +595,8 @@ def test_the_scan_can_fail():
 
 
 # The tuning, ablation and bench code chooses models by validation alone: it never scores the test set.
-NO_TEST_SET = [ROOT / "apparel_lib" / "experiments" / f"{m}.py"
-               for m in ("ablation", "objective", "sweep", "search_space", "study_plan", "runner")]
+NO_TEST_SET = [ROOT / "apparel_lib" / f"{m}.py" for m in (
+    "book_plans/ablation", "book_plans/study", "runs/runner", *(f"tuning/{t}" for t in ("objective", "sweep", "space", "storage", "report")))]
 FORBIDDEN = re.compile(r"\b(score_test|x_test|y_test|test_acc\w*)\b")
 
 
@@ -707,7 +642,7 @@ def test_the_code_scan_can_fail():
 # --- a live row against its ledger entries, and the chapters' plans ----------------------------
 
 def test_live_check_compares_with_the_entry_of_the_same_spec():
-    from apparel_lib.experiments.ledger import live_check
+    from apparel_lib.runs.ledger import live_check
 
     seeds = [_fake(seed=s, val=v) for s, v in enumerate([0.80, 0.81, 0.82])]
     near = live_check(_fake(seed=1, val=0.812), seeds)
@@ -720,7 +655,7 @@ def test_live_check_compares_with_the_entry_of_the_same_spec():
 
 
 def test_every_plan_builds_and_a_shared_run_is_listed_once_with_both_wishes():
-    from apparel_lib.experiments.plans import PLANS, chapter_plan, leave_one_out_specs
+    from apparel_lib.book_plans.chapters import PLANS, chapter_plan, leave_one_out_specs
 
     for chapter in (4, 5, 7):
         assert PLANS[chapter](), f"chapter {chapter} plans nothing"

@@ -57,25 +57,25 @@ def test_nested_blocks_leave_the_settings_to_the_outermost(fake_libc):
     assert len(calls) == 10  # after the outermost block ends, the next one sets again
 
 
-def test_full_batch_training_gives_the_same_numbers_either_way(tiny, monkeypatch):
+def test_full_batch_training_gives_the_same_numbers_either_way(tiny_splits, monkeypatch):
     recipe = get_recipe("tutorial", "tutorial-cnn").replace(epochs=3)
     monkeypatch.setattr(memory, "available_gb", lambda: 64.0)  # on, where glibc is present
     on = build_model("tutorial-cnn")
-    h_on = train(on, tiny, recipe, progress=False)
+    h_on = train(on, tiny_splits, recipe, progress=False)
     monkeypatch.setattr(memory, "available_gb", lambda: 0.0)  # off
     off = build_model("tutorial-cnn")
-    h_off = train(off, tiny, recipe, progress=False)
+    h_off = train(off, tiny_splits, recipe, progress=False)
     assert h_on == h_off or h_on.train_loss == h_off.train_loss
     assert all(torch.equal(a, b) for a, b in zip(on.state_dict().values(), off.state_dict().values()))
 
 
-def test_mini_batch_training_gives_the_same_numbers_either_way(tiny, monkeypatch):
+def test_mini_batch_training_gives_the_same_numbers_either_way(tiny_splits, monkeypatch):
     recipe = get_recipe("minibatch", "tutorial-cnn").replace(epochs=2)
     runs = []
     for free in (64.0, 0.0):  # on (where glibc is present), then off
         monkeypatch.setattr(memory, "available_gb", lambda free=free: free)
         model = build_model("tutorial-cnn")
-        runs.append((train(model, tiny, recipe, seed=3, progress=False), model))
+        runs.append((train(model, tiny_splits, recipe, seed=3, progress=False), model))
     (h_on, on), (h_off, off) = runs
     assert h_on.train_loss == h_off.train_loss and h_on.val_acc == h_off.val_acc
     assert all(torch.equal(a, b) for a, b in zip(on.state_dict().values(), off.state_dict().values()))

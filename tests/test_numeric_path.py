@@ -10,8 +10,8 @@ import apparel_lib.training.precision as precision
 from apparel_lib.cli import main
 from apparel_lib.data.variants import DataVariant
 from apparel_lib.errors import ApparelError
-from apparel_lib.experiments.spec import RunResult, run_spec
-from apparel_lib.experiments.store import RunStore
+from apparel_lib.runs.spec import RunResult, run_spec
+from apparel_lib.runs.store import RunStore
 from apparel_lib.training.devices import BF16_SWITCH, NumericPath, numeric_path
 
 TINY = DataVariant(train_subset=200)
@@ -90,7 +90,7 @@ def test_an_entry_stored_before_paths_loads_and_a_bad_path_is_damage(data, tmp_p
     _rewrite(store, result.key, lambda values: values.update(numeric_path={"precision": "float16"}))
     caplog.clear()
     assert store.get(result.key) is None
-    [err] = [r.getMessage() for r in caplog.records if r.name == "apparel_lib.experiments.store"]
+    [err] = [r.getMessage() for r in caplog.records if r.name == "apparel_lib.runs.store"]
     assert "\n" not in err and f"stored run {result.key} is damaged" in err and "incomplete" in err
 
 

@@ -29,9 +29,9 @@ def test_deterministic_is_scoped():
         assert torch.are_deterministic_algorithms_enabled() == before
 
 
-def test_a_deterministic_recipe_trains_the_same(tiny):
+def test_a_deterministic_recipe_trains_the_same(tiny_splits):
     recipe = get_recipe("minibatch", "tutorial-cnn").replace(epochs=1, deterministic=True)
-    runs = [train(build_model("tutorial-cnn"), tiny, recipe, progress=False) for _ in range(2)]
+    runs = [train(build_model("tutorial-cnn"), tiny_splits, recipe, progress=False) for _ in range(2)]
     assert runs[0] == runs[1] or runs[0].train_loss == runs[1].train_loss
 
 
@@ -49,10 +49,10 @@ def test_cuda_generators_are_left_as_they_were():
 
 
 @pytest.mark.gpu
-def test_training_on_cuda_repeats_and_keeps_the_generators(tiny):
+def test_training_on_cuda_repeats_and_keeps_the_generators(tiny_splits):
     states = [torch.cuda.get_rng_state(i) for i in range(torch.cuda.device_count())]
     recipe = get_recipe("minibatch", "tutorial-cnn").replace(epochs=1, deterministic=True)
-    h1 = train(build_model("tutorial-cnn"), tiny, recipe, device="cuda", progress=False)
-    h2 = train(build_model("tutorial-cnn"), tiny, recipe, device="cuda", progress=False)
+    h1 = train(build_model("tutorial-cnn"), tiny_splits, recipe, device="cuda", progress=False)
+    h2 = train(build_model("tutorial-cnn"), tiny_splits, recipe, device="cuda", progress=False)
     assert h1.train_loss == h2.train_loss
     assert all(torch.equal(torch.cuda.get_rng_state(i), s) for i, s in enumerate(states))

@@ -14,8 +14,9 @@ import numpy as np
 import pytest
 
 from apparel_lib.data import sources
-from apparel_lib.data.sources import DEBIAN_DIR, FILES, MIRRORS, Source, cache_dir, load_arrays
+from apparel_lib.data.sources import DEBIAN_DIR, FILES, MIRRORS, Source, load_arrays
 from apparel_lib.errors import DataError
+from apparel_lib.paths import cache_dir
 from tests.helpers import make_idx, one_line
 
 REAL_HASHES = {

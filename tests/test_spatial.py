@@ -4,7 +4,8 @@ import numpy as np
 import pytest
 
 from apparel_lib.data.variants import pixel_permutation
-from apparel_lib.figures.spatial import TRANSFORMS, conv_parameters, dense_parameters, flatten_picture, parameter_table, row_similarity, transform_picture
+from apparel_lib.figures.spatial import TRANSFORMS, flatten_picture, row_similarity, transform_picture
+from apparel_lib.models.parameters import conv_parameters, dense_parameters, parameter_table
 
 
 @pytest.fixture

@@ -3,8 +3,8 @@
 import json
 from pathlib import Path
 
-from apparel_lib.experiments.spec import run_spec
 from apparel_lib.models.registry import build_model
+from apparel_lib.runs.spec import run_spec
 from apparel_lib.training.flops import run_flops
 from apparel_lib.training.recipes import get_recipe
 from benchmarks.speedrun_attempts import ATTEMPTS, OUT, SPEEDRUN
@@ -15,7 +15,7 @@ ROOT = Path(__file__).resolve().parents[1]
 def test_the_shipped_record_is_made_by_the_attempts_as_written():
     record = json.loads(OUT.read_text())
     assert OUT.is_relative_to(ROOT / "notebooks")  # where chapter 11 (and the staged book) reads it
-    assert record["made_by"] == "python -m benchmarks.speedrun_attempts" and record["commit"] and record["machine"]["cpu"]
+    assert record["made_by"] == "python -m benchmarks.speedrun_attempts" and record["commit"] and record["machine"]["processor"]
     assert [a["name"] for a in record["attempts"]] == [a.name for a in ATTEMPTS]
     for attempt, entry in zip(ATTEMPTS, record["attempts"]):
         spec = run_spec(attempt.model, attempt.recipe, options=attempt.options, **attempt.changes)

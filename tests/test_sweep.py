@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -18,13 +17,13 @@ import pytest
 from optuna.trial import TrialState
 
 from apparel_lib.errors import ApparelError
-from apparel_lib.experiments.objective import FINISHED
-from apparel_lib.experiments.search_space import SearchSpace
-from apparel_lib.experiments.store import RunStore
-from apparel_lib.experiments.study_report import study_summary, trial_table
-from apparel_lib.experiments.study_storage import default_journal, open_storage
-from apparel_lib.experiments.sweep import open_study, run_study
-from tests.helpers import one_line
+from apparel_lib.runs.store import RunStore
+from apparel_lib.tuning.objective import FINISHED
+from apparel_lib.tuning.report import study_summary, trial_table
+from apparel_lib.tuning.space import SearchSpace
+from apparel_lib.tuning.storage import default_journal, open_storage
+from apparel_lib.tuning.sweep import open_study, run_study
+from tests.helpers import free_port, one_line
 
 ROOT = Path(__file__).resolve().parents[1]
 TINY = SearchSpace(blocks=(1, 1), filters=(4,), convs=(1, 1), dense_layers=(0, 0), dropout=(0.0, 0.0),
@@ -193,7 +192,7 @@ def test_bad_numbers_are_one_line_errors():
 def test_a_short_study_on_cuda(tmp_path, data, monkeypatch):
     # The trials load the data through the store: hand them the session's copy, found with the
     # user's settings (a GPU machine may have the files only under APPAREL_DATA).
-    monkeypatch.setattr("apparel_lib.experiments.store._default_data", lambda: data)
+    monkeypatch.setattr("apparel_lib.runs.store._default_data", lambda: data)
     store = RunStore(tmp_path / "runs")
     study = memory_study()
     assert run_study(study, 3, subset=2000, space=SearchSpace(epochs=(1, 2)), store=store, device="cuda") == 3
@@ -338,12 +337,6 @@ def test_ctrl_c_leaves_no_trial_running(tmp_path, data_in_env):
 
 # --- PostgreSQL: a throwaway cluster ---------------------------------------------------------------
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture
 def postgres() -> Iterator[str]:
     """A PostgreSQL cluster in a temporary folder on a free 127.0.0.1 port; always stopped and removed."""
@@ -356,7 +349,7 @@ def postgres() -> Iterator[str]:
     if os.geteuid() == 0:  # initdb and postgres refuse to run as root
         as_user = ["runuser", "-u", "postgres", "--"]
         shutil.chown(folder, "postgres", "postgres")
-    port = _free_port()
+    port = free_port()
     data, log = folder / "data", folder / "log"
 
     def pg(*args: str) -> None:

@@ -56,7 +56,7 @@ def test_solutions_claim_no_result_their_code_does_not_print():
 @pytest.fixture
 def small_test_set(monkeypatch):
     """Every run scores 500 test pictures instead of 10,000 (the budget cannot shrink the test set)."""
-    from apparel_lib.experiments import runner
+    from apparel_lib.runs import runner
 
     whole = runner.standard_splits
 

@@ -1,6 +1,6 @@
 """The package as a user gets it: the wheel, installed with its core dependencies only into a fresh
-virtual environment outside the repository, runs every core command; a command that needs an
-extra stops with one line naming the pip install."""
+virtual environment outside the repository, runs every core command, with no ledger and no commit
+of its own; a command that needs an extra stops with one line naming the pip install."""
 
 from __future__ import annotations
 
@@ -91,6 +91,18 @@ def test_the_wheel_installs_with_core_dependencies_and_runs_outside_the_reposito
     picture = ROOT / "pictures" / "examples" / "trouser.png"
     shown = _sh(apparel, "classify", picture, "--checkpoint", ckpt, cwd=elsewhere, env=env)
     assert _ok(shown).startswith(f"{picture}: ") and shown.stdout.count("%") == 3 and shown.stderr == ""
+
+    # No ledger and no commit: the installed library guesses neither from where it sits; asking
+    # for the ledger is one line; without git on the PATH, provenance records no commit either.
+    assert not (tmp_path / "elsewhere" / "pyproject.toml").exists() and not (venv / "ledger").exists()
+    found = _sh(apparel, "results", "list", cwd=elsewhere, env=env)
+    assert found.returncode == 1 and found.stderr.startswith("error: no results ledger here") and found.stderr.count("\n") == 1, found.stderr
+    check = "from apparel_lib.runs.ledger import default_ledger\nfrom apparel_lib.provenance import commit\nprint(default_ledger(), commit())"
+    assert _ok(_sh(python, "-c", check, cwd=elsewhere, env=env)).split() == ["None", "None"]
+    no_git = {**env, "PATH": str(venv / "bin")}
+    assert _ok(_sh(python, "-c", check, cwd=elsewhere, env=no_git)).split() == ["None", "None"]
+    missing = _sh(apparel, "results", "list", cwd=elsewhere, env={**env, "APPAREL_LEDGER": str(elsewhere / "ledger")})
+    assert missing.returncode == 1 and "does not exist" in missing.stderr and missing.stderr.count("\n") == 1, missing.stderr
 
     # What needs an extra says which one, in one line, before touching the study storage.
     sweep = _sh(apparel, "sweep", "--study", "x", "--trials", "1", "--device", "cpu", cwd=elsewhere, env=with_data)

@@ -4,7 +4,7 @@ Search order, first hit wins:
 
 1. a folder passed as ``path`` (an error if it is bad: you asked for it),
 2. the folder in the ``APPAREL_DATA`` environment variable (likewise an error if bad),
-3. the package cache, ``cache_dir()``,
+3. the package cache (:func:`apparel_lib.paths.cache_dir`),
 4. the Debian package ``dataset-fashion-mnist`` (``/usr/share/datasets/fashion-mnist``),
 5. a download from the public mirrors into the cache.
 
@@ -29,9 +29,11 @@ import numpy as np
 import pooch
 
 from ..errors import DataError
+from ..paths import cache_dir
+from ..settings import data_folder
 from .idx import parse_idx, read_content
 
-__all__ = ["FILES", "MIRRORS", "DEBIAN_DIR", "Source", "cache_dir", "forget_verified", "load_arrays"]
+__all__ = ["FILES", "MIRRORS", "DEBIAN_DIR", "Source", "forget_verified", "load_arrays"]
 
 FILES: Mapping[str, str] = MappingProxyType(
     {
@@ -54,12 +56,6 @@ _HELP = (
     "install the Debian package dataset-fashion-mnist, set APPAREL_DATA to a folder holding the "
     "four Fashion-MNIST files, or check the network and run again"
 )
-
-
-def cache_dir() -> Path:
-    """The folder the package caches data in: ``$APPAREL_CACHE`` if set, else the OS user cache."""
-    env = os.environ.get("APPAREL_CACHE")
-    return Path(env) if env else Path(pooch.os_cache("apparel_lib"))
 
 
 @dataclass(frozen=True)
@@ -197,13 +193,13 @@ def load_arrays(
     mirrors: tuple[str, ...] = MIRRORS,
 ) -> tuple[dict[str, np.ndarray], Source]:
     """The four Fashion-MNIST arrays by file stem, and the :class:`Source` they came from."""
-    env = os.environ.get("APPAREL_DATA")
+    env = data_folder()
     if path is not None:
         folder = Path(path).expanduser()
         arrays, hashes = _load_folder(folder)
         return arrays, Source("argument", folder, hashes)
-    if env:
-        folder = Path(env).expanduser()
+    if env is not None:
+        folder = env
         try:
             arrays, hashes = _load_folder(folder)
         except DataError as e:

@@ -14,8 +14,8 @@ import pandas as pd
 from ..constants import CLASSES, IMAGE_SIZE
 from ..errors import ApparelError
 from ..extras import require
+from ..models.parameters import conv_parameters, dense_parameters
 from ..training.history import History
-from .spatial import conv_parameters, dense_parameters
 
 Figure = require("matplotlib.figure").Figure
 _ticker = require("matplotlib.ticker")

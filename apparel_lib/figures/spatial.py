@@ -1,16 +1,15 @@
-"""Flattening versus spatial structure: moving pixels around, and what dense layers cost.
+"""Flattening versus spatial structure: moving pixels around.
 
 A plain network sees an image as a row of 784 numbers and has no idea which positions were
-neighbours; a convolution slides one small kernel over the 2-D grid. These helpers make both
-points measurable.
+neighbours; a convolution slides one small kernel over the 2-D grid. These helpers make the first
+point visible (what the layers cost is :mod:`apparel_lib.models.parameters`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 
 import numpy as np
-import pandas as pd
 import torch
 
 from ..data.variants import pixel_permutation, shift_images
@@ -21,9 +20,6 @@ __all__ = [
     "transform_picture",
     "flatten_picture",
     "row_similarity",
-    "dense_parameters",
-    "conv_parameters",
-    "parameter_table",
 ]
 
 
@@ -63,29 +59,3 @@ def row_similarity(a: np.ndarray, b: np.ndarray) -> float:
     x, y = flatten_picture(a).astype(np.float64), flatten_picture(b).astype(np.float64)
     denom = np.linalg.norm(x) * np.linalg.norm(y)
     return float(x @ y / denom) if denom else 0.0
-
-
-def dense_parameters(inputs: int, hidden: int) -> int:
-    """Weights and biases of one fully connected layer from ``inputs`` values to ``hidden`` units."""
-    return inputs * hidden + hidden
-
-
-def conv_parameters(in_channels: int, out_channels: int, kernel: int = 3) -> int:
-    """Weights and biases of one convolution: independent of the image size."""
-    return in_channels * out_channels * kernel * kernel + out_channels
-
-
-def parameter_table(sizes: Sequence[tuple[int, int, int]], hidden: int = 500, filters: int = 4) -> pd.DataFrame:
-    """For each (height, width, channels): flattened inputs, a dense layer's and a 3x3 conv layer's parameters."""
-    rows = []
-    for h, w, c in sizes:
-        inputs = h * w * c
-        rows.append(
-            {
-                "image": f"{h}×{w}×{c}",
-                "flattened inputs": inputs,
-                f"dense layer, {hidden} units": dense_parameters(inputs, hidden),
-                f"3×3 conv, {filters} filters": conv_parameters(c, filters),
-            }
-        )
-    return pd.DataFrame(rows).set_index("image")

@@ -32,9 +32,9 @@ from tqdm.auto import tqdm
 
 from ..constants import IMAGE_SIZE, NUM_CLASSES
 from ..data.dataset import FashionMNIST
-from ..data.sources import cache_dir
 from ..errors import DataError
 from ..files import atomic_write
+from ..paths import LAYOUTS, PRACTICE_LAYOUT, cache_dir
 from .ids import TEST_FIRST_ID, TRAIN_FIRST_ID
 
 __all__ = ["Layout", "export_layout", "practice_layout", "read_layout"]
@@ -106,7 +106,7 @@ def practice_layout(data: FashionMNIST, folder: str | os.PathLike[str] | None = 
     A folder that already holds a finished export (its ``train.csv`` lists the same training
     labels) is returned as it is; an empty or missing one is exported into.
     """
-    folder = Path(folder).expanduser().absolute() if folder is not None else cache_dir() / "practice-layout"
+    folder = Path(folder).expanduser().absolute() if folder is not None else cache_dir(PRACTICE_LAYOUT)
     train_csv = folder / "train.csv"
     if train_csv.is_file() and (folder / "test").is_dir():
         try:
@@ -191,7 +191,7 @@ def _read_png(folder: Path, split: str, id_: int) -> np.ndarray:
 
 
 def _cache_path(folder: Path) -> Path:
-    return cache_dir() / "layouts" / f"{hashlib.sha256(str(folder).encode()).hexdigest()[:16]}.npz"
+    return cache_dir(LAYOUTS, f"{hashlib.sha256(str(folder).encode()).hexdigest()[:16]}.npz")
 
 
 def _load_cache(path: Path, fingerprint: str, n_train: int, n_test: int) -> tuple[np.ndarray, np.ndarray] | None:

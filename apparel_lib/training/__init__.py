@@ -1,7 +1,8 @@
-"""Training and judging models: recipes (``recipes``), devices (``devices``), one training step
-(``step``), the loop (``loop``), its record (``history``), augmentation (``augment``), keeping
-freed memory for reuse (``memory``), timing a step (``timing``), counting a run's arithmetic (``flops``), whether bfloat16
-autocast pays here (``precision``), evaluation (``evaluate``),
-batch-norm recalibration (``batchnorm``), checkpoints (``checkpoint``) and class probabilities
-of one's own pictures (``classify``).
+"""Training and judging models: recipes (``recipes``), devices, the bfloat16 policy and numeric
+paths (``devices``), whether bfloat16 pays here (``precision``), one training step and its optimiser (``step``), the loop
+(``loop``), its record (``history``), augmentation (``augment``), keeping freed memory for reuse
+(``memory``), timing steps in turns (``turns``) and under the machine's policy (``timing``),
+counting a run's arithmetic (``flops``), evaluation (``evaluate``), accuracy on moved pictures
+(``probes``), batch-norm recalibration (``batchnorm``), checkpoints (``checkpoint``) and class
+probabilities of one's own pictures (``classify``).
 """

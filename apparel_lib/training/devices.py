@@ -1,12 +1,15 @@
-"""Choosing where to compute: a named device, or the best one available (torch is imported on use)."""
+"""Choosing where to compute (a named device, or the best one available), the bfloat16 policy there
+(:func:`autocasts_bf16`: the one test the loop, the timing and the bench use) and the numeric path
+a run takes (torch is imported on use)."""
 
 from __future__ import annotations
 
-import os
 from dataclasses import asdict, dataclass
 from typing import TYPE_CHECKING, Any
 
 from ..errors import ApparelError
+from ..settings import BF16, BF16_SETTINGS, bf16_setting
+from . import precision
 
 if TYPE_CHECKING:
     import torch
@@ -40,6 +43,14 @@ def pick_device(device: str | torch.device | None = None) -> torch.device:
     return torch.device("cpu")
 
 
+BF16_SWITCH = BF16
+"""The environment variable that decides bfloat16 autocast, read by :func:`apparel_lib.settings.bf16_setting`:
+``auto`` (the default) where the device computes bfloat16 natively and, on a CPU, where it
+measurably trains faster (:mod:`~apparel_lib.training.precision`); ``on`` wherever the device
+computes it natively; ``off`` nowhere, which computes what a processor without native bfloat16
+computes (float32 throughout): an older laptop's numbers, on any machine."""
+
+
 def native_bf16(device: torch.device) -> bool:
     """Whether ``device`` computes bfloat16 in hardware: a CUDA GPU that says so, or a CPU with AVX512-BF16 or AMX."""
     import torch
@@ -53,33 +64,19 @@ def native_bf16(device: torch.device) -> bool:
     return False
 
 
-BF16_SWITCH = "APPAREL_BF16"
-"""The environment variable that decides bfloat16 autocast: ``auto`` (the default) where the
-device computes bfloat16 natively and, on a CPU, where it measurably trains faster
-(``training.precision``); ``on`` wherever the device computes it natively; ``off`` nowhere,
-which computes what a processor without native bfloat16 computes (float32 throughout): an older
-laptop's numbers, on any machine."""
-
-BF16_SETTINGS: tuple[str, ...] = ("auto", "on", "off")
-
-
 def use_bf16(device: torch.device) -> bool:
     """Whether a recipe that asks for bfloat16 autocast gets it on ``device`` (see :data:`BF16_SWITCH`)."""
-    setting = os.environ.get(BF16_SWITCH, "auto").strip().lower() or "auto"
-    if setting not in BF16_SETTINGS:
-        raise ApparelError(f"{BF16_SWITCH}={setting!r} is not understood: set it to auto (the default), on or off")
+    setting = bf16_setting()
     if setting == "off" or not native_bf16(device):
         return False
     if setting == "on" or device.type != "cpu":
         return True
-    from .precision import bf16_verdict
-
-    return bf16_verdict().pays
+    return precision.bf16_verdict().pays
 
 
 def autocasts_bf16(recipe: Recipe, device: torch.device) -> bool:
     """Whether training ``recipe`` on ``device`` runs under bfloat16 autocast: where the recipe
-    asks for it and :func:`use_bf16` allows it (the one test the loop, the timing and the bench use)."""
+    asks for it and :func:`use_bf16` allows it."""
     return recipe.autocast_bf16 and use_bf16(device)
 
 

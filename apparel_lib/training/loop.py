@@ -19,9 +19,9 @@ from .evaluate import loss_and_accuracy, score_logits
 from .history import History
 from .memory import training_memory
 from .recipes import Recipe
-from .step import train_step
+from .step import make_optimizer, train_step
 
-__all__ = ["EpochHook", "make_optimizer", "train", "best_epoch", "plateaued", "finished"]
+__all__ = ["EpochHook", "train", "best_epoch", "plateaued", "finished"]
 
 EpochHook = Callable[[History], "bool | None"]
 """Called after every epoch with the history so far; return True to stop training there."""
@@ -50,16 +50,6 @@ def finished(history: History, recipe: Recipe) -> bool:
     """Whether a run trained as its recipe says: every epoch, or until early stopping ended it
     (False for a run that a hook or Ctrl-C stopped sooner)."""
     return history.epochs == recipe.epochs or plateaued(history, recipe)
-
-
-def make_optimizer(model: nn.Module, recipe: Recipe) -> torch.optim.Optimizer:
-    """The optimiser a recipe names, over the model's parameters."""
-    params, lr, wd = model.parameters(), recipe.lr, recipe.weight_decay
-    if recipe.optimizer == "sgd":
-        return torch.optim.SGD(params, lr=lr, momentum=recipe.momentum, weight_decay=wd)
-    if recipe.optimizer == "adamw":
-        return torch.optim.AdamW(params, lr=lr, weight_decay=wd)
-    return torch.optim.Adam(params, lr=lr, weight_decay=wd)
 
 
 def train(

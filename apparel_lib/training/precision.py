@@ -3,9 +3,10 @@
 A processor that computes bfloat16 natively (AVX512-BF16 or AMX, or a CUDA GPU) may still train
 no faster with it: on one Intel Xeon of the book's machine kind, best-cnn's epochs took as long
 either way. So on a CPU the library times a training step of a best-cnn-sized network both ways
-(in turns, so a drifting machine slows both alike) and autocasts only where bfloat16 is clearly
-faster. The verdict is kept in the cache folder per torch version and CPU capability, so a machine decides once and its runs keep one numeric path. A CUDA GPU that supports
-bfloat16 uses it without a measurement.
+(in turns, so a drifting machine slows both alike: :mod:`~apparel_lib.training.turns`) and
+autocasts only where bfloat16 is clearly faster. The verdict is kept in the cache folder per
+torch version and CPU capability, so a machine decides once and its runs keep one numeric path.
+The policy that reads it is :func:`apparel_lib.training.devices.use_bf16`.
 """
 
 from __future__ import annotations
@@ -15,14 +16,12 @@ import statistics
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-import torch
-
-from ..data.sources import cache_dir
 from ..files import atomic_write
+from ..paths import BF16_VERDICTS, cache_dir
 
 __all__ = ["VERDICTS_FILE", "PAYS_BELOW", "Bf16Verdict", "measure_bf16", "bf16_verdict"]
 
-VERDICTS_FILE = "bf16-verdicts.json"
+VERDICTS_FILE = BF16_VERDICTS
 """The file in the cache folder that keeps each machine's verdict."""
 
 PAYS_BELOW = 0.9
@@ -57,6 +56,8 @@ def _read(path: Path) -> dict:
 
 
 def _machine_key() -> str:
+    import torch
+
     return f"torch {torch.__version__}, {torch.backends.cpu.get_cpu_capability()}"
 
 
@@ -65,9 +66,11 @@ def measure_bf16(*, batch_size: int = 64, pairs: int = 15) -> Bf16Verdict:
     thread, one step with bfloat16 autocast and one without, and take the median of their ratios.
     One thread and short pairs measure the kernels themselves: on a busy machine, threads that
     wait for each other, or a burst of other work, would otherwise drown the difference."""
+    import torch
+
     from ..models.registry import build_model
     from .recipes import get_recipe
-    from .timing import step_seconds
+    from .turns import steps_in_turns
 
     models = {"bf16": build_model("best-cnn"), "float32": build_model("best-cnn")}
     recipe = get_recipe("best", "best-cnn")
@@ -76,7 +79,7 @@ def measure_bf16(*, batch_size: int = 64, pairs: int = 15) -> Bf16Verdict:
     try:
         ratios = []
         for _ in range(pairs):
-            times = step_seconds(models, recipe, batch_size=batch_size, steps=1, rounds=1, bf16={"bf16": True, "float32": False})
+            times = steps_in_turns(models, recipe, {"bf16": True, "float32": False}, batch_size=batch_size, steps=1, rounds=1)
             ratios.append(times["bf16"] / times["float32"])
     finally:
         torch.set_num_threads(threads)
@@ -89,14 +92,13 @@ def bf16_verdict() -> Bf16Verdict:
     key = _machine_key()
     if key in _VERDICTS:
         return _VERDICTS[key]
-    path = Path(cache_dir()) / VERDICTS_FILE
+    path = cache_dir(VERDICTS_FILE)
     known = _read(path)
     try:
         verdict = Bf16Verdict(**known[key])
     except (KeyError, TypeError):  # not measured here yet, or written by another version
         verdict = measure_bf16()
         known[key] = asdict(verdict)
-        path.parent.mkdir(parents=True, exist_ok=True)
         with atomic_write(path, "w") as f:
             json.dump(known, f, indent=1)
     _VERDICTS[key] = verdict

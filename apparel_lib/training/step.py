@@ -1,5 +1,5 @@
-"""One training step: forward, loss, backward, optimiser step. The loop, the step timing and the
-benchmark all train through it, so they compute alike."""
+"""One training step: the optimiser a recipe names, then forward, loss, backward, optimiser step.
+The loop, the step timing and the benchmark all train through it, so they compute alike."""
 
 from __future__ import annotations
 
@@ -9,7 +9,19 @@ import torch
 from torch import nn
 from torch.nn import functional as F
 
-__all__ = ["train_step"]
+from .recipes import Recipe
+
+__all__ = ["make_optimizer", "train_step"]
+
+
+def make_optimizer(model: nn.Module, recipe: Recipe) -> torch.optim.Optimizer:
+    """The optimiser a recipe names, over the model's parameters."""
+    params, lr, wd = model.parameters(), recipe.lr, recipe.weight_decay
+    if recipe.optimizer == "sgd":
+        return torch.optim.SGD(params, lr=lr, momentum=recipe.momentum, weight_decay=wd)
+    if recipe.optimizer == "adamw":
+        return torch.optim.AdamW(params, lr=lr, weight_decay=wd)
+    return torch.optim.Adam(params, lr=lr, weight_decay=wd)
 
 
 def train_step(

@@ -1,8 +1,5 @@
-"""How long one training step takes, for models timed side by side.
-
-The models take turns, a few steps each, so that a machine whose speed drifts (this book's
-2-core machine varied by 2x within an hour) slows them alike; each model's median is reported.
-"""
+"""How long one training step takes, for models timed side by side under the machine's
+bfloat16 policy, and where an epoch's time goes (data, forward, backward, optimiser)."""
 
 from __future__ import annotations
 
@@ -14,15 +11,14 @@ from typing import Protocol
 import torch
 from torch import nn
 
-from ..constants import IMAGE_SIZE, NUM_CLASSES
 from ..data.dataset import make_loader
 from ..errors import ApparelError
 from .augment import augment_batch
 from .devices import autocasts_bf16
-from .loop import make_optimizer
 from .memory import training_memory
 from .recipes import Recipe
-from .step import train_step
+from .step import make_optimizer, train_step
+from .turns import steps_in_turns
 
 
 class _TrainSplit(Protocol):
@@ -40,39 +36,15 @@ def step_seconds(
     rounds: int = 10, seed: int = 0, bf16: Mapping[str, bool] | None = None,
 ) -> dict[str, float]:
     """Median seconds of one training step (forward, loss, backward, optimiser) of each model on
-    the CPU, computed as ``recipe`` computes (bfloat16 where native, channels-last) on a batch of
-    ``batch_size`` random pictures. The models take ``rounds`` turns of ``steps`` steps after one
-    warm-up turn each. ``bf16`` switches bfloat16 autocast on or off per model name, whatever the
-    recipe and the machine's policy say (to time one design both ways). Their weights change:
+    the CPU, computed as ``recipe`` computes (bfloat16 where the machine's policy allows it,
+    channels-last) on a batch of ``batch_size`` random pictures, the models taking turns (see
+    :func:`~apparel_lib.training.turns.steps_in_turns`): ``rounds`` turns of ``steps`` steps after
+    one warm-up turn each. ``bf16`` switches bfloat16 autocast on or off per model name, whatever
+    the recipe and the machine's policy say (to time one design both ways). Their weights change:
     pass models built for the purpose."""
-    if not models or batch_size < 1 or steps < 1 or rounds < 1:
-        raise ApparelError("step_seconds needs models, and a batch size, steps and rounds of at least 1: pass them")
     cpu = torch.device("cpu")
     casts = {name: bf16[name] if bf16 and name in bf16 else autocasts_bf16(recipe, cpu) for name in models}
-    layout = torch.channels_last if recipe.channels_last else torch.contiguous_format
-    generator = torch.Generator().manual_seed(seed)
-    x = torch.rand(batch_size, 1, IMAGE_SIZE, IMAGE_SIZE, generator=generator).contiguous(memory_format=layout)
-    y = torch.randint(0, NUM_CLASSES, (batch_size,), generator=generator)
-    optimizers = {name: make_optimizer(m.to(cpu, memory_format=layout).train(), recipe) for name, m in models.items()}
-
-    def turn(name: str) -> list[float]:
-        model, optimizer, times = models[name], optimizers[name], []
-        for _ in range(steps):
-            start = time.perf_counter()
-            train_step(model, optimizer, x, y, bf16=casts[name])
-            times.append(time.perf_counter() - start)
-        return times
-
-    with training_memory(on_cpu=True, full_batch=False):
-        for name in models:
-            turn(name)  # warm-up: the first steps choose kernels and allocate
-        times: dict[str, list[float]] = {name: [] for name in models}
-        for _ in range(rounds):
-            for name in models:
-                times[name] += turn(name)
-    for model in models.values():
-        model.to(memory_format=torch.contiguous_format)
-    return {name: statistics.median(t) for name, t in times.items()}
+    return steps_in_turns(models, recipe, casts, batch_size=batch_size, steps=steps, rounds=rounds, seed=seed)
 
 
 def phase_seconds(model: nn.Module, splits: _TrainSplit, recipe: Recipe, *, steps: int = 20, seed: int = 0) -> dict[str, float]:

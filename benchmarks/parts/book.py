@@ -9,7 +9,7 @@ import tempfile
 from pathlib import Path
 from xml.etree import ElementTree
 
-from apparel_lib.experiments.store import RunStore
+from apparel_lib.runs.store import RunStore
 
 from ..measure import Sample, measure
 from ..report import Row

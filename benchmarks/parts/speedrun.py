@@ -13,11 +13,11 @@ from __future__ import annotations
 import statistics
 import time
 
+from apparel_lib.book_plans.seeds import SPEEDRUN_SEEDS
 from apparel_lib.data.dataset import FashionMNIST, load_data
 from apparel_lib.data.sources import forget_verified
-from apparel_lib.experiments.plans import SPEEDRUN_SEEDS
-from apparel_lib.experiments.runner import standard_splits, train_spec
-from apparel_lib.experiments.spec import RunResult, RunSpec, run_spec
+from apparel_lib.runs.runner import standard_splits, train_spec
+from apparel_lib.runs.spec import RunResult, RunSpec, run_spec
 from apparel_lib.training.devices import pick_device, use_bf16
 from apparel_lib.training.flops import run_flops
 from apparel_lib.training.precision import PAYS_BELOW, measure_bf16

@@ -7,9 +7,9 @@ import time
 
 from apparel_lib.data.dataset import load_data
 from apparel_lib.data.sources import forget_verified
-from apparel_lib.experiments.runner import train_spec
-from apparel_lib.experiments.spec import run_spec
 from apparel_lib.models.registry import MODELS
+from apparel_lib.runs.runner import train_spec
+from apparel_lib.runs.spec import run_spec
 
 from ..measure import Sample, measure
 from ..report import Row

@@ -32,7 +32,7 @@ def part_tutorial(repeat: int, quick: bool) -> list[Row]:
     def ours():
         model = build_model("tutorial-cnn", seed=0)
         train(model, splits, recipe, progress=False)
-        with reuse_freed_memory(min_free_gb=4.0):  # as experiments.runner scores a run
+        with reuse_freed_memory(min_free_gb=4.0):  # as runs.runner scores a run
             return [accuracy(model, x, y, train_mode=True) for x, y in
                     ((splits.x_train, splits.y_train), (splits.x_val, splits.y_val))]
 

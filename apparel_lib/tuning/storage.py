@@ -12,9 +12,9 @@ import warnings
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ..data.sources import cache_dir
 from ..errors import ApparelError
 from ..extras import require
+from ..paths import STUDIES, cache_dir
 from .defaults import HEARTBEAT
 
 if TYPE_CHECKING:
@@ -31,7 +31,7 @@ TABLE_RACE_RETRIES = 2
 
 def default_journal() -> Path:
     """The default study storage: ``optuna/studies.journal`` in the library's cache folder (``APPAREL_CACHE``)."""
-    return cache_dir() / "optuna" / "studies.journal"
+    return cache_dir(*STUDIES.split("/"))
 
 
 def _hide_password(url: str) -> str:

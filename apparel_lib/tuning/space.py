@@ -13,8 +13,8 @@ from typing import TYPE_CHECKING, Any
 
 from ..data.variants import DataVariant
 from ..errors import ApparelError
+from ..runs.spec import RunSpec, run_spec
 from .defaults import TRIAL_EPOCHS
-from .spec import RunSpec, run_spec
 
 if TYPE_CHECKING:
     import optuna

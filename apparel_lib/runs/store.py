@@ -1,20 +1,22 @@
 """The results store: every run kept once, under a key made of its spec, the data, the library
 version and the numeric path (precision, device type and torch version: see
-:func:`~apparel_lib.training.devices.numeric_path`), so a store shared by a class never mixes
+:func:`~apparel_lib.runs.spec.run_key`), so a store shared by a class never mixes
 results computed in different ways.
 
 An entry is a folder ``<root>/<key>/`` holding ``result.json`` and the checkpoint ``model.pt``.
 It is built in a temporary folder and renamed into place, so no reader ever sees half of one;
 a lock file makes a second process that asks for the same run wait for the first and reuse its
 result. An entry that is damaged (unreadable, incomplete, or whose checkpoint does not match the
-digest recorded in its result) is reported in one line and trained again, never used.
+digest recorded in its result) is reported in one line and trained again, never used. The
+store is the one writer of its entries' files: a test set scored later is recorded through it
+(:meth:`RunStore.record_test`).
 """
 
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import functools
-import hashlib
 import json
 import logging
 import os
@@ -26,15 +28,14 @@ from typing import Any
 
 import torch
 
-from .. import __version__
 from ..data.dataset import FashionMNIST, load_data
-from ..data.sources import cache_dir
 from ..errors import StoreError
-from ..training.devices import numeric_path, pick_device
+from ..files import atomic_write
+from ..paths import RUNS, cache_dir
 from ..training.loop import EpochHook, finished
 from .ledger import Ledger, LedgerEntry, default_ledger
 from .runner import train_spec
-from .spec import RunResult, RunSpec
+from .spec import RunResult, RunSpec, file_digest, run_key
 
 log = logging.getLogger(__name__)
 
@@ -54,15 +55,11 @@ def _default_data() -> FashionMNIST:
     return load_data(progress=False)
 
 
-def _sha256(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
 class RunStore:
     """Runs kept in ``root`` (default: ``runs/`` in the library's cache folder, see ``APPAREL_CACHE``)."""
 
     def __init__(self, root: str | os.PathLike[str] | None = None) -> None:
-        self.root = Path(root) if root is not None else cache_dir() / "runs"
+        self.root = Path(root) if root is not None else cache_dir(RUNS)
 
     def __repr__(self) -> str:
         return f"RunStore({str(self.root)!r})"
@@ -80,7 +77,7 @@ class RunStore:
         if not isinstance(values, dict) or values.get("format") != FORMAT:
             raise StoreError(f"{folder.name}/{RESULT} is not a stored run")
         model = folder / MODEL
-        if not model.is_file() or _sha256(model) != values.get("checkpoint_sha256"):
+        if not model.is_file() or file_digest(model) != values.get("checkpoint_sha256"):
             raise StoreError(f"{folder.name}/{MODEL} is missing or does not match its result")
         try:
             result = RunResult.from_dict({**values["result"], "checkpoint": str(model)})
@@ -154,15 +151,28 @@ class RunStore:
                 fingerprint=result.fingerprint, seed=spec.seed, data=spec.data,
             )
             final = self.root / result.key
-            stored = RunResult(**{**{f: getattr(result, f) for f in result.__dataclass_fields__}, "checkpoint": final / MODEL})
-            record = {"format": FORMAT, "checkpoint_sha256": _sha256(tmp / MODEL), "result": stored.to_dict()}
-            (tmp / RESULT).write_text(json.dumps(record, indent=1), encoding="utf-8")
+            stored = dataclasses.replace(result, checkpoint=final / MODEL)
+            _write(tmp, stored, file_digest(tmp / MODEL))
             if final.exists():  # a damaged entry, reported by get(): replace it
                 shutil.rmtree(final)
             os.rename(tmp, final)
             return stored
         finally:
             shutil.rmtree(tmp, ignore_errors=True)
+
+    def record_test(self, result: RunResult) -> None:
+        """Write ``result``'s test accuracies into its entry, if this store holds the run (under
+        its lock, the entry's checkpoint and digest kept)."""
+        folder = self.root / result.key
+        if not folder.is_dir():
+            return
+        with self._locked(result.key):
+            try:
+                stored = self._read(folder)
+            except StoreError:
+                return
+            scored = dataclasses.replace(stored, test_acc=result.test_acc, test_acc_train_mode=result.test_acc_train_mode)
+            _write(folder, scored, file_digest(folder / MODEL))
 
     def get_or_run(
         self,
@@ -180,14 +190,13 @@ class RunStore:
 
         The store is searched for a run on the numeric path that training on ``device`` takes
         (the same spec on another path is another entry). The ledger (``ledger=True``: the
-        book's, see :func:`~apparel_lib.experiments.ledger.default_ledger`; False: none) is
+        book's, see :func:`~apparel_lib.runs.ledger.default_ledger`; False: none) is
         searched by spec and data alone; with ``need_model`` only an entry that ships its model
         will do. A run that ``on_epoch`` stops early is
         returned but not stored (it is not the run the spec describes).
         """
         data = data if data is not None else _default_data()
-        device = pick_device(device)
-        key = spec.key(data.fingerprint, __version__, numeric_path(spec.recipe, device))
+        key, _ = run_key(spec, data.fingerprint, device)  # picks the device as train_spec will
         with self._locked(key):
             stored = self.get(key)
             if stored is not None:
@@ -199,6 +208,13 @@ class RunStore:
             if not finished(result.history, spec.recipe):
                 return result
             return self._put(result)
+
+
+def _write(folder: Path, result: RunResult, digest: str) -> None:
+    """Write ``result`` as the entry in ``folder`` whose checkpoint has the SHA-256 ``digest``, whole or not at all."""
+    record = {"format": FORMAT, "checkpoint_sha256": digest, "result": result.to_dict()}
+    with atomic_write(folder / RESULT, "w") as f:
+        f.write(json.dumps(record, indent=1))
 
 
 def _ledger_entry(spec: RunSpec, data: FashionMNIST, ledger: Ledger | bool = True) -> LedgerEntry | None:

@@ -1,9 +1,9 @@
 """Tuning with Optuna: open a study (:func:`open_study`) and work on it (:func:`run_study`).
 
-A study searches a :class:`~apparel_lib.experiments.search_space.SearchSpace`; each trial is an
-:class:`~apparel_lib.experiments.objective.Objective` call; studies live where
-:func:`~apparel_lib.experiments.study_storage.open_storage` says, and
-:mod:`apparel_lib.experiments.study_report` reads them. :func:`run_study` is one worker; start as
+A study searches a :class:`~apparel_lib.tuning.space.SearchSpace`; each trial is an
+:class:`~apparel_lib.tuning.objective.Objective` call; studies live where
+:func:`~apparel_lib.tuning.storage.open_storage` says, and
+:mod:`apparel_lib.tuning.report` reads them. :func:`run_study` is one worker; start as
 many as there are cores, laptops or GPUs.
 """
 
@@ -15,10 +15,10 @@ from typing import TYPE_CHECKING
 from ..errors import ApparelError
 from ..extras import require
 from ..interrupts import stop_requested
+from ..runs.store import RunStore
 from .objective import FINISHED, Objective, SurplusTrial
-from .search_space import SearchSpace
-from .store import RunStore
-from .study_storage import open_storage
+from .space import SearchSpace
+from .storage import open_storage
 
 if TYPE_CHECKING:
     import optuna

@@ -10,9 +10,9 @@ from typing import TYPE_CHECKING
 
 from ..extras import require
 from ..models.registry import build_model, count_parameters
+from ..runs.store import RunStore
 from ..training.history import History
-from .search_space import SearchSpace
-from .store import RunStore
+from .space import SearchSpace
 
 if TYPE_CHECKING:
     import optuna

@@ -1,7 +1,7 @@
 """Ablations of ``best-cnn``: the road from the tutorial's CNN, one change at a time
 (:func:`ablation_specs`, a small-budget exercise), and chapter 7's leave-one-out on the full
-data (:func:`leave_one_out_table`, over the runs of
-:func:`~apparel_lib.experiments.plans.leave_one_out_specs`).
+data (its rows :data:`LEAVE_ONE_OUT`, their runs :func:`leave_one_out_specs` and their table
+:func:`leave_one_out_table`).
 
 In the road, each step keeps every change before it and adds one; the last kept step is
 ``best-cnn`` with the ``best`` recipe. A step marked ``kept=False`` is tried on top of the step
@@ -12,16 +12,17 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
-
-import pandas as pd
+from typing import TYPE_CHECKING, Any
 
 from ..data.variants import DataVariant
 from ..errors import ApparelError
-from .analysis import group_by_label, seed_comparison
-from .spec import RunResult, RunSpec, run_spec
+from ..runs.spec import RunResult, RunSpec, run_spec
+from .seeds import SEEDS
 
-__all__ = ["AblationStep", "ABLATION", "ablation_specs", "ablation_table", "leave_one_out_table"]
+if TYPE_CHECKING:
+    import pandas as pd
+
+__all__ = ["AblationStep", "ABLATION", "ablation_specs", "ablation_table", "LEAVE_ONE_OUT", "leave_one_out_specs", "leave_one_out_table"]
 
 
 @dataclass(frozen=True)
@@ -83,32 +84,43 @@ def ablation_table(labelled: Sequence[tuple[str, RunResult]], steps: Sequence[Ab
     """One row per step, in order: parameters, validation accuracy (mean, and lowest and highest
     over the seeds), seeds, mean training seconds, and the ``gain`` in mean validation accuracy
     over the last kept step before it; ``clear`` says whether that gain is larger than the
-    seed-to-seed range of either row (always False with one seed)."""
+    seed-to-seed range of either row (always False with one seed): see
+    :func:`~apparel_lib.runs.compare.step_table`."""
+    from ..runs.compare import step_table
+
     if not labelled:
         raise ApparelError("no ablation results: pass the (label, result) pairs of ablation_specs, trained")
-    table = group_by_label(labelled, "change").agg(
-        parameters=("parameters", "first"), val_acc=("val_acc", "mean"), val_low=("val_acc", "min"),
-        val_high=("val_acc", "max"), seeds=("seed", "nunique"), seconds=("seconds", "mean"),
-    )
-    kept = {step.label: step.kept for step in steps}
-    gains, clear, before = [], [], None
-    for label, row in table.iterrows():
-        if before is None:
-            gains.append(float("nan"))
-            clear.append(False)
-        else:
-            gains.append(row["val_acc"] - before["val_acc"])
-            spread = max(row["val_high"] - row["val_low"], before["val_high"] - before["val_low"])
-            clear.append(bool(row["seeds"] > 1 and abs(gains[-1]) > spread))
-        if kept.get(label, True):
-            before = row
-    return table.assign(gain=gains, clear=clear)
+    return step_table(labelled, {step.label: step.kept for step in steps}, name="change")
+
+
+LEAVE_ONE_OUT: tuple[tuple[str, dict, dict], ...] = (
+    ("best-cnn (nothing removed)", {}, {}),
+    ("half the filters (16, 24, 48)", {"stages": "16|24,24|48"}, {}),
+    ("no second convolution at 14x14", {"stages": "32|48|96"}, {}),
+    ("no third stage", {"stages": "32|48,48"}, {}),
+    ("no dropout", {"dropout": 0.0}, {}),
+    ("pool after batch norm and ReLU", {"pool_first": False}, {}),
+    ("Adam at a constant rate, no weight decay", {}, {"optimizer": "adam", "lr": 0.002, "weight_decay": 0.0, "schedule": "constant"}),
+    ("no label smoothing", {}, {"label_smoothing": 0.0}),
+    ("no flips", {}, {"augment_flip": False}),
+)
+"""Chapter 7's ablation on the full data: best-cnn, then each ingredient taken out in turn
+(label, model options changed, recipe fields changed)."""
+
+
+def leave_one_out_specs(seeds: Sequence[int] = SEEDS) -> list[tuple[str, RunSpec]]:
+    """``(label, spec)`` for every row of :data:`LEAVE_ONE_OUT` and seed: ``best-cnn`` with the
+    ``best`` recipe, one ingredient removed (bfloat16 and channels-last stay: they change speed only)."""
+    return [(label, run_spec("best-cnn", "best", options=options, seed=seed, **recipe))
+            for label, options, recipe in LEAVE_ONE_OUT for seed in seeds]
 
 
 def leave_one_out_table(labelled: Sequence[tuple[str, RunResult]]) -> pd.DataFrame:
-    """One row per label, in order, the first being the full model: :func:`~apparel_lib.experiments.analysis.seed_comparison`
+    """One row per label, in order, the first being the full model: :func:`~apparel_lib.runs.compare.seed_comparison`
     against it (parameters, mean and standard deviation of validation accuracy over the seeds,
     mean training seconds, ``change``, ``noise`` and ``clear``)."""
+    from ..runs.compare import seed_comparison
+
     if not labelled:
         raise ApparelError("no leave-one-out results: pass the (label, result) pairs of leave_one_out_specs, trained")
     return seed_comparison(labelled, name="removed")

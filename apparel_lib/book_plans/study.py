@@ -26,13 +26,14 @@ from typing import TYPE_CHECKING, Any
 from .. import __version__
 from ..errors import StoreError
 from ..extras import require
-from .ledger import Ledger, commit, default_ledger, machine
-from .objective import FINISHED
-from .search_space import SearchSpace
-from .spec import RunSpec
-from .store import RunStore
-from .study_storage import open_storage
-from .sweep import open_study, run_study
+from ..provenance import commit, machine
+from ..runs.ledger import Ledger, default_ledger
+from ..runs.spec import RunSpec
+from ..runs.store import RunStore
+from ..tuning.objective import FINISHED
+from ..tuning.space import SearchSpace
+from ..tuning.storage import open_storage
+from ..tuning.sweep import open_study, run_study
 
 if TYPE_CHECKING:
     import optuna
@@ -76,7 +77,7 @@ def make_sampler() -> optuna.samplers.TPESampler:
 
 def open_chapter_study(journal: str | Path) -> optuna.Study:
     """The chapter's study in the journal file ``journal`` (created if new), with its sampler
-    and the default pruner of :func:`~apparel_lib.experiments.sweep.open_study`."""
+    and the default pruner of :func:`~apparel_lib.tuning.sweep.open_study`."""
     return open_study(STUDY, journal, sampler=make_sampler())
 
 
@@ -110,7 +111,7 @@ def make_study(
         run_study(study, total=trials, subset=SUBSET, space=SPACE, device=device, store=RunStore(store))
     finally:
         shutil.rmtree(store, ignore_errors=True)
-    session = {**machine(), "library": __version__, "commit": commit(), "date": datetime.date.today().isoformat(),
+    session = {**machine(), "library": __version__, "commit": commit(journal.parent), "date": datetime.date.today().isoformat(),
                "trials": [first, len(study.trials) - 1], "seconds": round(time.perf_counter() - start, 1)}
     study.set_user_attr("computed", [*study.user_attrs.get("computed", []), session])
     if report is not None:

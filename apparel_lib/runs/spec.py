@@ -1,4 +1,6 @@
-"""Runs as data: what to train (:class:`RunSpec`) and what came of it (:class:`RunResult`).
+"""Runs as data: what to train (:class:`RunSpec`) and what came of it (:class:`RunResult`), and
+the digests that name them: a run's key (:func:`run_key`, from :func:`digest`) and a stored
+model file's (:func:`file_digest`), the same for the results store and the ledger.
 
 Both are plain values: printable, comparable with ``==``, and written to JSON and back.
 """
@@ -12,16 +14,28 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from .. import __version__
 from ..data.variants import DataVariant
 from ..models.registry import check_options
-from ..training.devices import NumericPath
+from ..training.devices import NumericPath, numeric_path
 from ..training.history import History
 from ..training.recipes import Recipe, get_recipe
 
 if TYPE_CHECKING:
+    import torch
     from torch import nn
 
-__all__ = ["RunSpec", "RunResult", "run_spec"]
+__all__ = ["RunSpec", "RunResult", "run_spec", "run_key", "digest", "file_digest"]
+
+
+def digest(values: dict[str, Any]) -> str:
+    """A short name for ``values`` (JSON with sorted keys): the first 16 hex digits of its SHA-256."""
+    return hashlib.sha256(json.dumps(values, sort_keys=True).encode()).hexdigest()[:16]
+
+
+def file_digest(path: Path) -> str:
+    """The SHA-256 of the file ``path`` (hex): what a stored or shipped model is checked against."""
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
 
 
 @dataclass(frozen=True)
@@ -60,9 +74,7 @@ class RunSpec:
     def key(self, fingerprint: str, version: str, path: NumericPath) -> str:
         """A short name for this run on the data ``fingerprint`` with library ``version``, computed
         on the numeric ``path`` (see :func:`~apparel_lib.training.devices.numeric_path`)."""
-        values = {"spec": self.to_dict(), "data": fingerprint, "version": version, "path": path.to_dict()}
-        text = json.dumps(values, sort_keys=True)
-        return hashlib.sha256(text.encode()).hexdigest()[:16]
+        return digest({"spec": self.to_dict(), "data": fingerprint, "version": version, "path": path.to_dict()})
 
     def describe(self) -> str:
         """One line, e.g. ``tutorial-cnn(filters=8) · minibatch (5 epochs) · seed 1 · standard``."""
@@ -90,13 +102,20 @@ def run_spec(
     return RunSpec(model=model, options=full, recipe=base.replace(**recipe_changes), seed=int(seed), data=data or DataVariant())
 
 
+def run_key(spec: RunSpec, fingerprint: str, device: str | torch.device | None = None) -> tuple[str, NumericPath]:
+    """The store key of ``spec`` trained on the data ``fingerprint`` by this library version on
+    ``device``, and the numeric path it takes there: what names a run in the results store."""
+    path = numeric_path(spec.recipe, device)
+    return spec.key(fingerprint, __version__, path), path
+
+
 @dataclass(frozen=True)
 class RunResult:
     """What a run produced. Accuracies are measured in evaluation mode on the standard validation
     split (as the run's data variant sees it). For a recipe that measures the tutorial's way
     (``eval_in_train_mode``), the ``*_train_mode`` fields hold those numbers too.
     ``test_acc`` stays None until the test set is scored, on request and once, by
-    :func:`~apparel_lib.experiments.test_set.score_test`; a stored or ledger entry then records it.
+    :func:`~apparel_lib.runs.holdout.score_test`; a stored or ledger entry then records it.
     ``provenance`` says where a result read from the ledger was computed (None otherwise).
     ``numeric_path`` says how the numbers were computed (None for a run stored before it was kept).
     ``model`` is the trained model itself when the result is fresh (it is not stored; see

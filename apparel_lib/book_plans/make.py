@@ -1,11 +1,11 @@
-"""Making and checking the results ledger from the chapters' plans (``apparel results make|verify``).
+"""Making the results ledger from the chapters' plans (``apparel results make``).
 
 ``make`` trains every planned run that the store does not hold yet (through
-:meth:`~apparel_lib.experiments.store.RunStore.get_or_run`, so an interrupted make resumes where it
+:meth:`~apparel_lib.runs.store.RunStore.get_or_run`, so an interrupted make resumes where it
 stopped), scores the test set for the runs whose chapter reports it, and writes their entries.
 Chapter 10's runs need its study first: ``make`` runs it into the ledger's journal (see
-:mod:`~apparel_lib.experiments.study_plan`).
-``verify`` retrains entries from scratch and compares them with the ledger.
+:mod:`~apparel_lib.book_plans.study`).
+Checking it (``apparel results verify``) is :func:`apparel_lib.runs.ledger.verify_ledger`.
 """
 
 from __future__ import annotations
@@ -18,23 +18,13 @@ from concurrent.futures import ProcessPoolExecutor
 import torch
 
 from ..data.dataset import FashionMNIST
-from ..errors import StoreError
-from .ledger import Check, Ledger, LedgerEntry, default_ledger
-from .plans import PlannedRun, chapter_plan
-from .runner import train_spec
-from .spec import RunResult, RunSpec
-from .store import RunStore
-from .test_set import score_test
+from ..runs.holdout import score_test
+from ..runs.ledger import Ledger, LedgerEntry, the_ledger
+from ..runs.spec import RunSpec
+from ..runs.store import RunStore
+from .chapters import STUDY_CHAPTER, PlannedRun, chapter_plan
 
-__all__ = ["make_ledger", "verify_ledger", "the_ledger"]
-
-
-def the_ledger(ledger: Ledger | None = None) -> Ledger:
-    """``ledger``, else the book's; a one-line error where there is none."""
-    found = ledger if ledger is not None else default_ledger()
-    if found is None:
-        raise StoreError("no results ledger here: run from the book's repository, or set APPAREL_LEDGER to its ledger/ folder")
-    return found
+__all__ = ["make_ledger"]
 
 
 def _train_in_worker(spec_values: dict, threads: int, device: str | None) -> None:
@@ -56,8 +46,8 @@ def make_ledger(
     size first (``force``: run again); ``say`` reports on it (default: standard error).
     """
     ledger, store = the_ledger(ledger), store or RunStore()
-    if chapters is None or 10 in chapters:
-        from .study_plan import make_study
+    if chapters is None or STUDY_CHAPTER in chapters:
+        from .study import make_study
 
         make_study(ledger=ledger, force=force, device=device, report=say or (lambda line: print(line, file=sys.stderr, flush=True)))
     plan = chapter_plan(chapters)
@@ -83,7 +73,7 @@ def make_ledger(
         if retrain(run):
             result = store.get_or_run(run.spec, data=data, device=device, progress=False, ledger=False)
             if run.test:
-                result = score_test(result, data=data)
+                result = score_test(result, data=data, store=store)
         else:  # only the chapters change
             result = entry.result
         owners = {run.chapter, *(entry.chapters if entry is not None else ())}
@@ -92,16 +82,3 @@ def make_ledger(
         if report is not None:
             report(run, entry)
     return written
-
-
-def verify_ledger(
-    *, ledger: Ledger | None = None, sample: int | None = 3, seed: int | None = None, max_seconds: float | None = None,
-    device: str | None = None, data: FashionMNIST | None = None, report: Callable[[Check], None] | None = None,
-) -> list[Check]:
-    """Retrain ``sample`` entries (None: all) from scratch, outside every store, and compare them
-    with the ledger (see :meth:`~apparel_lib.experiments.ledger.Ledger.verify`)."""
-
-    def retrain(spec: RunSpec) -> RunResult:
-        return train_spec(spec, data=data, device=device, progress=False)
-
-    return the_ledger(ledger).verify(retrain, sample=sample, seed=seed, max_seconds=max_seconds, report=report)

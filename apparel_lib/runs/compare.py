@@ -1,26 +1,18 @@
-"""Reading many runs at once and probing trained models: mean and spread over seeds, differences
-larger than that spread, accuracy on shifted or flipped pictures, and a plain network rewired to
-read shuffled pixels.
+"""Comparison statistics over runs: mean and spread over seeds (:func:`summarize`), and rows
+of labelled runs measured against one of them or against the step before (:func:`seed_comparison`,
+:func:`step_table`), each difference weighed against the seed-to-seed noise.
 """
 
 from __future__ import annotations
 
-import copy
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
-import numpy as np
 import pandas as pd
-import torch
-from torch import nn
 
-from ..data.variants import shift_images
 from ..errors import ApparelError
-from ..training.evaluate import accuracy
 from .spec import RunResult
 
-__all__ = ["summarize", "group_by_label", "seed_comparison", "shift_accuracy", "flip_accuracy", "permute_input_weights"]
-
-SHIFT_DIRECTIONS: tuple[tuple[int, int], ...] = ((1, 0), (-1, 0), (0, 1), (0, -1))
+__all__ = ["summarize", "group_by_label", "seed_comparison", "step_table"]
 
 
 def summarize(results: Sequence[RunResult], by: Sequence[str] = ("model",)) -> pd.DataFrame:
@@ -74,50 +66,27 @@ def seed_comparison(labelled: Sequence[tuple[str, RunResult]], *, against: str |
     return table.assign(change=change, noise=noise, clear=change.abs() > noise)
 
 
-def shift_accuracy(model: nn.Module, x: torch.Tensor, y: torch.Tensor, shifts: Sequence[int] = range(5)) -> pd.Series:
-    """Accuracy of ``model`` on the pictures ``x`` moved by each of ``shifts`` pixels, averaged over
-    the four directions (right, left, down, up); the uncovered border is background."""
-    values = {}
-    for k in shifts:
-        if k < 0:
-            raise ApparelError(f"shifts are distances in pixels and must be 0 or more, not {k}")
-        moves = [(0, 0)] if k == 0 else [(dx * k, dy * k) for dx, dy in SHIFT_DIRECTIONS]
-        values[int(k)] = float(np.mean([accuracy(model, shift_images(x, dx, dy), y) for dx, dy in moves]))
-    return pd.Series(values, name="accuracy").rename_axis("shift (pixels)")
-
-
-def flip_accuracy(model: nn.Module, x: torch.Tensor, y: torch.Tensor) -> pd.Series:
-    """Accuracy of ``model`` on the pictures ``x`` as they are, mirrored left-right, and upside down."""
-    return pd.Series(
-        {
-            "as they are": accuracy(model, x, y),
-            "mirrored left-right": accuracy(model, x.flip(-1), y),
-            "upside down": accuracy(model, x.flip(-2), y),
-        },
-        name="accuracy",
+def step_table(labelled: Sequence[tuple[str, RunResult]], kept: Mapping[str, bool] | None = None, *, name: str = "change") -> pd.DataFrame:
+    """One row per label, in order, for runs that change one thing at a time: parameters,
+    validation accuracy (mean, and lowest and highest over the seeds), seeds, mean training
+    seconds, and the ``gain`` in mean validation accuracy over the last kept row before it (a
+    label that ``kept`` marks False is tried and dropped); ``clear`` says whether that gain is
+    larger than the seed-to-seed range of either row (always False with one seed)."""
+    if not labelled:
+        raise ApparelError("no results to compare step by step: pass (label, result) pairs, trained")
+    table = group_by_label(labelled, name).agg(
+        parameters=("parameters", "first"), val_acc=("val_acc", "mean"), val_low=("val_acc", "min"),
+        val_high=("val_acc", "max"), seeds=("seed", "nunique"), seconds=("seconds", "mean"),
     )
-
-
-def _first_layer(model: nn.Module) -> nn.Module | None:
-    """The first module that owns parameters (the layer that reads the pixels)."""
-    return next((m for m in model.modules() if any(True for _ in m.parameters(recurse=False))), None)
-
-
-def permute_input_weights(model: nn.Module, permutation: np.ndarray) -> nn.Module:
-    """A copy of a plain network whose first layer reads pixels shuffled by ``permutation`` (as
-    :func:`~apparel_lib.data.variants.permute_pixels` shuffles them) exactly as the original reads
-    the unshuffled pictures: column ``j`` of the new first layer is column ``permutation[j]`` of
-    the old one."""
-    first = _first_layer(model)
-    if not isinstance(first, nn.Linear) or first.in_features != len(permutation):
-        raise ApparelError(
-            f"the model needs a first Linear layer with {len(permutation)} inputs "
-            "(a plain network such as 'linear' or 'plain', not a CNN)"
-        )
-    if sorted(np.asarray(permutation).tolist()) != list(range(len(permutation))):
-        raise ApparelError("permutation must hold every position 0..N-1 exactly once: use pixel_permutation(seed)")
-    rewired = copy.deepcopy(model)
-    layer = _first_layer(rewired)
-    with torch.no_grad():
-        layer.weight.copy_(layer.weight[:, torch.as_tensor(permutation)])
-    return rewired.eval()
+    gains, clear, before = [], [], None
+    for label, row in table.iterrows():
+        if before is None:
+            gains.append(float("nan"))
+            clear.append(False)
+        else:
+            gains.append(row["val_acc"] - before["val_acc"])
+            spread = max(row["val_high"] - row["val_low"], before["val_high"] - before["val_low"])
+            clear.append(bool(row["seeds"] > 1 and abs(gains[-1]) > spread))
+        if (kept or {}).get(label, True):
+            before = row
+    return table.assign(gain=gains, clear=clear)

@@ -1,6 +1,6 @@
-"""The test set, scored on request and once: a run's test accuracy, recorded where the run is kept.
+"""The held-out test set, scored on request and once: a run's test accuracy, recorded where the run is kept.
 
-Training (:func:`~apparel_lib.experiments.runner.train_spec`) measures the validation split only.
+Training (:func:`~apparel_lib.runs.runner.train_spec`) measures the validation split only.
 A chapter scores the test set in one marked cell, with :func:`score_test`; the result is then
 written into the run's store entry (and, through ``apparel results make``, into the ledger), so
 every later reading shows that the test set was looked at, and a second call looks no further.
@@ -9,42 +9,25 @@ every later reading shows that the test set was looked at, and a second call loo
 from __future__ import annotations
 
 import dataclasses
-import json
-from pathlib import Path
 
 from ..data.dataset import FashionMNIST
 from ..data.variants import apply_variant
 from ..errors import StoreError
-from ..files import atomic_write
 from ..training.evaluate import accuracy
 from ..training.memory import reuse_freed_memory
 from .runner import standard_splits
 from .spec import RunResult
+from .store import RunStore
 
 __all__ = ["score_test"]
 
 
-def _record(result: RunResult) -> None:
-    """Write the scored result into its store entry (the folder of its checkpoint), if it has one."""
-    if result.checkpoint is None:
-        return
-    entry = Path(result.checkpoint).parent / "result.json"
-    if not entry.is_file():
-        return
-    record = json.loads(entry.read_text(encoding="utf-8"))
-    if not isinstance(record, dict) or "result" not in record:
-        return
-    record["result"]["test_acc"] = result.test_acc
-    record["result"]["test_acc_train_mode"] = result.test_acc_train_mode
-    with atomic_write(entry, "w") as f:
-        f.write(json.dumps(record, indent=1))
-
-
-def score_test(result: RunResult, *, data: FashionMNIST | None = None) -> RunResult:
+def score_test(result: RunResult, *, data: FashionMNIST | None = None, store: RunStore | None = None) -> RunResult:
     """``result`` with its test accuracy (and, for the tutorial's recipe, the training-mode one).
 
     A result already scored is returned as it is; otherwise its model meets the test set (as the
-    run's data variant sees it) and the score is recorded in its store entry.
+    run's data variant sees it) and the score is recorded in its entry in ``store`` (default:
+    the store whose entry holds the result's checkpoint, if any).
     """
     if result.test_acc is not None:
         return result
@@ -61,5 +44,13 @@ def score_test(result: RunResult, *, data: FashionMNIST | None = None) -> RunRes
         if result.spec.recipe.eval_in_train_mode:
             scores["test_acc_train_mode"] = accuracy(model, splits.x_test, splits.y_test, train_mode=True)
     scored = dataclasses.replace(result, **scores)
-    _record(scored)
+    store = store if store is not None else _holding(result)
+    if store is not None:
+        store.record_test(scored)
     return scored
+
+
+def _holding(result: RunResult) -> RunStore | None:
+    """The results store whose entry ``<root>/<key>/`` holds ``result``'s checkpoint, or None."""
+    folder = result.checkpoint.parent if result.checkpoint is not None else None
+    return RunStore(folder.parent) if folder is not None and folder.name == result.key else None

@@ -12,11 +12,11 @@ from ..data.dataset import FashionMNIST, Splits, load_data, make_splits
 from ..data.variants import apply_variant
 from ..models.registry import build_model, count_parameters
 from ..training.checkpoint import save_checkpoint
-from ..training.devices import numeric_path, pick_device
+from ..training.devices import pick_device
 from ..training.evaluate import accuracy
 from ..training.loop import EpochHook, train
 from ..training.memory import reuse_freed_memory
-from .spec import RunResult, RunSpec
+from .spec import RunResult, RunSpec, run_key
 
 __all__ = ["train_spec", "standard_splits"]
 
@@ -44,11 +44,11 @@ def train_spec(
     """Train ``spec`` and return its result (with the trained model in ``result.model``).
 
     The result is measured on the validation split only: the test set is scored on request, by
-    :func:`~apparel_lib.experiments.test_set.score_test`. ``seconds`` counts training alone. With ``checkpoint``, the trained model is also saved there.
+    :func:`~apparel_lib.runs.holdout.score_test`. ``seconds`` counts training alone. With ``checkpoint``, the trained model is also saved there.
     """
     splits = apply_variant(standard_splits(data), spec.data)
     device = pick_device(device)
-    path = numeric_path(spec.recipe, device)
+    key, path = run_key(spec, splits.fingerprint, device)
     model = build_model(spec.model, seed=spec.seed, **spec.options)
     start = time.perf_counter()
     history = train(model, splits, spec.recipe, seed=spec.seed, device=device, progress=progress, on_epoch=on_epoch)
@@ -64,7 +64,7 @@ def train_spec(
         )
     return RunResult(
         spec=spec,
-        key=spec.key(splits.fingerprint, __version__, path),
+        key=key,
         history=history,
         parameters=count_parameters(model),
         seconds=seconds,

@@ -7,86 +7,48 @@ library version, commit and date). ``ledger/models/<key>.pt`` ships the trained 
 small runs that later chapters need.
 
 An entry's key is made of what was run, the spec and the data, and not of the numeric path or the
-library version that key the local store (see :mod:`~apparel_lib.experiments.store`): every
+library version that key the local store (see :mod:`~apparel_lib.runs.store`): every
 machine finds it. A change of the training code therefore leaves the entries in place, with the
 version and commit that made them; ``apparel results verify`` retrains entries and fails where a
 result moved beyond its tolerance (:func:`tolerance`), and ``apparel results make --force``
 recomputes them.
 
-The ledger is the folder ``ledger/`` of the book's repository, or ``APPAREL_LEDGER`` (``off``:
-none, so everything trains).
+The caller says where the ledger is: an argument, ``APPAREL_LEDGER`` (``off``: none, so
+everything trains), or the project's ``pyproject.toml`` (the book's names its ``ledger/``; see
+:func:`apparel_lib.settings.ledger_folder`). An entry's provenance records the commit of the
+ledger's own repository, and none outside one.
 """
 
 from __future__ import annotations
 
 import datetime
-import hashlib
 import json
 import math
 import os
-import platform
 import random
 import shutil
 import statistics
-import subprocess
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import torch
-
+from ..data.dataset import FashionMNIST
 from ..errors import StoreError
 from ..files import atomic_write
-from ..procfs import proc_field
-from .spec import RunResult, RunSpec
+from ..provenance import commit, machine
+from ..settings import ledger_folder
+from .runner import train_spec
+from .spec import RunResult, RunSpec, digest, file_digest
 
 __all__ = [
-    "Ledger", "LedgerEntry", "Check", "live_check", "ledger_root", "default_ledger", "tolerance", "provenance_table",
+    "Ledger", "LedgerEntry", "Check", "live_check", "default_ledger", "the_ledger", "verify_ledger", "tolerance", "provenance_table",
     "MIN_TOLERANCE",
 ]
 
 FORMAT = "apparel-ledger/1"
 MIN_TOLERANCE = 0.005
 """The smallest tolerance a check allows: half a point of accuracy."""
-
-
-def ledger_root() -> Path | None:
-    """The ledger folder: ``APPAREL_LEDGER`` if set (``off`` or empty: no ledger), else ``ledger/``
-    beside the library in the book's repository (None if there is none, as in an installed wheel)."""
-    value = os.environ.get("APPAREL_LEDGER")
-    if value is not None:
-        return None if value.strip().lower() in ("", "off", "none", "0") else Path(value).expanduser()
-    folder = Path(__file__).resolve().parents[2] / "ledger"
-    return folder if folder.is_dir() else None
-
-
-def _sha256(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
-def machine() -> dict[str, Any]:
-    """Where a run is computed: processor, threads, system, Python and torch."""
-    return {
-        "processor": proc_field("cpuinfo", "model name") or platform.processor() or platform.machine(),
-        "gpu": torch.cuda.get_device_name(0) if torch.cuda.is_available() else None,
-        "threads": torch.get_num_threads(),
-        "system": platform.platform(terse=True),
-        "python": platform.python_version(),
-        "torch": torch.__version__,
-    }
-
-
-def commit() -> str | None:
-    """The repository's commit (with ``+changes`` if files differ from it), or None outside git."""
-    root = Path(__file__).resolve().parents[2]
-    try:
-        head = subprocess.run(["git", "rev-parse", "HEAD"], cwd=root, capture_output=True, text=True, check=True).stdout.strip()
-        dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no", "--", "apparel_lib"],
-                               cwd=root, capture_output=True, text=True, check=True).stdout.strip()
-    except (OSError, subprocess.CalledProcessError):
-        return None
-    return head + ("+changes" if dirty else "")
 
 
 @dataclass(frozen=True)
@@ -146,8 +108,7 @@ class Ledger:
     @staticmethod
     def key(spec: RunSpec, fingerprint: str) -> str:
         """The entry's name: a digest of the spec and the data, nothing else."""
-        text = json.dumps({"spec": spec.to_dict(), "data": fingerprint}, sort_keys=True)
-        return hashlib.sha256(text.encode()).hexdigest()[:16]
+        return digest({"spec": spec.to_dict(), "data": fingerprint})
 
     def _paths(self, key: str) -> tuple[Path, Path]:
         return self.root / "runs" / f"{key}.json", self.root / "models" / f"{key}.pt"
@@ -164,7 +125,7 @@ class Ledger:
         shipped = values.get("model_sha256")
         checkpoint = None
         if shipped:
-            if not model.is_file() or _sha256(model) != shipped:
+            if not model.is_file() or file_digest(model) != shipped:
                 raise StoreError(f"ledger model {model.name} is missing or does not match its entry: restore it with git or `apparel results make`")
             checkpoint = str(model)
         try:
@@ -202,14 +163,14 @@ class Ledger:
         if old is not None and old.result.provenance and old.result.seconds == result.seconds:
             record["provenance"] = old.result.provenance  # the same run again (say, its test now scored)
         else:
-            record["provenance"] = {**machine(), "library": result.library_version, "commit": commit(),
+            record["provenance"] = {**machine(), "library": result.library_version, "commit": commit(self.root),
                                     "date": datetime.date.today().isoformat()}
         if ship_model:
             if result.checkpoint is None:
                 raise StoreError(f"run {result.spec.describe()} has no checkpoint to ship: train it through the store")
             with atomic_write(model) as f, open(result.checkpoint, "rb") as src:
                 shutil.copyfileobj(src, f)
-            record["model_sha256"] = _sha256(model)
+            record["model_sha256"] = file_digest(model)
         with atomic_write(path, "w") as f:
             f.write(json.dumps(record, indent=1) + "\n")
         return self._read(path)
@@ -273,9 +234,30 @@ def live_check(live: RunResult, seeds: Sequence[RunResult]) -> Check:
 
 
 def default_ledger() -> Ledger | None:
-    """The ledger at :func:`ledger_root`, or None where there is none."""
-    root = ledger_root()
+    """The ledger the caller named (:func:`apparel_lib.settings.ledger_folder`), or None where there is none."""
+    root = ledger_folder()
     return Ledger(root) if root is not None else None
+
+
+def the_ledger(ledger: Ledger | None = None) -> Ledger:
+    """``ledger``, else the one the caller named; a one-line error where there is none."""
+    found = ledger if ledger is not None else default_ledger()
+    if found is None:
+        raise StoreError("no results ledger here: run from the book's repository, or set APPAREL_LEDGER to its ledger/ folder")
+    return found
+
+
+def verify_ledger(
+    *, ledger: Ledger | None = None, sample: int | None = 3, seed: int | None = None, max_seconds: float | None = None,
+    device: str | None = None, data: FashionMNIST | None = None, report: Callable[[Check], None] | None = None,
+) -> list[Check]:
+    """Retrain ``sample`` entries (None: all) from scratch, outside every store, and compare them
+    with the ledger (see :meth:`Ledger.verify`)."""
+
+    def retrain(spec: RunSpec) -> RunResult:
+        return train_spec(spec, data=data, device=device, progress=False)
+
+    return the_ledger(ledger).verify(retrain, sample=sample, seed=seed, max_seconds=max_seconds, report=report)
 
 
 def provenance_table(results: Sequence[RunResult]):  # -> pandas.DataFrame

@@ -1,4 +1,5 @@
-"""What each chapter's evidence is made of: the runs the results ledger holds, chapter by chapter.
+"""What each chapter's evidence is made of: the runs the results ledger holds, chapter by chapter
+(:data:`PLANS`, the one place that numbers the chapters).
 
 A chapter builds its tables from these same functions, so the ledger (``apparel results make``)
 and the chapter never disagree about which runs a table rests on. Each :class:`PlannedRun` also
@@ -13,16 +14,15 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from ..errors import ApparelError
+from ..runs.spec import RunSpec, run_spec
 from ..training.recipes import get_recipe
-from .spec import RunSpec, run_spec
+from .ablation import leave_one_out_specs
+from .seeds import SEEDS, SPEEDRUN_SEEDS
 
 __all__ = [
-    "PlannedRun", "PLANS", "SEEDS", "CAPACITY_GRID", "SHORT", "capacity_specs", "recipe_story_specs", "tutorial_spec",
-    "LEAVE_ONE_OUT", "leave_one_out_specs", "FIRST_SPEEDRUN", "SPEEDRUN_SEEDS", "first_speedrun_specs", "shorter_speedrun_specs", "chapter_plan",
+    "PlannedRun", "PLANS", "STUDY_CHAPTER", "CAPACITY_GRID", "SHORT", "capacity_specs", "recipe_story_specs", "tutorial_spec",
+    "FIRST_SPEEDRUN", "first_speedrun_specs", "shorter_speedrun_specs", "chapter_plan",
 ]
-
-SEEDS: tuple[int, ...] = (0, 1, 2)
-"""The seeds every converged comparison is trained with."""
 
 CAPACITY_GRID: tuple[tuple[str, str, dict[str, int]], ...] = (
     ("linear", "linear", {}),
@@ -84,35 +84,9 @@ def recipe_story_specs(seeds: Sequence[int] = SEEDS) -> list[tuple[str, RunSpec]
     return out
 
 
-LEAVE_ONE_OUT: tuple[tuple[str, dict, dict], ...] = (
-    ("best-cnn (nothing removed)", {}, {}),
-    ("half the filters (16, 24, 48)", {"stages": "16|24,24|48"}, {}),
-    ("no second convolution at 14x14", {"stages": "32|48|96"}, {}),
-    ("no third stage", {"stages": "32|48,48"}, {}),
-    ("no dropout", {"dropout": 0.0}, {}),
-    ("pool after batch norm and ReLU", {"pool_first": False}, {}),
-    ("Adam at a constant rate, no weight decay", {}, {"optimizer": "adam", "lr": 0.002, "weight_decay": 0.0, "schedule": "constant"}),
-    ("no label smoothing", {}, {"label_smoothing": 0.0}),
-    ("no flips", {}, {"augment_flip": False}),
-)
-"""Chapter 7's ablation on the full data: best-cnn, then each ingredient taken out in turn
-(label, model options changed, recipe fields changed)."""
-
-
-def leave_one_out_specs(seeds: Sequence[int] = SEEDS) -> list[tuple[str, RunSpec]]:
-    """``(label, spec)`` for every row of :data:`LEAVE_ONE_OUT` and seed: ``best-cnn`` with the
-    ``best`` recipe, one ingredient removed (bfloat16 and channels-last stay: they change speed only)."""
-    return [(label, run_spec("best-cnn", "best", options=options, seed=seed, **recipe))
-            for label, options, recipe in LEAVE_ONE_OUT for seed in seeds]
-
-
 FIRST_SPEEDRUN: tuple[dict[str, str], dict[str, int]] = ({"stages": "32|48,48|96"}, {"epochs": 4})
 """Chapter 11's first speedrun: ``speedrun-cnn`` with best-cnn's stages, trained by the
 ``speedrun`` recipe in 4 epochs (model options, recipe changes)."""
-
-SPEEDRUN_SEEDS: tuple[int, ...] = (0, 1, 2, 3, 4)
-"""The seeds chapter 11 and the bench train a speedrun with."""
-
 
 def first_speedrun_specs(seeds: Sequence[int] = SPEEDRUN_SEEDS) -> list[RunSpec]:
     """The first speedrun (:data:`FIRST_SPEEDRUN`) for every seed: what chapter 11's speedrun is compared with."""
@@ -144,7 +118,7 @@ def _chapter7() -> list[PlannedRun]:
 
 
 def _chapter10() -> list[PlannedRun]:
-    from .study_plan import tuned_specs  # reads the shipped study's journal (and needs optuna)
+    from .study import tuned_specs  # reads the shipped study's journal (and needs optuna)
 
     best_cnn = [spec for label, spec in leave_one_out_specs() if label.startswith("best-cnn")]
     return [PlannedRun(spec, 10, test=True) for spec in [*tuned_specs(SEEDS), *best_cnn]]
@@ -156,7 +130,10 @@ def _chapter11() -> list[PlannedRun]:
     return [PlannedRun(spec, 11) for spec in [*first_speedrun_specs(), *shorter_speedrun_specs()]]
 
 
-PLANS: dict[int, Callable[[], list[PlannedRun]]] = {4: _chapter4, 5: _chapter5, 7: _chapter7, 10: _chapter10, 11: _chapter11}
+STUDY_CHAPTER = 10
+"""The chapter whose runs rest on the shipped Optuna study (made before its plan is read)."""
+
+PLANS: dict[int, Callable[[], list[PlannedRun]]] = {4: _chapter4, 5: _chapter5, 7: _chapter7, STUDY_CHAPTER: _chapter10, 11: _chapter11}
 """The ledger's plan, by chapter."""
 
 

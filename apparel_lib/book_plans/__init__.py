@@ -1,0 +1,8 @@
+"""The book's own plans, every chapter number in one place: which runs each chapter's evidence
+is made of (``chapters``), the seeds they train with (``seeds``), chapter 7's ablation steps and tables (``ablation``), chapter 10's
+study, computed once and shipped in the ledger (``study``), and making the ledger from these
+plans (``make``).
+
+The rest of the library knows no chapter; the chapters, ``apparel results make`` and the
+benchmark read their runs from here.
+"""

@@ -107,7 +107,9 @@ def find_circle(graph: dict[str, set[str]]) -> list[str] | None:
 
 def test_no_import_circle_at_any_level():
     graph = import_graph(PACKAGE)
-    assert len(graph) > 60 and "apparel_lib.training.loop" in graph["apparel_lib.training.timing"] | {"apparel_lib.training.loop"}
+    # the bfloat16 policy has one home, which the loop and the timing both import
+    policy = "apparel_lib.training.devices"
+    assert len(graph) > 60 and policy in graph["apparel_lib.training.loop"] & graph["apparel_lib.training.timing"]
     circle = find_circle(graph)
     assert circle is None, "import circle: " + " -> ".join(circle or [])
 

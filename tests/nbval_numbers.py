@@ -171,7 +171,7 @@ def compare_text(ref: str, test: str, tol: Tolerance = Tolerance()) -> str | Non
     if layout_free(ref_skeleton) != layout_free(test_skeleton):
         return "the text differs, not only its numbers"
     tolerances = _row_tolerances(ref, ref_numbers, tol)
-    for i, (r, t, tol) in enumerate(zip(ref_numbers, test_numbers, tolerances), start=1):
+    for i, (r, t, row_tol) in enumerate(zip(ref_numbers, test_numbers, tolerances), start=1):
         rs, ts = r.group(0), t.group(0)
         if rs == ts:
             continue
@@ -180,7 +180,7 @@ def compare_text(ref: str, test: str, tol: Tolerance = Tolerance()) -> str | Non
             return f"number {i}: {rs!r} became {ts!r}"
         if not percent and (_is_integer(rs) or _is_integer(ts)):
             return f"number {i}: the integer {rs} became {ts} (integers must match exactly)"
-        declared = tol.for_number(percent)
+        declared = row_tol.for_number(percent)
         allowed = max(DEFAULT_REL * abs(_value(rs)), _last_unit(rs), _last_unit(ts), declared)
         if abs(_value(rs) - _value(ts)) > allowed * (1 + 1e-9):
             how = f"the cell's tolerance {declared:g}" if declared else f"the default tolerance {allowed:g}"
@@ -205,7 +205,7 @@ def _flatten(outputs: list, skip: set[str], sanitize) -> dict[str, list]:
                 continue
             if key == "data":
                 for mime, data in value.items():
-                    if mime not in skip and not (mime == "text/plain" and "text/html" in value):
+                    if mime not in skip and not (mime == "text/plain" and "text/html" in value and "text/html" not in skip):
                         flat[mime].append(sanitize(data))
             else:
                 flat[key].append(sanitize(value))

@@ -157,5 +157,7 @@ def test_an_output_with_html_is_compared_by_its_html():
     flat = _flatten([from_dict(table), from_dict(text)], set(), lambda s: s)
     assert flat["text/html"] == ["<td>1</td><td>2</td>"] and "text/plain" not in flat
     assert flat["stdout"] == ["3 seeds\n"]
+    # where HTML is not compared (nbval's --nbval-skip-compare), the plain text is
+    assert _flatten([from_dict(table)], {"text/html"}, lambda s: s)["text/plain"] == [table["data"]["text/plain"]]
     plain_only = {**table, "data": {"text/plain": "Recipe(lr=0.07)"}}
     assert _flatten([from_dict(plain_only)], set(), lambda s: s)["text/plain"] == ["Recipe(lr=0.07)"]

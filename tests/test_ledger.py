@@ -22,7 +22,8 @@ from apparel_lib.errors import ApparelError, StoreError
 from apparel_lib.runs import holdout as holdout_module
 from apparel_lib.runs import store as store_module
 from apparel_lib.runs.holdout import score_test
-from apparel_lib.runs.ledger import MIN_TOLERANCE, Check, Ledger, default_ledger, provenance_table, the_ledger, tolerance, verify_ledger
+from apparel_lib.runs.ledger import (MIN_TOLERANCE, Check, Ledger, default_ledger, provenance_table, the_ledger, tolerance,
+                                     trains_as_recorded, verify_ledger)
 from apparel_lib.runs.runner import train_spec
 from apparel_lib.runs.spec import run_spec
 from apparel_lib.runs.store import RunStore
@@ -302,6 +303,20 @@ def test_the_sample_is_chosen_by_seed_and_rotates_by_date(tmp_path):
     assert sorted(picks(sample=50)) == list(range(7))  # a sample larger than the ledger checks all
 
 
+def test_a_sample_on_this_path_leaves_out_entries_computed_another_way(tmp_path, data):
+    ledger = Ledger(tmp_path)
+    for seed in range(4):
+        result = _fake(seed=seed, seconds=1.0)
+        if seed % 2:  # recorded in bfloat16, which the minibatch recipe never asks for
+            result = dataclasses.replace(result, numeric_path=NumericPath("bfloat16-autocast", "cpu", torch.__version__))
+        ledger.put(result, chapters=[5])
+    assert [trains_as_recorded(e, "cpu") for e in sorted(ledger.entries(), key=lambda e: e.result.spec.seed)] == [True, False, True, False]
+    seen = []
+    verify_ledger(ledger=ledger, sample=None, device="cpu", data=data, same_path=True,
+                  report=lambda check: seen.append(check.run.split(" · ")[2]))
+    assert sorted(seen) == ["seed 0", "seed 2"]
+
+
 def test_tolerance_is_three_seed_sds_with_a_floor():
     assert MIN_TOLERANCE == 0.005
     assert tolerance(None) == 0.005 and tolerance(0.001) == 0.005 and tolerance(0.01) == pytest.approx(0.03 * 2**0.5)
@@ -411,16 +426,18 @@ QUICK_SECONDS = 20
 
 @pytest.mark.slow
 def test_the_real_ledger_reproduces_a_rotating_sample(data):
-    """Two entries of the repository's ledger/ that trained in at most 20 s, chosen by today's
-    date (so the suite rotates through the ledger day by day), retrained from scratch: each
-    lands within its tolerance of the ledger."""
+    """Two entries of the repository's ledger/ that trained in at most 20 s on the numeric path
+    they would take here (a bfloat16 entry retrained where bfloat16 is not native runs several
+    times slower in float32), chosen by today's date (so the suite rotates through the ledger
+    day by day), retrained from scratch: each lands within its tolerance of the ledger."""
     folder = ROOT / "ledger"
     ledger = Ledger(folder)
-    quick = [e for e in ledger.entries() if e.result.seconds <= QUICK_SECONDS] if (folder / "runs").is_dir() else []
+    quick = [e for e in ledger.entries() if e.result.seconds <= QUICK_SECONDS and trains_as_recorded(e, "cpu")] if (folder / "runs").is_dir() else []
     if not quick:
         pytest.skip(f"{folder}/runs holds no entry that trained in at most {QUICK_SECONDS} s (make some with `apparel results make`)")
     assert {e.result.fingerprint for e in quick} == {data.fingerprint}, "the ledger was computed on other data"
-    checks = verify_ledger(ledger=ledger, sample=2, max_seconds=QUICK_SECONDS, data=data, device="cpu")
+    checks = verify_ledger(ledger=ledger, sample=2, max_seconds=QUICK_SECONDS, data=data, device="cpu", same_path=True)
+    assert {c.key for c in checks} <= {e.key for e in quick}
     assert len(checks) == min(2, len(quick))
     failed = [f"{c.run}: ledger {c.ledger:.4f}, retrained {c.retrained:.4f} (tolerance {c.tolerance:.4f})" for c in checks if not c.ok]
     assert not failed, "ledger entries did not reproduce: " + "; ".join(failed)

@@ -38,11 +38,12 @@ from ..errors import StoreError
 from ..files import atomic_write
 from ..provenance import commit, machine
 from ..settings import ledger_folder
+from ..training.devices import numeric_path
 from .runner import train_spec
 from .spec import RunResult, RunSpec, digest, file_digest
 
 __all__ = [
-    "Ledger", "LedgerEntry", "Check", "live_check", "default_ledger", "the_ledger", "verify_ledger", "tolerance", "provenance_table",
+    "Ledger", "LedgerEntry", "Check", "live_check", "default_ledger", "the_ledger", "verify_ledger", "trains_as_recorded", "tolerance", "provenance_table",
     "MIN_TOLERANCE",
 ]
 
@@ -186,14 +187,15 @@ class Ledger:
     def verify(
         self, retrain: Callable[[RunSpec], RunResult], *, sample: int | None = None, seed: int | None = None,
         max_seconds: float | None = None, report: Callable[[Check], None] | None = None,
+        keep: Callable[[LedgerEntry], bool] | None = None,
     ) -> list[Check]:
         """Retrain entries with ``retrain`` and compare validation accuracies within :func:`tolerance`.
 
         ``sample`` picks that many entries at random (``seed``; by default, today's date, so a
         daily test rotates through the ledger), among those that trained in at most
-        ``max_seconds`` if given; None checks them all.
+        ``max_seconds`` if given and that ``keep`` keeps; None checks them all.
         """
-        entries = self.entries()
+        entries = [e for e in self.entries() if keep is None or keep(e)]
         if max_seconds is not None:
             entries = [e for e in entries if e.result.seconds <= max_seconds]
         if not entries:
@@ -250,14 +252,26 @@ def the_ledger(ledger: Ledger | None = None) -> Ledger:
 def verify_ledger(
     *, ledger: Ledger | None = None, sample: int | None = 3, seed: int | None = None, max_seconds: float | None = None,
     device: str | None = None, data: FashionMNIST | None = None, report: Callable[[Check], None] | None = None,
+    same_path: bool = False,
 ) -> list[Check]:
     """Retrain ``sample`` entries (None: all) from scratch, outside every store, and compare them
-    with the ledger (see :meth:`Ledger.verify`)."""
+    with the ledger (see :meth:`Ledger.verify`). ``same_path``: only entries that training on
+    ``device`` here would compute on their recorded numeric path (so that their recorded
+    seconds say roughly what retraining them costs: a bfloat16 entry retrained where bfloat16
+    is not native runs in float32, several times slower)."""
 
     def retrain(spec: RunSpec) -> RunResult:
         return train_spec(spec, data=data, device=device, progress=False)
 
-    return the_ledger(ledger).verify(retrain, sample=sample, seed=seed, max_seconds=max_seconds, report=report)
+    return the_ledger(ledger).verify(retrain, sample=sample, seed=seed, max_seconds=max_seconds, report=report,
+                                     keep=(lambda entry: trains_as_recorded(entry, device)) if same_path else None)
+
+
+def trains_as_recorded(entry: LedgerEntry, device: str | None = None) -> bool:
+    """Whether training ``entry``'s spec on ``device`` here would compute in the precision its
+    result records (False where it records none)."""
+    recorded = entry.result.numeric_path
+    return recorded is not None and recorded.precision == numeric_path(entry.result.spec.recipe, device).precision
 
 
 def provenance_table(results: Sequence[RunResult]):  # -> pandas.DataFrame

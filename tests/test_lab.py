@@ -170,6 +170,7 @@ def test_a_missing_glossary_is_a_one_line_error_at_start(tmp_path):
 # --- jupyterlab-myst's compatibility warning ---------------------------------------------------
 
 
+@pytest.mark.slow  # `jupyter labextension list` takes a few seconds
 def test_jupyterlab_myst_conflicts_only_in_a_package_its_bundle_never_loads():
     """`jupyter labextension list` marks jupyterlab-myst as incompatible because its package.json
     asks for @jupyter/ydoc 3 and JupyterLab 4.6 ships 4. The extension imports only a type from

@@ -109,6 +109,7 @@ def without_glossary(notebook: dict[str, Any]) -> dict[str, Any]:
 
 
 def _text(source: str | list[str]) -> str:
+    """A cell's source as one string (nbformat allows a list of lines)."""
     return source if isinstance(source, str) else "".join(source)
 
 

@@ -50,11 +50,13 @@ test-fast: setup
 # Read and run the chapters in JupyterLab: only this machine can connect (127.0.0.1), and the
 # link it prints carries a fresh token. (Root, as in containers, needs --allow-root.) MyST in the
 # Markdown cells renders through jupyterlab-myst; scripts/lab-settings/overrides.json switches the
-# news prompt and update check off (a reader may still switch them on in Settings).
+# news prompt and update check off (a reader may still switch them on in Settings), and
+# scripts/lab-settings/jupyter_server_config.py shows each chapter with the book's glossary, so
+# that its {term} links lead to their entries (book/_ext/lab_glossary.py; nothing is written).
 LAB_SETTINGS := scripts/lab-settings
 lab: setup
 	$(BIN)/jupyter lab --ip=127.0.0.1 --ServerApp.root_dir=notebooks --LabApp.app_settings_dir=$(LAB_SETTINGS) \
-	    $(if $(filter 0,$(shell id -u)),--allow-root)
+	    --config=$(LAB_SETTINGS)/jupyter_server_config.py $(if $(filter 0,$(shell id -u)),--allow-root)
 
 # The student edition: the chapters (with their stored outputs, or none with
 # STUDENT_OUTPUTS=clear) and the teaching page's exercises, every solution removed (a solution

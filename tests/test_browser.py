@@ -18,12 +18,16 @@ import sys
 import time
 import urllib.request
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 
 from apparel_lib.figures.spatial import TRANSFORMS, row_similarity, transform_picture
 from tests.helpers import free_port
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "book" / "_ext"))
+from lab_glossary import glossary_entries
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
 
@@ -55,8 +59,10 @@ class Watched:
     def __init__(self, browser, *, allow: re.Pattern[str], viewport: dict[str, int] | None = None) -> None:
         self.page = browser.new_page(viewport=viewport or {"width": 1280, "height": 900})
         self.errors: list[str] = []
+        self.warnings: list[str] = []
         self.failed: list[str] = []
         self.page.on("console", lambda m: m.type == "error" and self.errors.append(m.text))
+        self.page.on("console", lambda m: m.type == "warning" and self.warnings.append(m.text))
         self.page.on("pageerror", lambda e: self.errors.append(str(e)))
         self.page.on("requestfailed", lambda r: self.failed.append(f"{r.url} ({r.failure})"))
 
@@ -382,13 +388,16 @@ def test_a_broken_feature_map_explorer_is_caught(browser, built_book, tmp_path):
 
 
 LAB_SETTINGS = ROOT / "scripts" / "lab-settings"
+LAB_CONFIG = LAB_SETTINGS / "jupyter_server_config.py"
+"""The server's settings: the chapters shown with the book's glossary (book/_ext/lab_glossary.py)."""
 
 
 def test_make_lab_uses_the_lab_settings():
-    """`make lab` starts JupyterLab with the settings the tests use (news prompt off)."""
+    """`make lab` starts JupyterLab with the settings the tests use (news prompt off, glossary)."""
     recipe = subprocess.run(["make", "-n", "lab", "STAMP=Makefile"], cwd=ROOT, capture_output=True,
                             text=True).stdout
     assert f"--LabApp.app_settings_dir={LAB_SETTINGS.relative_to(ROOT)}" in recipe, recipe
+    assert f"--config={LAB_CONFIG.relative_to(ROOT)}" in recipe, recipe
     overrides = json.loads((LAB_SETTINGS / "overrides.json").read_text())
     assert overrides["@jupyterlab/apputils-extension:notification"]["fetchNews"] == "false"
 
@@ -404,10 +413,10 @@ def _settings(folder: Path) -> None:
         path.write_text(json.dumps(values))
 
 
-@pytest.fixture(scope="module")
-def lab(tmp_path_factory) -> Iterator[str]:
-    """JupyterLab on a free 127.0.0.1 port with a token, over a copy of the notebooks; shut down after."""
-    root = tmp_path_factory.mktemp("lab")
+@contextmanager
+def running_lab(root: Path, *options: str) -> Iterator[str]:
+    """JupyterLab on a free 127.0.0.1 port with a token, over a copy of the notebooks in ``root``
+    (with ``options`` added to its command line); shut down after."""
     for nb in (ROOT / "notebooks").glob("*.ipynb"):
         shutil.copy(nb, root / nb.name)
     _settings(root / ".settings")
@@ -416,7 +425,7 @@ def lab(tmp_path_factory) -> Iterator[str]:
            "JUPYTERLAB_WORKSPACES_DIR": str(root / ".workspaces")}
     command = [sys.executable, "-m", "jupyterlab", "--no-browser", "--ip=127.0.0.1", f"--port={port}",
                f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={root}", "--ServerApp.port_retries=0",
-               f"--LabApp.app_settings_dir={LAB_SETTINGS}"]
+               f"--LabApp.app_settings_dir={LAB_SETTINGS}", *options]
     if os.geteuid() == 0:
         command.append("--allow-root")
     log = open(root / "lab.log", "wb")
@@ -443,6 +452,20 @@ def lab(tmp_path_factory) -> Iterator[str]:
             os.killpg(server.pid, signal.SIGKILL)
             server.wait()
         log.close()
+
+
+@pytest.fixture(scope="module")
+def lab(tmp_path_factory) -> Iterator[str]:
+    """JupyterLab as `make lab` configures it, over a copy of the notebooks."""
+    with running_lab(tmp_path_factory.mktemp("lab"), f"--config={LAB_CONFIG}") as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def lab_without_glossary(tmp_path_factory) -> Iterator[str]:
+    """JupyterLab without the server settings (the glossary fix removed), for the proof below."""
+    with running_lab(tmp_path_factory.mktemp("lab-plain")) as url:
+        yield url
 
 
 def open_in_lab(browser, lab: str, chapter: str, *, kernel: bool = False) -> Watched:
@@ -531,3 +554,86 @@ def test_lab_renders_myst_and_shows_the_numbers_the_prose_cites(browser, lab):
     assert not missing, f"{chapter}: cited values not shown in JupyterLab (cell index, value): {missing}"
     assert not RAW_MYST.search(markdown), f"{chapter}: raw MyST in JupyterLab: {RAW_MYST.search(markdown).group(0)}"
     assert news == 0, "JupyterLab asked about news: `make lab`'s settings were not applied"
+
+
+# --- {term} links in JupyterLab lead to the glossary entry -------------------------------------
+
+TERM_CHAPTER = "03_plain_network"
+TERM_ROLE = re.compile(r"\{term\}`([^`<]*?)\s*(?:<([^>]*)>)?`")
+NOT_FOUND = "Cross reference target was not found"
+UNRESOLVED_JS = """() => [...document.querySelectorAll('.jp-NotebookPanel .jp-MarkdownCell a.hover-link')]
+    .filter(a => !(a.getAttribute('href') || '').startsWith('#term-') || !document.getElementById(a.getAttribute('href').slice(1)))
+    .map(a => `${a.textContent} (href ${JSON.stringify(a.getAttribute('href'))})`)"""
+
+
+def first_term(chapter: str) -> tuple[str, str]:
+    """The shown text and the glossary term of the first {term} role in the chapter's prose."""
+    nb = json.loads((ROOT / "notebooks" / f"{chapter}.ipynb").read_text(encoding="utf-8"))
+    prose = "\n".join("".join(c["source"]) for c in nb["cells"] if c["cell_type"] == "markdown")
+    shown, target = TERM_ROLE.search(prose).groups()
+    return " ".join(shown.split()), " ".join((target or shown).split())
+
+
+def unresolved_terms(w: Watched, timeout_s: float = 30) -> list[str]:
+    """The term links on the open page that lead nowhere, and the console's reports of targets
+    not found, once jupyterlab-myst has rendered (given up to ``timeout_s``)."""
+    deadline = time.monotonic() + timeout_s
+    while True:
+        links = w.page.locator(".jp-NotebookPanel .jp-MarkdownCell a.hover-link").count()
+        bad = w.page.evaluate(UNRESOLVED_JS) if links else ["no term links rendered"]
+        if not bad or time.monotonic() > deadline:
+            return [f"term link leads nowhere: {b}" for b in bad] + [e for e in w.errors if NOT_FOUND in e]
+        w.page.wait_for_timeout(500)
+
+
+def summary(problems: list[str], prefix: str) -> str:
+    """How many of ``problems`` start with ``prefix``, and the first one."""
+    found = [p for p in problems if p.startswith(prefix)]
+    return f"{len(found)} × {found[0][:120]!r}" if found else f"0 × {prefix!r}"
+
+
+def check_term_leads_to_entry(w: Watched, chapter: str) -> None:
+    """The chapter's first term link, hovered, shows its glossary entry's text and, clicked,
+    scrolls to the entry; no term link leads nowhere and the console reports no missing target."""
+    page = w.page
+    shown, term = first_term(chapter)
+    problems = unresolved_terms(w)
+    assert not problems, f"{chapter}: {summary(problems, 'term link leads nowhere')}; console: {summary(problems, NOT_FOUND)}"
+    entries = {t.lower(): d for t, d in glossary_entries((ROOT / "book" / "glossary.md").read_text(encoding="utf-8"))}
+    words = " ".join(re.split(r"[{`$*]", entries[term.lower()])[0].split()[:5])
+    link = page.locator(".jp-NotebookPanel .jp-MarkdownCell a.hover-link").filter(has_text=shown).first
+    link.scroll_into_view_if_needed()
+    link.hover()
+    card = page.locator(".hover-document").filter(has_text=words)
+    card.first.wait_for(timeout=10_000)
+    page.screenshot(path=SCREENSHOTS / f"lab-{chapter}-term-hover.png")
+    target = link.get_attribute("href")[1:]
+    page.mouse.move(0, 0)
+    link.click()
+    page.wait_for_timeout(1000)
+    entry = page.locator(f"[id='{target}']")
+    assert entry.inner_text().strip().lower() == term.lower(), f"{chapter}: {target} is {entry.inner_text()!r}"
+    assert entry.evaluate("e => { const r = e.getBoundingClientRect(); return r.top >= 0 && r.bottom <= innerHeight; }"), \
+        f"{chapter}: clicking {shown!r} did not bring its entry into view"
+    page.screenshot(path=SCREENSHOTS / f"lab-{chapter}-term-entry.png")
+    assert not w.errors, w.errors
+
+
+def test_lab_term_link_leads_to_its_glossary_entry(browser, lab):
+    w = open_in_lab(browser, lab, TERM_CHAPTER)
+    try:
+        check_term_leads_to_entry(w, TERM_CHAPTER)
+        unsatisfied = [m for m in w.warnings if "Unsatisfied version" in m]
+        assert not unsatisfied, unsatisfied  # jupyterlab-myst's compatibility warning changes nothing here
+    finally:
+        w.close()
+
+
+def test_without_the_glossary_lab_term_links_lead_nowhere(browser, lab_without_glossary):
+    """Proof that the check can fail: JupyterLab without `make lab`'s server settings."""
+    w = open_in_lab(browser, lab_without_glossary, TERM_CHAPTER)
+    try:
+        with pytest.raises(AssertionError, match=rf"[1-9]\d* × 'term link leads nowhere.*console: [1-9]\d* × '{NOT_FOUND}"):
+            check_term_leads_to_entry(w, TERM_CHAPTER)
+    finally:
+        w.close()

@@ -133,6 +133,7 @@ _EXPORTS: dict[str, str] = {
     "RunStore": "runs.store",
     "get_or_run": "runs.store",
     "shipped": "runs.store",
+    "fresh_clone_seconds": "runs.store",
     "score_test": "runs.holdout",
     "Ledger": "runs.ledger",
     "provenance_table": "runs.ledger",

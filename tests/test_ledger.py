@@ -198,6 +198,19 @@ def test_shipped_reads_the_ledger_even_where_the_store_holds_its_own_run(stored,
     assert shipped(small_spec(), data=data, progress=False).key == own.key and len(calls) == trained
 
 
+def test_fresh_clone_seconds_counts_store_reads_not_ledger_reads(stored, data, tmp_path):
+    from apparel_lib.runs.store import fresh_clone_seconds
+
+    ledger = Ledger(tmp_path / "ledger")
+    ledger.put(stored, chapters=[7])
+    book = RunStore(tmp_path / "empty").get_or_run(small_spec(), data=data, progress=False, ledger=ledger)
+    other = dataclasses.replace(stored, seconds=7.0, model=None)  # this machine's own run, read back
+    trained = dataclasses.replace(stored, seconds=100.0)  # trained now: counted in the wall time
+    unshipped = dataclasses.replace(_fake(seed=1, seconds=5.0), model=None)  # not in the ledger
+    assert fresh_clone_seconds([book, trained], data=data, ledger=ledger) == 0.0
+    assert fresh_clone_seconds([book, other, unshipped, trained], data=data, ledger=ledger) == 12.0
+
+
 def test_need_model_skips_an_entry_without_a_shipped_model(stored, data, tmp_path, monkeypatch):
     ledger = Ledger(tmp_path / "ledger")
     ledger.put(stored, chapters=[5])

@@ -22,7 +22,7 @@ import logging
 import os
 import shutil
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -44,7 +44,7 @@ try:
 except ImportError:  # not POSIX: entries are still atomic, but two processes may both train
     fcntl = None  # type: ignore[assignment]
 
-__all__ = ["RunStore", "get_or_run", "shipped"]
+__all__ = ["RunStore", "get_or_run", "shipped", "fresh_clone_seconds"]
 
 FORMAT = "apparel-run/1"
 RESULT, MODEL = "result.json", "model.pt"
@@ -226,6 +226,21 @@ def _ledger_entry(spec: RunSpec, data: FashionMNIST, ledger: Ledger | bool = Tru
 def get_or_run(spec: RunSpec, **options: Any) -> RunResult:
     """:meth:`RunStore.get_or_run` on the default store."""
     return RunStore().get_or_run(spec, **options)
+
+
+def fresh_clone_seconds(results: Iterable[RunResult], *, data: FashionMNIST | None = None,
+                        ledger: Ledger | bool = True) -> float:
+    """The training seconds a fresh clone (the ledger, an empty store) spends on ``results``
+    beyond what this run trained: those read back from this machine's store rather than from
+    the ledger (a result that is the ledger's entry, same key and seconds, costs nothing)."""
+    total = 0.0
+    for result in results:
+        if result.model is not None:  # trained in this run: its time is in the wall time
+            continue
+        entry = _ledger_entry(result.spec, data if data is not None else _default_data(), ledger)
+        if entry is None or (entry.result.key, entry.result.seconds) != (result.key, result.seconds):
+            total += result.seconds
+    return total
 
 
 def shipped(spec: RunSpec, **options: Any) -> RunResult:

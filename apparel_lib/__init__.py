@@ -162,6 +162,7 @@ _EXPORTS: dict[str, str] = {
     "run_study": "tuning.sweep",
     "study_summary": "tuning.report",
     "trial_table": "tuning.report",
+    "compact_trials": "tuning.report",
     # figures
     "TRANSFORMS": "figures.spatial",
     "conv_parameters": "models.parameters",
@@ -175,6 +176,7 @@ _EXPORTS: dict[str, str] = {
     "image_grid": "figures.plots",
     "parameter_growth": "figures.plots",
     "picture_and_row": "figures.plots",
+    "whole": "figures.tables",
     "pixel_histogram": "figures.plots",
     "training_curves": "figures.plots",
     "map_grid": "figures.plots",

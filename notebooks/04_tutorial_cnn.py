@@ -588,5 +588,5 @@ reused = extra_seconds + (run.seconds if run.model is None else 0.0)
 reused += sum(r.seconds for _, r in story if r.model is None)
 glue("ch4_seconds", round(time.perf_counter() - started + reused), display=False)
 # with the ledger on a fresh clone: plus the runs read from this machine's store instead
-fresh = extra_seconds + fresh_clone_seconds([run, live] + [r for _, r in story])
+fresh = extra_seconds + fresh_clone_seconds([run] + [r for _, r in story], live=[live])
 glue("ch4_ledger_seconds", round(time.perf_counter() - started + fresh), display=False)

@@ -410,5 +410,5 @@ assert max_val_test_gap < equal_gap, "validation and test differ like families"
 reused = sum(r.seconds for r in results if r.model is None)
 glue("ch5_seconds", round(time.perf_counter() - started + reused), display=False)
 # with the ledger on a fresh clone: plus the runs read from this machine's store instead
-fresh = fresh_clone_seconds([live, *results])
+fresh = fresh_clone_seconds(results, live=[live])
 glue("ch5_ledger_seconds", round(time.perf_counter() - started + fresh), display=False)

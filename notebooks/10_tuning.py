@@ -521,5 +521,5 @@ reused = ch10_study_seconds + sum(r.seconds for r in runs.values()) + store_tria
 reused += live.seconds if live.model is None else 0
 glue("ch10_seconds", round(time.perf_counter() - started + reused), display=False)
 # with the ledger on a fresh clone: plus the live trials and run read from the store instead
-fresh = store_trials + fresh_clone_seconds([live])
+fresh = store_trials + fresh_clone_seconds(live=[live])
 glue("ch10_ledger_seconds", round(time.perf_counter() - started + fresh), display=False)

@@ -228,19 +228,15 @@ def get_or_run(spec: RunSpec, **options: Any) -> RunResult:
     return RunStore().get_or_run(spec, **options)
 
 
-def fresh_clone_seconds(results: Iterable[RunResult], *, data: FashionMNIST | None = None,
-                        ledger: Ledger | bool = True) -> float:
-    """The training seconds a fresh clone (the ledger, an empty store) spends on ``results``
-    beyond what this run trained: those read back from this machine's store rather than from
-    the ledger (a result that is the ledger's entry, same key and seconds, costs nothing)."""
-    total = 0.0
-    for result in results:
-        if result.model is not None:  # trained in this run: its time is in the wall time
-            continue
-        entry = _ledger_entry(result.spec, data if data is not None else _default_data(), ledger)
-        if entry is None or (entry.result.key, entry.result.seconds) != (result.key, result.seconds):
-            total += result.seconds
-    return total
+def fresh_clone_seconds(read: Iterable[RunResult] = (), *, live: Iterable[RunResult] = (),
+                        data: FashionMNIST | None = None, ledger: Ledger | bool = True) -> float:
+    """The training seconds a fresh clone (the ledger, an empty store) spends beyond what this
+    run trained: the runs of ``read`` that the ledger lacks, and the runs of ``live`` (trained
+    with ``ledger=False``) that came back from this machine's store. A run trained now (it
+    holds its model) is already in the wall time."""
+    data = data if data is not None else _default_data()
+    unshipped = [r for r in read if r.model is None and _ledger_entry(r.spec, data, ledger) is None]
+    return sum(r.seconds for r in unshipped) + sum(r.seconds for r in live if r.model is None)
 
 
 def shipped(spec: RunSpec, **options: Any) -> RunResult:

@@ -133,6 +133,7 @@ _EXPORTS: dict[str, str] = {
     "RunStore": "runs.store",
     "get_or_run": "runs.store",
     "shipped": "runs.store",
+    "fresh_clone_seconds": "runs.store",
     "score_test": "runs.holdout",
     "Ledger": "runs.ledger",
     "provenance_table": "runs.ledger",
@@ -161,6 +162,7 @@ _EXPORTS: dict[str, str] = {
     "run_study": "tuning.sweep",
     "study_summary": "tuning.report",
     "trial_table": "tuning.report",
+    "compact_trials": "tuning.report",
     # figures
     "TRANSFORMS": "figures.spatial",
     "conv_parameters": "models.parameters",
@@ -174,6 +176,7 @@ _EXPORTS: dict[str, str] = {
     "image_grid": "figures.plots",
     "parameter_growth": "figures.plots",
     "picture_and_row": "figures.plots",
+    "whole": "figures.tables",
     "pixel_histogram": "figures.plots",
     "training_curves": "figures.plots",
     "map_grid": "figures.plots",

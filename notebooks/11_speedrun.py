@@ -129,13 +129,15 @@ time_ratio = run_time["best-cnn"] / run_time["speedrun-cnn"]
 # (benchmarks/README.md has the numbers).
 
 # %%
+from apparel_lib import whole  # shows each "why" whole, not cut at 50 characters
+
 with open("records/speedrun_attempts.json") as f:
     record = json.load(f)
 print(f"recorded {record['date']} at commit {record['commit']} on "
       f"{record['machine']['processor']} ({record['machine']['threads']} threads)")
 attempts = pd.DataFrame(record["attempts"])
 attempts["val %"] = 100 * attempts["val_acc"]
-attempts[["name", "why", "tflops", "seconds", "val %"]].round(2)
+whole(attempts[["name", "why", "tflops", "seconds", "val %"]].round(2))
 
 # %%
 cost_frontier(attempts)

@@ -38,7 +38,7 @@ ROLE = re.compile(r"\{(term|doc)\}`([^`<]*?)\s*(?:<([^`>]*)>)?`")
 
 README = """# {title}: student edition
 
-The ten chapters of the book as notebooks, and the teaching page's exercises, without their
+The chapters of the book as notebooks, and the teaching page's exercises, without their
 solutions. {outputs}
 
 To run them, install the book's library (`apparel_lib`) as the book's README says (`make

@@ -226,6 +226,83 @@ def test_an_overflowing_block_is_caught(browser, built_book):
     w.close()
 
 
+
+# --- tables fit their column, without scrolling, at 1280 px ------------------------------------------
+
+WIDE_TABLES_JS = """selector => {
+  const main = document.querySelector('article.bd-article');
+  if (!main) return [];
+  const right = main.getBoundingClientRect().right;
+  return [...main.querySelectorAll(selector)].filter(t => t.offsetParent)
+    .filter(t => t.getBoundingClientRect().right > right + 1 || t.scrollWidth > t.parentElement.clientWidth + 1)
+    .map(t => `table "${t.innerText.trim().slice(0, 60)}" is ${Math.round(t.scrollWidth)} px wide in ${Math.round(main.clientWidth)}`); }"""
+
+SHOW_TABLE_JS = """html => { const t = document.querySelector('article.bd-article table.dataframe');
+  const box = document.createElement('div'); box.innerHTML = html;
+  box.firstElementChild.setAttribute('data-shown', ''); t.replaceWith(box.firstElementChild); }"""
+
+
+def wide_tables(page, selector: str = "table") -> list[str]:
+    """Tables on the open page (those ``selector`` picks) wider than the column; a table that
+    fits only by scrolling counts."""
+    return page.evaluate(WIDE_TABLES_JS, selector)
+
+
+def _chapter10_tables():
+    """Chapter 10's two trial tables (its ten best trials and its live trials) as the chapter
+    shows them now, from the shipped study."""
+    import shutil
+    import tempfile
+
+    from apparel_lib.book_plans.study import open_chapter_study, study_journal
+    from apparel_lib.tuning.report import compact_trials, trial_table
+
+    with tempfile.TemporaryDirectory() as folder:  # a copy, as the chapter reads it: opening writes to the journal
+        study = open_chapter_study(shutil.copy(study_journal(), Path(folder) / "chapter10.journal"))
+        trials = trial_table(study).drop(columns=["seconds"])
+    pruned = trials[trials["state"] == "pruned"].tail(2)
+    return trials, [compact_trials(trials.sort_values("val_acc", ascending=False).head(10)), compact_trials(pruned)]
+
+
+def _chapter11_attempts():
+    import json
+
+    import pandas as pd
+
+    record = json.loads((ROOT / "notebooks" / "records" / "speedrun_attempts.json").read_text(encoding="utf-8"))
+    attempts = pd.DataFrame(record["attempts"])
+    attempts["val %"] = 100 * attempts["val_acc"]
+    return attempts[["name", "why", "tflops", "seconds", "val %"]].round(2)
+
+
+def test_the_trial_and_attempt_tables_fit_the_column_at_1280_px(browser, built_book):
+    """Chapters 10 and 11's tables as their cells make them now, shown in their pages (so the
+    check does not wait for the chapters to be executed again)."""
+    from apparel_lib.figures.tables import whole
+
+    _, tables = _chapter10_tables()
+    shown = {"10_tuning": [t.to_html(classes="dataframe") for t in tables],
+             "11_speedrun": [whole(_chapter11_attempts())._repr_html_()]}
+    problems = []
+    for chapter, htmls in shown.items():
+        for html in htmls:
+            w = open_book_page(browser, built_book, f"notebooks/{chapter}.html")
+            w.page.evaluate(SHOW_TABLE_JS, html)
+            problems += [f"{chapter}: {p}" for p in wide_tables(w.page, "table[data-shown]")]
+            w.close()
+    assert not problems, "\n".join(problems)
+
+
+def test_a_wide_table_is_caught(browser, built_book):
+    """Planted fault: chapter 10's ten best trials as they were (long headers, lr as 1.7e-03)."""
+    trials, _ = _chapter10_tables()
+    old = (trials.round(4).assign(lr=trials["lr"].map("{:.1e}".format))
+           .sort_values("val_acc", ascending=False).head(10))
+    w = open_book_page(browser, built_book, "notebooks/10_tuning.html")
+    w.page.evaluate(SHOW_TABLE_JS, old.to_html(classes="dataframe"))
+    assert wide_tables(w.page, "table[data-shown]")
+    w.close()
+
 # --- on a phone (390x844) and a laptop (1280x900) -------------------------------------------------
 
 SIZES = {"phone": {"width": 390, "height": 844}, "laptop": {"width": 1280, "height": 900}}

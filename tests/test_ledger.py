@@ -6,6 +6,7 @@ from __future__ import annotations
 import ast
 import dataclasses
 import datetime
+import functools
 import json
 import random
 import re
@@ -197,6 +198,21 @@ def test_shipped_reads_the_ledger_even_where_the_store_holds_its_own_run(stored,
     assert book.provenance is not None and book.val_acc == 0.5
     monkeypatch.setenv("APPAREL_LEDGER", "off")  # no ledger: the store's run, not trained again
     assert shipped(small_spec(), data=data, progress=False).key == own.key and len(calls) == trained
+
+
+def test_fresh_clone_seconds_counts_unshipped_runs_and_live_runs_read_back(stored, data, tmp_path):
+    from apparel_lib.runs.store import fresh_clone_seconds
+
+    ledger = Ledger(tmp_path / "ledger")
+    ledger.put(stored, chapters=[7])
+    book = RunStore(tmp_path / "empty").get_or_run(small_spec(), data=data, progress=False, ledger=ledger)
+    own = dataclasses.replace(stored, seconds=7.0, model=None)  # this machine's run of a ledger entry, read back
+    trained = dataclasses.replace(stored, seconds=100.0)  # trained now: counted in the wall time
+    unshipped = dataclasses.replace(_fake(seed=1, seconds=5.0), model=None)  # not in the ledger
+    count = functools.partial(fresh_clone_seconds, data=data, ledger=ledger)
+    assert count([book, own, trained]) == 0.0  # a fresh clone reads the ledger's entry
+    assert count([book, own, unshipped, trained]) == 5.0
+    assert count([unshipped], live=[own, trained]) == 12.0  # a live run read back: a fresh clone trains it
 
 
 def test_need_model_skips_an_entry_without_a_shipped_model(stored, data, tmp_path, monkeypatch):

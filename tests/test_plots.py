@@ -218,3 +218,179 @@ def test_reference_labels_sit_outside_the_plot():
     ax = plots.accuracy_vs_parameters(table, references={"tutorial (65%)": 0.65}).axes[0]
     (label,) = ax.texts
     assert label.get_position()[0] > 1, "a reference label inside the plot can cover a point"
+
+
+# --- readable as the book shows them (issue 34) ------------------------------------------------
+
+COLUMN_PX, DPI = 784, 100  # the book's column in a 1280-px window; figures are stored at 100 dpi
+SMALLEST_PX = 9
+
+
+def smallest_text_px(fig) -> float:
+    """The smallest text of ``fig`` in CSS pixels as the book shows it: stored at 100 dpi and
+    scaled down to the column when wider."""
+    import matplotlib.text
+
+    fig.canvas.draw()
+    scale = min(1.0, COLUMN_PX / (fig.get_figwidth() * DPI))
+    return min(t.get_fontsize() * DPI / 72 * scale for t in fig.findobj(matplotlib.text.Text)
+               if t.get_visible() and t.get_text().strip() and t.get_window_extent().width > 0)
+
+
+def _capacity_table():
+    """Chapter 5's kind of table: a one-point family at almost the size of a plain network."""
+    import pandas as pd
+
+    rows = [("linear", 7850, 0.84)] + [("plain network", p, a) for p, a in
+                                        [(2395, 0.62), (7960, 0.84), (23860, 0.87), (79510, 0.885), (397510, 0.89)]]
+    rows += [("CNN", p, a) for p, a in [(1400, 0.80), (3500, 0.86), (9800, 0.89)]]
+    return pd.DataFrame(rows, columns=["family", "parameters", "val_acc"]).assign(val_sd=0.003)
+
+
+REFERENCES = {"tutorial, simple network (about 65%)": 0.65, "tutorial, CNN on the test set (about 71%)": 0.71}
+
+
+def test_no_figure_text_under_9_px_as_shown(data):
+    import pandas as pd
+
+    from apparel_lib.training.history import History
+
+    images = data.test_images[:3]
+    history = History([1.0, 0.5], [0.6, 0.75], [1.1, 0.6], [0.7, 0.8], [1.0, 1.0])
+    figures = {
+        "picture_and_row": plots.picture_and_row(images, ["original", "shifted 3 pixels right", "flipped"]),
+        "map_grid": plots.map_grid([np.eye(28)] * 4, list("abcd"), ncols=2, size=2.2),
+        "parameter_growth": plots.parameter_growth([28, 56, 112, 224]),
+        "accuracy_vs_parameters": plots.accuracy_vs_parameters(_capacity_table(), references=REFERENCES),
+        "training_curves": plots.training_curves(history),
+        "accuracy_vs_shift": plots.accuracy_vs_shift({"plain": pd.Series([0.9, 0.5]), "cnn": pd.Series([0.9, 0.8])}),
+        "examples_per_class": plots.examples_per_class(data.test_images, data.test_labels, per_class=10),
+    }
+    small = {name: round(smallest_text_px(fig), 1) for name, fig in figures.items()}
+    assert all(v >= SMALLEST_PX for v in small.values()), f"text under {SMALLEST_PX} px as shown: {small}"
+
+
+def test_the_text_size_check_can_fail():
+    """Planted fault: chapter 2's figure as it was, 11 inches wide, shown at 71%."""
+    from matplotlib.figure import Figure
+
+    fig = Figure(figsize=(11, 1.5))
+    fig.subplots().set_title("picture", fontsize=9)
+    assert smallest_text_px(fig) < SMALLEST_PX
+
+
+def _display_points(line) -> np.ndarray:
+    """The points of a drawn line in display pixels, 50 along each segment."""
+    xy = line.get_transform().transform(np.column_stack([line.get_xdata(orig=False), line.get_ydata(orig=False)]).astype(float))
+    if len(xy) < 2:
+        return xy
+    t = np.linspace(0, 1, 50)[:, None]
+    return np.concatenate([a + t * (b - a) for a, b in zip(xy[:-1], xy[1:])])
+
+
+def legend_problems(fig) -> list[str]:
+    """Legends that lie over a drawn line, marker or reference line of their axes."""
+    fig.canvas.draw()
+    problems = []
+    for ax in fig.axes:
+        legend = ax.get_legend()
+        if legend is None:
+            continue
+        box = legend.get_window_extent()
+        for line in ax.lines:
+            points = _display_points(line)
+            inside = (points[:, 0] > box.x0) & (points[:, 0] < box.x1) & (points[:, 1] > box.y0) & (points[:, 1] < box.y1)
+            if inside.any():
+                ys = set(np.ravel(line.get_ydata()))
+                name = f"the line at {ys.pop():g}" if line.get_label().startswith("_") and len(ys) == 1 else repr(line.get_label())
+                problems.append(f"the legend covers {name}")
+    return problems
+
+
+def hidden_markers(fig) -> list[str]:
+    """Markers drawn under a filled marker of another line at the same place (closer than half
+    its size): they cannot be seen."""
+    fig.canvas.draw()
+    problems = []
+    for ax in fig.axes:
+        # the data lines (an error bar's caps and bars are left out), named by their legend entry
+        names = {c.lines[0]: c.get_label() for c in ax.containers if hasattr(c, "lines")}
+        parts = {id(p) for c in ax.containers if hasattr(c, "lines") for group in c.lines[1:] for p in group}
+        lines = sorted((line for line in ax.lines if id(line) not in parts and line.get_marker() not in (None, "None", "", " ")),
+                       key=lambda line: line.get_zorder())  # stable: drawing order among equals
+        for i, low in enumerate(lines):
+            for high in lines[i + 1:]:
+                if str(high.get_markerfacecolor()) == "none":
+                    continue
+                reach = high.get_markersize() * fig.dpi / 72 / 2
+                a, b = (line.get_transform().transform(np.column_stack([line.get_xdata(), line.get_ydata()]).astype(float))
+                        for line in (low, high))
+                if (np.linalg.norm(a[:, None] - b[None], axis=2) < reach).any():
+                    problems.append(f"a marker of {names.get(low, low.get_label())!r} hides under "
+                                    f"{names.get(high, high.get_label())!r}")
+    return problems
+
+
+def test_legends_clear_of_the_data_and_no_marker_hidden():
+    import pandas as pd
+
+    from apparel_lib.training.history import History
+
+    history = History([1.0, 0.5, 0.4], [0.5, 0.7, 0.8], [1.1, 0.6, 0.5], [0.45, 0.65, 0.7], [1.0] * 3)
+    bars = pd.DataFrame({"model": ["plain", "plain", "cnn", "cnn"], "data": ["orig", "shuf"] * 2,
+                         "val_acc": [0.8, 0.79, 0.85, 0.7], "val_sd": [0.01, 0.02, 0.01, 0.03]})
+    figures = {
+        "accuracy_vs_parameters": plots.accuracy_vs_parameters(_capacity_table(), references=REFERENCES),
+        "parameter_growth": plots.parameter_growth([28, 56, 112, 224]),
+        "training_curves": plots.training_curves(history),
+        "bars_with_spread": plots.bars_with_spread(bars, group="model", bar="data"),
+    }
+    problems = {name: legend_problems(fig) + hidden_markers(fig) for name, fig in figures.items()}
+    assert not any(problems.values()), problems
+
+
+def test_the_legend_and_marker_checks_can_fail():
+    """Planted faults: chapter 5's figure as it was, the legend in the lower right over the 65%
+    line and the linear point, filled and drawn first, under a plain network's marker."""
+    fig = plots.accuracy_vs_parameters(_capacity_table(), references=REFERENCES)
+    ax = fig.axes[0]
+    ax.legend(loc="lower right")
+    assert "the legend covers the line at 0.65" in legend_problems(fig)
+    (ring,) = [c.lines[0] for c in ax.containers if c.get_label() == "linear"]
+    ring.set_markerfacecolor(ring.get_color())
+    ring.set_markersize(6)
+    ring.set_zorder(1)
+    assert hidden_markers(fig)
+
+
+def cut_cells(html: str) -> list[str]:
+    """Cells of an HTML table that pandas cut at its display limit (they end in "...")."""
+    import re
+
+    return [c for c in re.findall(r"<td[^>]*>(.*?)</td>", html, re.DOTALL) if c.rstrip().endswith("...")]
+
+
+def test_a_whole_table_shows_every_cell_whole():
+    import pandas as pd
+
+    from apparel_lib.figures.tables import whole
+
+    why = "a long explanation of an attempt, " * 4
+    table = pd.DataFrame({"name": ["a", "b"], "why": [why, "short"]})
+    shown = whole(table)
+    assert cut_cells(shown._repr_html_()) == [] and why.strip() in shown._repr_html_()
+    assert why.strip() in repr(shown)
+    assert cut_cells(table._repr_html_()), "planted fault: pandas' own view cuts the long cell"
+
+
+def test_compact_trials_fit_without_exponents():
+    import pandas as pd
+
+    from apparel_lib.tuning.report import SHORT_HEADERS, compact_trials
+
+    trials = pd.DataFrame({"state": ["complete", "pruned"], "val_acc": [0.83371, None], "lr": [0.0017, 0.00043],
+                           "dense_layers": [1, 0], "batch_size": [64, 256], "parameters": [805818, 805818],
+                           "epochs_run": [3.0, 1.0], "hidden": [256.0, None]}, index=pd.Index([95, 100], name="trial"))
+    shown = compact_trials(trials)
+    assert list(shown["lr"]) == ["0.0017", "0.00043"] and list(shown["hidden"]) == ["256", ""]
+    assert set(SHORT_HEADERS.values()) <= set(shown.columns) and max(map(len, shown.columns)) <= 7

@@ -77,3 +77,49 @@ def test_every_solution_runs_on_a_tiny_budget(capsys, small_test_set):
         exec(compile(code, f"teaching.md solution {n}", "exec"), namespace)
         printed = capsys.readouterr().out
         assert printed.strip(), f"solution {n} printed no result"
+
+
+# --- the session plans ----------------------------------------------------------------------
+
+NOTEBOOKS = Path(__file__).resolve().parents[1] / "notebooks"
+GLUE_TIME = re.compile(r"\{glue:text\}`/notebooks/(\d\d)_\w+\.ipynb::(ch(\d+)(?:_ledger)?_seconds):d`")
+
+
+def plan_problems(page: str) -> list[str]:
+    """What is wrong with the page's session plans: a chapter without its own entry, an entry
+    without its chapter's glued seconds, a glued name no chapter glues, or a machine time typed
+    as a number."""
+    plans = page.split("## Session plans", 1)[1].split("\n## ", 1)[0]
+    entries = re.split(r"^- \*\*", plans, flags=re.MULTILINE)[1:]
+    glued = {name for path in NOTEBOOKS.glob("*.py")
+             for name in re.findall(r'glue\("(ch\d+(?:_ledger)?_seconds)"', path.read_text(encoding="utf-8"))}
+    problems = []
+    chapters = sorted(int(path.stem[:2]) for path in NOTEBOOKS.glob("[0-9][0-9]_*.py"))
+    for chapter in chapters:
+        mine = [e for e in entries if e.startswith(f"Chapter {chapter},")]
+        times = [m for e in mine for m in GLUE_TIME.findall(e)]
+        if len(mine) != 1:
+            problems.append(f"chapter {chapter}: {len(mine)} plan entries")
+        elif not any(int(nb) == int(ch) == chapter for nb, _, ch in times):
+            problems.append(f"chapter {chapter}: no glued seconds of its own")
+    problems += [f"{name} is glued by no chapter" for _, name, _ in GLUE_TIME.findall(page) if name not in glued]
+    typed = re.findall(r"\b\d[\d,.]*\s+(?:s|sec|seconds)\b", GLUE_TIME.sub("", plans))
+    problems += [f"a machine time typed by hand: {t!r}" for t in typed]
+    return problems
+
+
+def test_the_session_plans_cover_every_chapter_with_glued_times():
+    assert plan_problems(PAGE.read_text(encoding="utf-8")) == []
+
+
+@pytest.mark.parametrize("fault", ["drop chapter 9", "typed time", "unknown glue", "wrong chapter"])
+def test_the_plan_check_can_fail(fault):
+    page = PAGE.read_text(encoding="utf-8")
+    broken = {
+        "drop chapter 9": lambda p: p.replace("- **Chapter 9,", "- **Chapter nine,"),
+        "typed time": lambda p: p.replace("{glue:text}`/notebooks/06_does_it_use_space.ipynb::ch6_seconds:d`", "120", 1)
+        .replace("- **Chapter 6,", "- **Chapter 6, 120 seconds,"),
+        "unknown glue": lambda p: p.replace("::ch1_seconds", "::ch1_ledger_seconds"),
+        "wrong chapter": lambda p: p.replace("09_your_own_picture.ipynb::ch9_seconds", "08_what_it_sees.ipynb::ch8_seconds"),
+    }[fault](page)
+    assert broken != page and plan_problems(broken)

@@ -94,3 +94,42 @@ def test_map_explorer_views_show_the_right_map(map_explorer):
                 assert f"<span class='map-caption'>{caption}</span>" in view.value
     total = sum(len(v.value) for s in views.children for c in s.children for v in c.children)
     assert total < 3 * 3 * 4 * 8_000  # a few KB a view: 4 pictures x 4 layers x 8 channels stay near 1 MB
+
+
+def dead_map_problems(view_html: str) -> list[str]:
+    """What keeps a view of an all-zero map from being seen: its map image has no dark frame
+    (white on white), or the view does not say the channel is dead."""
+    import base64
+    import io
+    import re
+
+    from PIL import Image
+
+    from apparel_lib.figures.widgets import DEAD_LABEL
+
+    pngs = re.findall(r"src='data:image/png;base64,([^']+)'", view_html)
+    ink = np.asarray(Image.open(io.BytesIO(base64.b64decode(pngs[-1]))))  # the map, right of the picture
+    edges = np.concatenate([ink[0], ink[-1], ink[:, 0], ink[:, -1]])
+    problems = [] if (edges < 200).all() else ["the dead map has no frame: white on a white page"]
+    return problems + ([] if DEAD_LABEL in view_html else ["the view does not say the channel is dead"])
+
+
+def test_a_dead_channels_map_is_framed_and_labelled():
+    from apparel_lib.figures.widgets import DEAD_LABEL, _map_view
+
+    picture = np.random.default_rng(0).random((28, 28))
+    dead = _map_view(picture, np.zeros((14, 14)), "caption").value
+    assert dead_map_problems(dead) == []
+    live = _map_view(picture, np.random.default_rng(1).random((14, 14)), "caption").value
+    assert DEAD_LABEL not in live, "a live map is labelled dead"
+
+
+def test_the_dead_map_check_can_fail():
+    """Planted fault: the view as it was, a white square with no frame and no label."""
+    import base64
+
+    from apparel_lib.figures.widgets import MAP_SIDE
+
+    white = base64.b64encode(to_png(np.zeros((14, 14)), scale=(MAP_SIDE // 14, MAP_SIDE // 14))).decode()
+    old = f"<img src='data:image/png;base64,{white}' alt='feature map'><span class='map-caption'>c</span>"
+    assert len(dead_map_problems(old)) == 2

@@ -41,9 +41,11 @@ __all__ = [
 ]
 
 
-# The book shows figures about 7.5 inches wide; wider figures are scaled down, text included.
+# The book shows figures up to COLUMN_WIDTH inches wide (784 px at 100 dpi, its column in a
+# 1280-px window); wider figures are scaled down, text included.
 # Grids are capped at this width so that a 9-point title stays readable on the page, and no
 # text is set below SMALLEST_TEXT points (tests/test_plots.py checks both as shown on the page).
+COLUMN_WIDTH = 7.84
 MAX_WIDTH = 9.0
 TITLE_SIZE = 9
 SMALLEST_TEXT = 8
@@ -174,7 +176,9 @@ def training_curves(history: History, *, title: str | None = None) -> Figure:
 def picture_and_row(images: Sequence[np.ndarray], titles: Sequence[str]) -> Figure:
     """Each image twice: as the 28x28 picture we see, and as the 784-long row a plain network sees."""
     n = len(images)
-    fig = Figure(figsize=(11, 1.5 * n), layout="constrained")
+    # narrower than the column (with room for the saved figure's margins), so that the book
+    # shows the labels at their size
+    fig = Figure(figsize=(COLUMN_WIDTH - 0.25, 1.2 * n), layout="constrained")
     axes = fig.subplots(n, 2, squeeze=False, width_ratios=[1, 7])
     for (ax_pic, ax_row), image, title in zip(axes, images, titles):
         _image(ax_pic, image)
@@ -217,10 +221,14 @@ def accuracy_vs_parameters(
     (e.g. numbers a tutorial reported)."""
     fig = Figure(figsize=(8, 4.2), layout="constrained")
     ax = fig.subplots()
-    for (name, rows), marker in zip(table.groupby(family, sort=False), "osD^v<>"):
+    groups = list(zip(table.groupby(family, sort=False), "osD^v<>"))
+    # a family of one point is drawn last, as a larger ring, so that a point of another family
+    # at the same place cannot hide it
+    for (name, rows), marker in sorted(groups, key=lambda g: len(g[0][1]) == 1):
         rows = rows.sort_values(x)
         err = rows[spread].fillna(0) if spread is not None and spread in rows else None
-        ax.errorbar(rows[x], rows[y], yerr=err, marker=marker, capsize=3, label=str(name))
+        ring = {"markersize": 11, "markerfacecolor": "none", "markeredgewidth": 2, "zorder": 3} if len(rows) == 1 else {}
+        ax.errorbar(rows[x], rows[y], yerr=err, marker=marker, capsize=3, label=str(name), **ring)
     for (label, value), color in zip((references or {}).items(), ("tab:gray", "tab:red", "tab:purple")):
         ax.axhline(value, linestyle="--", color=color, linewidth=1)
         # labelled outside the plot, on the right, so that no label covers a point
@@ -230,7 +238,8 @@ def accuracy_vs_parameters(
     ax.set_xlabel("trainable parameters (log scale)")
     ax.set_ylabel("validation accuracy" if y.startswith("val") else y)
     ax.grid(alpha=0.3, which="both")
-    ax.legend(loc="lower right")
+    # above the plot, clear of the points and the reference lines
+    ax.legend(loc="lower left", bbox_to_anchor=(0, 1.0), ncols=len(groups), frameon=False)
     return fig
 
 

@@ -41,12 +41,16 @@ def _control_row(controls: list[widgets.Widget]) -> widgets.HBox:
     return widgets.HBox(controls, layout=widgets.Layout(flex_flow="row wrap", max_width="100%"))
 
 
-def to_png(image: np.ndarray, *, scale: tuple[int, int] = (1, 1)) -> bytes:
-    """A gray picture as PNG bytes, dark ink on white like the book's figures, each pixel a ``scale`` block."""
+def to_png(image: np.ndarray, *, scale: tuple[int, int] = (1, 1), frame: int = 0) -> bytes:
+    """A gray picture as PNG bytes, dark ink on white like the book's figures, each pixel a ``scale`` block
+    (with a mid-gray ``frame`` that many pixels wide, drawn over the edge, where asked)."""
     image = np.asarray(image)
     gray = image.astype(np.float64) / (255.0 if image.dtype == np.uint8 else 1.0)
     ink = (255 - np.clip(gray, 0, 1) * 255).round().astype(np.uint8)
     ink = np.kron(ink, np.ones(scale, dtype=np.uint8))
+    if frame:
+        ink[:frame] = ink[-frame:] = FRAME_GRAY
+        ink[:, :frame] = ink[:, -frame:] = FRAME_GRAY
     buf = io.BytesIO()
     Image.fromarray(ink, mode="L").save(buf, format="PNG", optimize=True)
     return buf.getvalue()
@@ -113,6 +117,8 @@ def flatten_explorer(
 
 
 MAP_SIDE = 112  # every feature map is shown 112 pixels wide, whatever its size
+FRAME_GRAY = 128  # the frame around a dead channel's map, which would otherwise be all white
+DEAD_LABEL = "dead channel: no response anywhere (every value is 0 or less)"
 
 
 def map_caption(title: str, layer: str, channel: int, value: float) -> str:
@@ -125,12 +131,14 @@ def _map_view(image: np.ndarray, fmap: np.ndarray, caption: str) -> widgets.HTML
     side = fmap.shape[0]
     top = float(fmap.max())
     shown = np.clip(fmap / top, 0, 1) if top > 0 else np.zeros_like(fmap)
+    # a dead map is framed and labelled: white on white, it would not be seen at all
+    dead = f"<br><span class='dead-map'>{DEAD_LABEL}</span>" if top <= 0 else ""
     pic = base64.b64encode(to_png(np.asarray(image), scale=(PICTURE_SCALE, PICTURE_SCALE))).decode()
-    png = base64.b64encode(to_png(shown, scale=(MAP_SIDE // side, MAP_SIDE // side))).decode()
+    png = base64.b64encode(to_png(shown, scale=(MAP_SIDE // side, MAP_SIDE // side), frame=2 * (top <= 0))).decode()
     return widgets.HTML(
         f"<div class='map-view'><img src='data:image/png;base64,{pic}' alt='picture'> "
         f"<img src='data:image/png;base64,{png}' alt='feature map' style='margin-left:12px'><br>"
-        f"<span class='map-caption'>{caption}</span></div>"
+        f"<span class='map-caption'>{caption}</span>{dead}</div>"
     )
 
 

@@ -22,7 +22,7 @@ import logging
 import os
 import shutil
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -44,7 +44,7 @@ try:
 except ImportError:  # not POSIX: entries are still atomic, but two processes may both train
     fcntl = None  # type: ignore[assignment]
 
-__all__ = ["RunStore", "get_or_run", "shipped"]
+__all__ = ["RunStore", "get_or_run", "shipped", "fresh_clone_seconds"]
 
 FORMAT = "apparel-run/1"
 RESULT, MODEL = "result.json", "model.pt"
@@ -226,6 +226,17 @@ def _ledger_entry(spec: RunSpec, data: FashionMNIST, ledger: Ledger | bool = Tru
 def get_or_run(spec: RunSpec, **options: Any) -> RunResult:
     """:meth:`RunStore.get_or_run` on the default store."""
     return RunStore().get_or_run(spec, **options)
+
+
+def fresh_clone_seconds(read: Iterable[RunResult] = (), *, live: Iterable[RunResult] = (),
+                        data: FashionMNIST | None = None, ledger: Ledger | bool = True) -> float:
+    """The training seconds a fresh clone (the ledger, an empty store) spends beyond what this
+    run trained: the runs of ``read`` that the ledger lacks, and the runs of ``live`` (trained
+    with ``ledger=False``) that came back from this machine's store. A run trained now (it
+    holds its model) is already in the wall time."""
+    data = data if data is not None else _default_data()
+    unshipped = [r for r in read if r.model is None and _ledger_entry(r.spec, data, ledger) is None]
+    return sum(r.seconds for r in unshipped) + sum(r.seconds for r in live if r.model is None)
 
 
 def shipped(spec: RunSpec, **options: Any) -> RunResult:

@@ -1,4 +1,5 @@
-"""Reading a study: one row per trial (:func:`trial_table`) or a few lines (:func:`study_summary`)."""
+"""Reading a study: one row per trial (:func:`trial_table`, narrowed for a page by
+:func:`compact_trials`) or a few lines (:func:`study_summary`)."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ if TYPE_CHECKING:
     import pandas as pd
 TrialState = require("optuna.trial").TrialState
 
-__all__ = ["trial_table", "study_summary"]
+__all__ = ["trial_table", "compact_trials", "SHORT_HEADERS", "study_summary"]
 
 
 def trial_table(study: optuna.Study) -> pd.DataFrame:
@@ -29,6 +30,33 @@ def trial_table(study: optuna.Study) -> pd.DataFrame:
             "seconds": t.user_attrs.get("seconds"),
         })
     return pd.DataFrame(rows).set_index("trial") if rows else pd.DataFrame()
+
+
+SHORT_HEADERS = {"val_acc": "val", "dense_layers": "dense", "batch_size": "batch",
+                 "parameters": "params", "epochs_run": "ran"}
+"""The trial table's headers as :func:`compact_trials` shortens them."""
+
+
+def compact_trials(table: pd.DataFrame) -> pd.DataFrame:
+    """:func:`trial_table`'s rows narrow enough for the book's column: short headers
+    (:data:`SHORT_HEADERS`), accuracy to 4 places, ``lr`` to two significant digits (no
+    exponent to break across lines), parameters in thousands, whole numbers without ".0"."""
+    import pandas as pd
+
+    def whole_number(v: float) -> str:
+        return "" if pd.isna(v) else f"{v:.0f}"
+
+    out = table.copy()
+    if "val_acc" in out:
+        out["val_acc"] = out["val_acc"].round(4)
+    if "lr" in out:
+        out["lr"] = out["lr"].map(lambda v: "" if pd.isna(v) else f"{v:.2g}")
+    if "parameters" in out:
+        out["parameters"] = out["parameters"].map(lambda v: "" if pd.isna(v) else f"{v / 1000:.0f}k")
+    for name in ("hidden", "epochs_run"):
+        if name in out:
+            out[name] = out[name].map(whole_number)
+    return out.rename(columns=SHORT_HEADERS)
 
 
 def study_summary(study: optuna.Study) -> str:

@@ -11,7 +11,7 @@ from typing import Any
 
 from .procfs import proc_field
 
-__all__ = ["machine", "commit"]
+__all__ = ["machine", "commit", "uncommitted"]
 
 
 def machine() -> dict[str, Any]:
@@ -34,17 +34,31 @@ def _git(folder: Path, *args: str) -> str:
     return subprocess.run(["git", *args], cwd=folder, capture_output=True, text=True, check=True).stdout.strip()
 
 
+def _repository(folder: str | os.PathLike[str] | None) -> Path:
+    """``folder`` (default: the current one), or the nearest folder above it that exists (a ledger
+    folder not made yet is looked up from its parent's repository)."""
+    where = Path(folder).absolute() if folder is not None else Path.cwd()
+    while not where.is_dir() and where != where.parent:
+        where = where.parent
+    return where
+
+
+def uncommitted(folder: str | os.PathLike[str] | None = None) -> list[str] | None:
+    """The library's sources (``apparel_lib/``) that differ from the last commit in the git
+    repository holding ``folder``, as paths relative to its top; None outside a repository."""
+    try:
+        names = _git(_repository(folder), "diff", "--name-only", "HEAD", "--", ":(top)apparel_lib")
+    except (OSError, subprocess.CalledProcessError):
+        return None
+    return names.splitlines()
+
+
 def commit(folder: str | os.PathLike[str] | None = None) -> str | None:
     """The commit of the git repository holding ``folder`` (default: the current folder), with
     ``+changes`` where the library's sources in it (``apparel_lib/``) differ from it; None
-    outside a repository (an installed library records no commit it was not run from). A
-    folder not made yet is looked up from the nearest one above it that exists."""
-    where = Path(folder).absolute() if folder is not None else Path.cwd()
-    while not where.is_dir() and where != where.parent:  # a ledger folder not made yet: its parent's repository
-        where = where.parent
+    outside a repository (an installed library records no commit it was not run from)."""
     try:
-        head = _git(where, "rev-parse", "HEAD")
-        dirty = _git(where, "status", "--porcelain", "--untracked-files=no", "--", ":(top)apparel_lib")
+        head = _git(_repository(folder), "rev-parse", "HEAD")
     except (OSError, subprocess.CalledProcessError):
         return None
-    return head + ("+changes" if dirty else "")
+    return head + ("+changes" if uncommitted(folder) else "")

@@ -10,6 +10,7 @@ import functools
 import json
 import random
 import re
+import statistics
 import subprocess
 from pathlib import Path
 from types import SimpleNamespace
@@ -24,7 +25,7 @@ from apparel_lib.runs import holdout as holdout_module
 from apparel_lib.runs import store as store_module
 from apparel_lib.runs.holdout import score_test
 from apparel_lib.runs.ledger import (MIN_TOLERANCE, Check, Ledger, default_ledger, provenance_table, the_ledger, tolerance,
-                                     trains_as_recorded, verify_ledger)
+                                     spread_without, trains_as_recorded, verify_ledger)
 from apparel_lib.runs.runner import train_spec
 from apparel_lib.runs.spec import run_spec
 from apparel_lib.runs.store import RunStore
@@ -87,6 +88,21 @@ def test_provenance_records_the_commit_of_the_ledgers_own_repository(stored, tmp
     (repo / "apparel_lib" / "x.py").write_text("x = 2\n")
     again = Ledger(repo / "ledger").put(dataclasses.replace(stored, seconds=stored.seconds + 1), chapters=[5])
     assert again.result.provenance["commit"] == head + "+changes"
+
+
+def test_results_make_refuses_uncommitted_library_changes_and_names_them(tmp_path):
+    from apparel_lib.book_plans.make import make_ledger
+
+    repo = tmp_path / "book"
+    (repo / "apparel_lib").mkdir(parents=True)
+    (repo / "apparel_lib" / "recipes.py").write_text("lr = 1\n")
+    git = ("git", "-c", "user.name=t", "-c", "user.email=t@t", "-C", str(repo))
+    for args in (("init", "-q"), ("add", "."), ("commit", "-qm", "first")):
+        subprocess.run([*git, *args], check=True, capture_output=True)
+    (repo / "apparel_lib" / "recipes.py").write_text("lr = 2\n")
+    with pytest.raises(ApparelError, match=r"uncommitted changes \(apparel_lib/recipes.py\): commit them first") as err:
+        make_ledger([4], ledger=Ledger(repo / "ledger"), data=object())
+    assert "\n" not in str(err.value) and not (repo / "ledger").exists()
 
 
 def test_put_again_keeps_the_provenance_of_the_same_run(stored, tmp_path):
@@ -333,6 +349,40 @@ def test_a_sample_on_this_path_leaves_out_entries_computed_another_way(tmp_path,
     assert sorted(seen) == ["seed 0", "seed 2"]
 
 
+def _family(ledger: Ledger, values: list[float]) -> None:
+    for seed, val in enumerate(values):
+        ledger.put(_fake(seed=seed, val=val), chapters=[4])
+
+
+HONEST = [0.850, 0.853, 0.848]
+"""A family's validation accuracies, three seeds about 0.3 points apart."""
+
+
+def _honest_retrain(spec):
+    return SimpleNamespace(val_acc=HONEST[spec.seed])
+
+
+def test_verify_catches_one_falsified_entry_and_names_it(tmp_path):
+    ledger = Ledger(tmp_path)
+    _family(ledger, [0.850, HONEST[1] - 0.05, 0.848])  # seed 1 moved down by 5 points
+    checks = ledger.verify(_honest_retrain)
+    failed = [c.run for c in checks if not c.ok]
+    assert len(failed) == 1 and "seed 1" in failed[0]
+    # with the entry's own value in the spread, its tolerance would have covered the lie
+    assert tolerance(statistics.stdev([0.850, HONEST[1] - 0.05, 0.848])) > 0.05
+    assert spread_without({"a": 0.85, "b": 0.80, "c": 0.848}, "b") == pytest.approx(statistics.stdev([0.85, 0.848]))
+    assert spread_without({"a": 0.85, "b": 0.80}, "b") is None
+
+
+def test_verify_catches_a_whole_family_moved_together(tmp_path):
+    ledger = Ledger(tmp_path)
+    _family(ledger, [v - 0.05 for v in HONEST])
+    assert not any(c.ok for c in ledger.verify(_honest_retrain))
+    ledger = Ledger(tmp_path / "honest")
+    _family(ledger, HONEST)
+    assert all(c.ok for c in ledger.verify(_honest_retrain))
+
+
 def test_tolerance_is_three_seed_sds_with_a_floor():
     assert MIN_TOLERANCE == 0.005
     assert tolerance(None) == 0.005 and tolerance(0.001) == 0.005 and tolerance(0.01) == pytest.approx(0.03 * 2**0.5)
@@ -346,7 +396,9 @@ def test_verify_uses_the_spread_across_seeds(tmp_path):
     ledger.put(_fake(model="plain", val=0.85), chapters=[5])
     checks = ledger.verify(lambda spec: SimpleNamespace(val_acc=0.81 if spec.model == "linear" else 0.86))
     by_model = {c.run.split("(")[0]: c for c in checks if c.run.endswith("seed 0 · standard")}
-    assert by_model["linear"].tolerance == pytest.approx(0.03 * 2**0.5) and by_model["plain"].tolerance == MIN_TOLERANCE
+    # seed 0's tolerance comes from seeds 1 and 2 alone
+    assert by_model["linear"].tolerance == pytest.approx(3 * 2**0.5 * statistics.stdev([0.81, 0.82]))
+    assert by_model["plain"].tolerance == MIN_TOLERANCE
     assert [c.ok for c in checks if c.run.startswith("linear")] == [True, True, True]
     assert not by_model["plain"].ok  # one point off, with no spread known: beyond half a point
 
@@ -679,7 +731,8 @@ def test_live_check_compares_with_the_entry_of_the_same_spec():
 
     seeds = [_fake(seed=s, val=v) for s, v in enumerate([0.80, 0.81, 0.82])]
     near = live_check(_fake(seed=1, val=0.812), seeds)
-    assert near.ledger == 0.81 and near.ok and near.tolerance == pytest.approx(0.03 * 2**0.5)
+    # the tolerance comes from the other seeds' spread (0.80 and 0.82), never the entry's own
+    assert near.ledger == 0.81 and near.ok and near.tolerance == pytest.approx(3 * 2**0.5 * statistics.stdev([0.80, 0.82]))
     assert "within the tolerance" in str(near)
     far = live_check(_fake(seed=1, val=0.90), seeds)
     assert not far.ok and "OUTSIDE" in str(far)

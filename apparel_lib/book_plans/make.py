@@ -18,6 +18,8 @@ from concurrent.futures import ProcessPoolExecutor
 import torch
 
 from ..data.dataset import FashionMNIST
+from ..errors import ApparelError
+from ..provenance import uncommitted
 from ..runs.holdout import score_test
 from ..runs.ledger import Ledger, LedgerEntry, the_ledger
 from ..runs.spec import RunSpec
@@ -37,7 +39,9 @@ def make_ledger(
     device: str | None = None, workers: int = 1, force: bool = False, data: FashionMNIST | None = None,
     report: Callable[[PlannedRun, LedgerEntry], None] | None = None, say: Callable[[str], None] | None = None,
 ) -> list[LedgerEntry]:
-    """Write the ledger entries of ``chapters`` (all planned ones by default).
+    """Write the ledger entries of ``chapters`` (all planned ones by default), from committed
+    code only: where the library's sources in the ledger's repository have uncommitted changes,
+    nothing is trained or written.
 
     A run already in the ledger is kept unless ``force``; an entry that another chapter made is
     completed (its test set scored, its model shipped, this chapter added) where this chapter
@@ -46,6 +50,10 @@ def make_ledger(
     size first (``force``: run again); ``say`` reports on it (default: standard error).
     """
     ledger, store = the_ledger(ledger), store or RunStore()
+    dirty = uncommitted(ledger.root)
+    if dirty:
+        shown = ", ".join(dirty[:4]) + (f" and {len(dirty) - 4} more" if len(dirty) > 4 else "")
+        raise ApparelError(f"the library has uncommitted changes ({shown}): commit them first, so that every ledger entry names code that can be checked out")
     if chapters is None or STUDY_CHAPTER in chapters:
         from .study import make_study
 

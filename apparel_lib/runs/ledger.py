@@ -43,7 +43,7 @@ from .runner import train_spec
 from .spec import RunResult, RunSpec, digest, file_digest
 
 __all__ = [
-    "Ledger", "LedgerEntry", "Check", "live_check", "default_ledger", "the_ledger", "verify_ledger", "trains_as_recorded", "tolerance", "provenance_table",
+    "Ledger", "LedgerEntry", "Check", "live_check", "default_ledger", "the_ledger", "verify_ledger", "trains_as_recorded", "tolerance", "spread_without", "provenance_table",
     "MIN_TOLERANCE",
 ]
 
@@ -176,13 +176,14 @@ class Ledger:
             f.write(json.dumps(record, indent=1) + "\n")
         return self._read(path)
 
-    def spreads(self) -> dict[str, float]:
-        """The standard deviation of validation accuracy over the seeds of each configuration (a
-        spec without its seed) that has two or more seeds in the ledger."""
-        groups: dict[str, list[float]] = {}
+    def seed_values(self) -> dict[str, dict[str, float]]:
+        """The validation accuracy of every entry, by configuration (a spec without its seed),
+        then by the entry's key."""
+        groups: dict[str, dict[str, float]] = {}
         for entry in self.entries():
-            groups.setdefault(_without_seed(entry.result.spec), []).append(entry.result.val_acc)
-        return {name: statistics.stdev(values) for name, values in groups.items() if len(values) > 1}
+            groups.setdefault(_without_seed(entry.result.spec), {})[entry.key] = entry.result.val_acc
+        return groups
+
 
     def verify(
         self, retrain: Callable[[RunSpec], RunResult], *, sample: int | None = None, seed: int | None = None,
@@ -203,17 +204,24 @@ class Ledger:
         if sample is not None and sample < len(entries):
             rng = random.Random(seed if seed is not None else datetime.date.today().toordinal())
             entries = rng.sample(entries, sample)
-        spreads = self.spreads()
+        seeds = self.seed_values()
         checks = []
         for entry in entries:
             fresh = retrain(entry.result.spec)
             check = Check(entry.key, entry.result.spec.describe(), entry.result.val_acc, fresh.val_acc,
-                          tolerance(spreads.get(_without_seed(entry.result.spec))))
+                          tolerance(spread_without(seeds[_without_seed(entry.result.spec)], entry.key)))
             checks.append(check)
             if report is not None:
                 report(check)
         return checks
 
+
+def spread_without(values: dict[str, float], key: str) -> float | None:
+    """The standard deviation of ``values`` (validation accuracies by entry key) leaving out the
+    entry ``key``, the one under test, so that a falsified entry cannot widen its own tolerance;
+    None where fewer than two others remain."""
+    others = [value for name, value in values.items() if name != key]
+    return statistics.stdev(others) if len(others) > 1 else None
 
 def tolerance(seed_sd: float | None) -> float:
     """How far a retrained run may land from its entry: three standard deviations of the
@@ -226,13 +234,12 @@ def tolerance(seed_sd: float | None) -> float:
 def live_check(live: RunResult, seeds: Sequence[RunResult]) -> Check:
     """Compare a run trained now (``live``) with its ledger entry among ``seeds``, the ledger's
     results for the same configuration with every seed; the tolerance is :func:`tolerance` of
-    their spread (how a chapter shows the ledger reproducing)."""
+    the other seeds' spread (how a chapter shows the ledger reproducing)."""
     same = [r for r in seeds if r.spec == live.spec]
     if not same:
         raise StoreError(f"no ledger result among the given ones is the run {live.spec.describe()}")
-    values = [r.val_acc for r in seeds]
-    sd = statistics.stdev(values) if len(values) > 1 else None
-    return Check(same[0].key, live.spec.describe(), same[0].val_acc, live.val_acc, tolerance(sd))
+    spread = spread_without({r.key: r.val_acc for r in seeds}, same[0].key)
+    return Check(same[0].key, live.spec.describe(), same[0].val_acc, live.val_acc, tolerance(spread))
 
 
 def default_ledger() -> Ledger | None:
@@ -289,6 +296,6 @@ def provenance_table(results: Sequence[RunResult]):  # -> pandas.DataFrame
         else:
             rows.append({"computed": "ledger", "processor": p.get("gpu") or p.get("processor"), "threads": p.get("threads"),
                          "numeric path": str(r.numeric_path) if r.numeric_path else "-", "library": p.get("library"),
-                         "commit": (p.get("commit") or "-")[:12], "date": p.get("date")})
+                         "commit": p.get("commit") or "-", "date": p.get("date")})
     table = pd.DataFrame(rows)
     return table.groupby(list(table.columns), sort=False, dropna=False).size().rename("runs").reset_index()

@@ -72,6 +72,7 @@ def test_code_cells_and_outputs_are_the_books_own(edition, tmp_path):
         assert [(c.source, c.outputs) for c in student.cells if c.cell_type == "code"] == code, path.name
     assert (edition / "pictures" / "examples").is_dir()
     assert (edition / "notebooks" / "records" / "speedrun_attempts.json").is_file()  # chapter 11 reads it
+    assert f"The {len(CHAPTERS)} chapters of the book" in (edition / "README.md").read_text(encoding="utf-8")
     cleared = student_edition.write_student_edition(tmp_path / "cleared", clear_outputs=True)
     for path in cleared:
         assert all(not c.outputs for c in nbformat.read(path, as_version=4).cells if c.cell_type == "code"), path.name

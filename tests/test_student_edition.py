@@ -44,6 +44,9 @@ def student_texts(out: Path) -> dict[str, str]:
 
 
 def test_no_solution_text_survives(edition):
+    for path in CHAPTERS:  # every chapter's exercises have solutions for the edition to strip
+        cells = nbformat.read(path, as_version=4).cells
+        assert any(DETAILS.search(c.source) for c in cells if c.cell_type == "markdown"), f"{path.name} has no solution"
     texts = student_texts(edition)
     assert sorted(texts) == sorted([p.name for p in CHAPTERS] + ["exercises.md"])
     for name, text in texts.items():

@@ -32,7 +32,6 @@ def _script(name: str):
 
 
 build, grade = _script("build"), _script("grade")
-pytestmark = pytest.mark.slow
 
 
 @pytest.fixture(scope="module")
@@ -52,6 +51,7 @@ def code(path: Path) -> list[str]:
     return [c.source for c in nbformat.read(path, as_version=4).cells if c.cell_type == "code"]
 
 
+@pytest.mark.slow
 def test_the_edition_has_a_question_per_chapter_and_no_solution(edition):
     student, solutions = code(edition / "student" / build.NOTEBOOK), code(edition / "autograder" / build.NOTEBOOK)
     checks = [m.group(1)[:3] for s in student for m in [re.search(r'grader\.check\("(\w+)"\)', s)] if m]
@@ -63,6 +63,7 @@ def test_the_edition_has_a_question_per_chapter_and_no_solution(edition):
         build.build_assignments(ROOT)
 
 
+@pytest.mark.slow
 def test_three_submissions_graded_with_one_command(edition, data_in_env, one_thread, tmp_path):
     folder = tmp_path / "submitted"
     folder.mkdir()
@@ -86,6 +87,7 @@ def test_three_submissions_graded_with_one_command(edition, data_in_env, one_thr
     assert HINT not in (out.parent / "feedback" / "solutions.txt").read_text(encoding="utf-8")
 
 
+@pytest.mark.slow
 def test_a_student_checks_an_answer_in_the_notebook(edition, one_thread):
     """Chapter 2's question answered wrongly, then rightly, and checked in the notebook itself."""
     from nbclient import NotebookClient
@@ -108,3 +110,15 @@ def test_a_student_checks_an_answer_in_the_notebook(edition, one_thread):
 
     assert HINT in shown(nb.cells[2]), shown(nb.cells[2])
     assert HINT not in shown(nb.cells[4]) and "passed" in shown(nb.cells[4]), shown(nb.cells[4])
+
+
+def test_grading_says_what_to_do_with_bad_input(tmp_path):
+    """No autograder, no folder, no notebooks: one line each that says what to do."""
+    autograder = tmp_path / "autograder.zip"
+    with pytest.raises(SystemExit, match="run `make assignments` first"):
+        grade.grade_folder(tmp_path, autograder)
+    autograder.write_bytes(b"")
+    with pytest.raises(SystemExit, match="is not a folder"):
+        grade.grade_folder(tmp_path / "missing", autograder)
+    with pytest.raises(SystemExit, match="holds no .ipynb files"):
+        grade.grade_folder(tmp_path, autograder)

@@ -6,6 +6,10 @@
 #   make lab    read and run the chapters in JupyterLab (127.0.0.1, with a token)
 #   make student   the chapters and the exercises without their solutions, for a class
 #               (_build/student; STUDENT_OUTPUTS=clear clears the outputs too)
+#   make assignments   the assignment edition: one autograded question per chapter from 2 to 11
+#               (otter-grader, no Docker) into _build/assignments (student/ to hand out,
+#               autograder/ with the solutions); `make grade SUBMISSIONS=folder` grades a folder
+#               of submitted notebooks into _build/assignments/scores.csv (assignments/README.md)
 #   make test-fast   the quick tests only (no layout export, command line end to end, book build,
 #               nbval or GPU): under two minutes, for the edit-test loop
 SHELL := /bin/bash
@@ -20,7 +24,7 @@ TEST_WORKERS ?= 2
 # The one place torch's version is written for the set-up: requirements/constraints.txt.
 TORCH_PIN := $(shell grep -m1 '^torch==' requirements/constraints.txt)
 
-.PHONY: setup system book test test-fast lab student tutorial lock clean
+.PHONY: setup system book test test-fast lab student assignments grade tutorial lock clean
 
 setup: system $(STAMP)
 
@@ -64,6 +68,17 @@ lab: setup
 STUDENT_OUTPUTS ?= keep
 student: setup
 	$(BIN)/python scripts/student_edition.py _build/student $(if $(filter clear,$(STUDENT_OUTPUTS)),--clear-outputs)
+
+# The assignment edition (assignments/README.md): assignments/apparel_cnn.py split by otter-grader
+# into the class's notebook and the autograder; `make grade SUBMISSIONS=folder` runs every
+# submitted notebook in that folder, without a container, into one CSV of scores.
+assignments: setup
+	$(BIN)/python assignments/build.py _build/assignments
+
+SCORES ?= _build/assignments/scores.csv
+grade: setup
+	@test -n "$(SUBMISSIONS)" || { echo "say which folder to grade: make grade SUBMISSIONS=path/to/notebooks"; exit 2; }
+	$(BIN)/python assignments/grade.py "$(SUBMISSIONS)" --out $(SCORES)
 
 # The tutorial's recipe end to end from the command line: train, predict, score.
 tutorial: setup

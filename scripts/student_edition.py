@@ -38,7 +38,7 @@ ROLE = re.compile(r"\{(term|doc)\}`([^`<]*?)\s*(?:<([^`>]*)>)?`")
 
 README = """# {title}: student edition
 
-The chapters of the book as notebooks, and the teaching page's exercises, without their
+The {count} chapters of the book as notebooks, and the teaching page's exercises, without their
 solutions. {outputs}
 
 To run them, install the book's library (`apparel_lib`) as the book's README says (`make
@@ -97,7 +97,7 @@ def write_student_edition(out: Path, *, clear_outputs: bool = False, root: Path 
     outputs = "Every cell's output is cleared: run the cells to see them." if clear_outputs else (
         "The outputs are those of the book's last run; running a cell replaces them."
     )
-    (out / "README.md").write_text(README.format(title="Apparel CNN", outputs=outputs), encoding="utf-8")
+    (out / "README.md").write_text(README.format(title="Apparel CNN", count=len(written), outputs=outputs), encoding="utf-8")
     return written
 
 

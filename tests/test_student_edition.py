@@ -44,6 +44,9 @@ def student_texts(out: Path) -> dict[str, str]:
 
 
 def test_no_solution_text_survives(edition):
+    for path in CHAPTERS:  # every chapter's exercises have solutions for the edition to strip
+        cells = nbformat.read(path, as_version=4).cells
+        assert any(DETAILS.search(c.source) for c in cells if c.cell_type == "markdown"), f"{path.name} has no solution"
     texts = student_texts(edition)
     assert sorted(texts) == sorted([p.name for p in CHAPTERS] + ["exercises.md"])
     for name, text in texts.items():
@@ -72,6 +75,7 @@ def test_code_cells_and_outputs_are_the_books_own(edition, tmp_path):
         assert [(c.source, c.outputs) for c in student.cells if c.cell_type == "code"] == code, path.name
     assert (edition / "pictures" / "examples").is_dir()
     assert (edition / "notebooks" / "records" / "speedrun_attempts.json").is_file()  # chapter 11 reads it
+    assert f"The {len(CHAPTERS)} chapters of the book" in (edition / "README.md").read_text(encoding="utf-8")
     cleared = student_edition.write_student_edition(tmp_path / "cleared", clear_outputs=True)
     for path in cleared:
         assert all(not c.outputs for c in nbformat.read(path, as_version=4).cells if c.cell_type == "code"), path.name

@@ -109,7 +109,7 @@ print("train:", layout.train_images.shape, " test:", layout.test_images.shape)
 #
 # The first training pictures, with their labels:
 
-# %%
+# %% mystnb={"image": {"alt": "A grid of 24 training pictures in three rows of eight, each titled with its class: ankle boots, T-shirts, dresses, pullovers, sneakers, sandals, trousers, a shirt, coats and a bag, drawn dark on white."}}
 image_grid(layout.train_images[:24], layout.train_labels[:24], ncols=8)
 
 # %% [markdown]
@@ -117,7 +117,7 @@ image_grid(layout.train_images[:24], layout.train_labels[:24], ncols=8)
 # glance (trousers, bags); others are close cousins: shirts, T-shirts, pullovers and coats all
 # have a body and two sleeves, and at 28×28 pixels the details that separate them are few.
 
-# %%
+# %% mystnb={"image": {"alt": "Ten rows of ten training pictures, one row per class from T-shirt/top to ankle boot, showing how much the garments of one class vary in shape, pattern and brightness."}}
 examples_per_class(data.train_images, data.train_labels, per_class=10)
 
 # %% [markdown]
@@ -135,7 +135,7 @@ counts
 # Claim: every class has exactly the same number of pictures in each split.
 assert (counts.nunique() == 1).all(), "the classes are not balanced"
 
-# %%
+# %% mystnb={"image": {"alt": "Bar chart of the number of images per class, a training bar and a test bar for each of the ten classes; every class has bars of the same height within each split, the training bars much taller than the test bars."}}
 class_balance({"train": counts["train"].to_numpy(), "test": counts["test"].to_numpy()})
 
 # %% [markdown]
@@ -166,7 +166,7 @@ stats.round(3)
 # Claim: half of all pixels are background.
 assert abs(stats["share of pixels exactly 0"] - 0.5) < 0.01, "not half background"
 
-# %%
+# %% mystnb={"image": {"alt": "Histogram of all pixel values from 0 to 1 on a logarithmic count axis: a tall spike at 0 (the background), a low plateau that rises gently to a broad hump near 0.85, and a small bump at 1."}}
 pixel_histogram(pixels)
 
 # %% [markdown]
@@ -174,7 +174,7 @@ pixel_histogram(pixels)
 # picture of each class shows where each kind of garment puts its ink — the kind of layout
 # information a convolutional network can exploit and a flattened row hides.
 
-# %%
+# %% mystnb={"image": {"alt": "The average training picture of each of the ten classes side by side: blurred but recognisable silhouettes of a T-shirt, trousers, pullover, dress, coat, sandal, shirt, sneaker, bag and ankle boot; the sandal's average is the faintest."}}
 means = np.stack([pixels[layout.train_labels == c].mean(axis=0)
                   for c in range(len(CLASSES))])
 image_grid(means, list(range(len(CLASSES))), ncols=10)

@@ -49,7 +49,7 @@ print(f"test image 0: {CLASSES[label]}, shape {image.shape}, "
 # plain network receives them: row 0 of the picture, then row 1, and so on. The vertical
 # structure of the boot is now spread out into 28 short dashes, each one 28 positions apart.
 
-# %%
+# %% mystnb={"image": {"alt": "An ankle boot picture on the left and, on the right, the same picture flattened into one long row of 784 positions: blank at both ends, with dark stripes between about positions 220 and 610 where the boot's rows lie."}}
 picture_and_row([image], [CLASSES[label]])
 
 # %% [markdown]
@@ -66,7 +66,7 @@ print("row folded back equals the picture:",
 # Flip the boot, rotate it or move it a little, and anybody recognises the same boot. As rows,
 # the pictures become different patterns of dashes:
 
-# %%
+# %% mystnb={"image": {"alt": "Four ankle boot pictures, each next to its flattened row: the original; shifted 3 pixels right, whose stripes sit slightly further along; flipped left-right, whose stripes change pattern; and rotated 90 degrees, whose stripes spread over the whole row."}}
 names = ["original", "shifted 3 pixels right", "flipped left-right", "rotated 90°"]
 picture_and_row([transform_picture(image, n) for n in names], names)
 
@@ -178,7 +178,7 @@ assert equivariance["convolution"] > 0.999, "the convolution is not shift-equiva
 assert abs(equivariance["dense layer"]) < 0.2, "the dense layer's responses are related"
 assert flip_gap < 0.95, "the convolution's flipped responses agree"
 
-# %%
+# %% mystnb={"image": {"alt": "Six panels in three rows: a boot and the same boot moved 3 pixels down; below them the convolution's output for each, the same outlined boot moved down by the same amount; at the bottom the dense layer's output for each, two speckled patterns with no boot shape and no visible relation to each other."}}
 maps = [x, moved, as_map(conv, x), as_map(conv, moved),
         as_map(dense, x), as_map(dense, moved)]
 titles = ["boot", "boot moved 3 down", "conv(boot)", "conv(moved boot)",
@@ -238,7 +238,7 @@ sizes = [(28, 28, 1), (28, 28, 3), (64, 64, 3), (224, 224, 3)]
 table = parameter_table(sizes, hidden=500)
 table.map("{:,}".format)
 
-# %%
+# %% mystnb={"image": {"alt": "Line chart of parameters (log scale) against the image side in pixels, for 3-channel images from 28 to 224 pixels: the dense layer with 500 units climbs steeply, from around a million to near a hundred million, while the 3x3 convolution with 4 filters stays flat near a hundred."}}
 parameter_growth([28, 56, 112, 224], channels=3)
 
 # %% [markdown]

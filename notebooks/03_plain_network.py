@@ -150,7 +150,7 @@ recipe
 # %%
 history = train(model, splits, recipe, seed=0)
 
-# %%
+# %% mystnb={"image": {"alt": "Training curves of the plain network with the book's recipe, over the epochs: on the left the cross-entropy loss, falling steadily for training while validation levels off above it; on the right the accuracy, rising steadily for training while validation flattens out below it."}}
 training_curves(history, title="plain network, the book's recipe")
 
 # %% tags=["remove-cell"]

@@ -72,7 +72,7 @@ by_conv = F.conv2d(picture.view(1, 1, 28, 28), kernel.view(1, 1, 3, 3))[0, 0]
 print("output size:", tuple(by_conv.shape),
       "| same as the loops:", torch.allclose(by_hand, by_conv, atol=1e-5))
 
-# %%
+# %% mystnb={"image": {"alt": "Three panels: a T-shirt picture, a 3x3 kernel that is negative in its left column and positive in its right column, and the kernel's response to the picture, strong and of opposite signs along the garment's left and right edges and near zero inside."}}
 map_grid([picture.numpy(), kernel.numpy(), by_conv.numpy()],
          ["picture", "kernel", "response"], ncols=3, size=2.5)
 
@@ -183,7 +183,7 @@ run = get_or_run(run_spec("tutorial-cnn", "tutorial", seed=0), need_model=True)
 model = run.load_model()
 print(run.spec.describe())
 
-# %%
+# %% mystnb={"image": {"alt": "Training curves of the tutorial's CNN and recipe, over the epochs: the loss jumps up in the second epoch, then falls and flattens; the accuracy drops at first, then climbs unevenly; the training and validation curves lie almost on top of each other throughout."}}
 training_curves(run.history, title="the tutorial's CNN and recipe")
 
 # %% tags=["remove-cell"]

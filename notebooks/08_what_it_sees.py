@@ -71,7 +71,7 @@ print(model.features)
 # {term}`channel`. Each is drawn below as a tiny picture: red weights add the pixel values
 # under them (the garment's ink) to the response, blue weights subtract them.
 
-# %%
+# %% mystnb={"image": {"alt": "The 32 kernels of the first convolution layer as 3x3 squares in four rows of eight, each a patch of red (positive) and blue (negative) weights; many form edge-like patterns of opposite colours side by side."}}
 kernels = model.features[0].weight.detach()[:, 0].numpy()
 map_grid(list(kernels), [f"kernel {i}" for i in range(len(kernels))], ncols=8, size=1.1)
 
@@ -121,7 +121,7 @@ shapes = [tuple(m.shape[1:]) for m in maps.values()]
 pd.DataFrame({"layer": list(layers), "module": list(layers.values()),
               "maps (channels, height, width)": shapes})
 
-# %%
+# %% mystnb={"image": {"alt": "A sneaker picture followed by its feature maps from each of the four convolution layers, one row per layer: the first layer's maps still show the garment's outline and edges, each later layer's maps are smaller and coarser, and the last layer's are a few blocks."}}
 first = 0
 shown = [pictures[first, 0].numpy()]
 titles = [CLASSES[int(y_val[picks[first]])]]
@@ -176,7 +176,7 @@ assert active.is_monotonic_decreasing, f"not sparser layer by layer: {active.rou
 fields = pd.DataFrame(receptive_fields(model)).set_index("layer")
 fields
 
-# %%
+# %% mystnb={"image": {"alt": "Four copies of a sneaker picture, one per convolution layer, each with a shaded square marking the receptive field of the layer's centre unit: a small square in the middle for the first layer, growing layer by layer until the last layer's square covers nearly the whole picture."}}
 centre = {label: maps[name].shape[-1] // 2 for label, name in layers.items()}
 boxes = {label: receptive_box(model, name, centre[label], centre[label], clip=False)
          for label, name in layers.items()}
@@ -226,7 +226,7 @@ feature_map_explorer(pictures[:, 0].numpy(),
 # Red marks pixels that raised the probability, blue pixels that lowered it. First, three
 # validation pictures the network gets right, each explained for its (correct) class:
 
-# %%
+# %% mystnb={"image": {"alt": "Three correctly classified validation pictures, a T-shirt/top, a dress and an ankle boot, each next to its occlusion map and its Integrated Gradients map, red for pixels that speak for the class and blue against: occlusion marks broad regions of the garment, Integrated Gradients scattered single pixels across it."}}
 right = np.flatnonzero((val_pred == y_val).numpy())
 wrong = np.flatnonzero((val_pred != y_val).numpy())
 labels_right = y_val.numpy()[right]
@@ -278,7 +278,7 @@ assert gaps[128] < 0.02, f"the maps do not add up to the change: {gaps[128]:.4f}
 # Now three pictures the network gets wrong. For each, the maps are shown for the class
 # it *chose* and, last, Integrated Gradients for the class it *should* have chosen.
 
-# %%
+# %% mystnb={"image": {"alt": "Three validation pictures the model got wrong, each titled with its true class and the class the model chose, next to an occlusion map and Integrated Gradients maps for the chosen and for the true class, red for evidence for the class and blue against; the occlusion maps show broad patches, the gradient maps scattered pixels."}}
 chosen_wrong = [int(i) for i in wrong[:3]]
 x_wrong = x_val[chosen_wrong]
 chose, truth = val_pred[chosen_wrong], y_val[chosen_wrong]

@@ -139,7 +139,7 @@ print(f"identical scores: {torch.equal(before, after)}; "
 # `scripts/make_example_pictures.py`; none comes from the data set). Here are the steps
 # for the sneaker, a 1200×800 colour JPEG:
 
-# %%
+# %% mystnb={"image": {"alt": "The steps that turn a photo of a red sneaker into the model's input, left to right: the photo, in gray, inverted to light on black, cropped to the garment, padded to a square, resized to 28x28 pixels and scaled to values between 0 and 1."}}
 examples = picture_paths(PICTURES / "examples")
 print([p.name for p in examples])
 sneaker = prepare_picture(PICTURES / "examples" / "sneaker.jpg")
@@ -157,7 +157,7 @@ picture_steps_figure(sneaker.steps, inverted=sneaker.inverted)
 #
 # All five examples after preparation, next to validation pictures of the same classes:
 
-# %%
+# %% mystnb={"image": {"alt": "Two rows of five pictures: the top row shows five drawn example garments after preparation (bag, pullover, sneaker, trouser, T-shirt/top), the bottom row a validation picture of the same class for each, for comparison."}}
 prepared = [prepare_picture(p) for p in examples]
 expected = {"bag": 8, "pullover": 2, "sneaker": 7, "trouser": 1, "tshirt": 0}
 same_class = [int(np.flatnonzero(y_val.numpy() == expected[p.stem])[0])
@@ -172,7 +172,7 @@ image_grid(grid, [expected[p.stem] for p in examples] * 2, ncols=len(examples))
 # centred, filling the frame, with values from 0 to 1. The network's answers, as
 # probabilities of the ten classes:
 
-# %% tags=["nbval-ignore-output"]
+# %% mystnb={"image": {"alt": "Five bar charts, one per example picture, of the model's probability for each of the ten classes; each chart has one bar far longer than the others: the class the model picks for that picture."}} tags=["nbval-ignore-output"]
 probs = class_probabilities(model, np.stack([p.image for p in prepared]))
 for p, row in zip(examples, probs):
     print(f"{p.name:<13} {describe_top(row)}")

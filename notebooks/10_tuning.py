@@ -175,7 +175,7 @@ assert best.value - trials["val_acc"].min() > 0.2, "the trials are too close to 
 #
 # Each dot is a trial's validation accuracy; the line is the best so far.
 
-# %%
+# %% mystnb={"image": {"alt": "Optuna's optimization history: the validation accuracy of each trial in the order they ran, with a line for the best value so far; a few early trials score low, most cluster near the top, and the best-value line rises in small steps and then stays flat."}}
 readable_ticks(oplot.plot_optimization_history(study))
 plt.show()
 
@@ -183,7 +183,7 @@ plt.show()
 # And each curve is one trial's validation accuracy after each of its epochs: the
 # curves that stop early are the pruned trials.
 
-# %%
+# %% mystnb={"image": {"alt": "Optuna's intermediate values plot: each trial's validation accuracy after each of up to three epochs, one line per trial; most trials start high and rise slightly, a few start low, and trials stopped after their first or second epoch end early."}}
 curves = oplot.plot_intermediate_values(study)
 curves.get_legend().remove()  # a hundred trials: a legend would outgrow the figure
 readable_ticks(curves)
@@ -215,7 +215,7 @@ assert n_top >= 5, f"only {n_top} trials in the top group: too few for importanc
 # This study has enough, so here are the importances. (`hidden` is left out: it exists
 # only in the trials with a hidden layer.)
 
-# %%
+# %% mystnb={"image": {"alt": "Horizontal bar chart of the importance of each of the eight tuned hyperparameters (blocks, filters, convs, dense_layers, dropout, epochs, lr, batch_size) for reaching the study's best accuracies, most important at the top, each bar labelled with its share; one or two knobs take most of the total and the rest have short bars. The paragraph below names the leading ones."}}
 importance = optuna.importance.PedAnovaImportanceEvaluator(target_quantile=QUANTILE)
 KNOBS = ["blocks", "filters", "convs", "dense_layers", "dropout", "epochs", "lr",
          "batch_size"]
@@ -279,7 +279,7 @@ assert ch10_epochs_share < 0.1, "epochs has a large share: the prose says otherw
 # sampler settled early looks unimportant. A slice plot shows each knob's relation
 # itself, one knob at a time:
 
-# %%
+# %% mystnb={"image": {"alt": "Optuna slice plots of validation accuracy against the two most important hyperparameters and epochs, one point per trial, shaded from light for early trials to dark for late ones: most points, and the later trials, gather near the top, while a few low-scoring trials lie well below."}}
 shown = list(dict.fromkeys([*importances.index[:2], "epochs"]))
 axes = oplot.plot_slice(study, params=shown)
 axes[0].figure.set_size_inches(12, 4)

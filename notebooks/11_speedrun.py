@@ -139,7 +139,7 @@ attempts = pd.DataFrame(record["attempts"])
 attempts["val %"] = 100 * attempts["val_acc"]
 whole(attempts[["name", "why", "tflops", "seconds", "val %"]].round(2))
 
-# %%
+# %% mystnb={"image": {"alt": "Scatter plot of validation accuracy against training arithmetic in TFLOPs for the speedrun's attempts, each point labelled with what it changed, with a line along the best accuracy for each cost; best-cnn is the most accurate and by far the most expensive, and several cheap attempts come close to it."}}
 cost_frontier(attempts)
 
 # %% tags=["remove-cell"]

@@ -1,8 +1,9 @@
 """Helpers that several test files import (fixtures live in conftest.py): one-line errors, IDX
-bytes, the store tests' tiny runs, results written by hand, a free port."""
+bytes, the store tests' tiny runs, results written by hand, a free port, alt text that says something."""
 
 from __future__ import annotations
 
+import re
 import socket
 from typing import Any
 
@@ -14,7 +15,7 @@ from apparel_lib.runs.spec import RunResult, RunSpec, run_spec
 from apparel_lib.training.devices import NumericPath
 from apparel_lib.training.history import History
 
-__all__ = ["one_line", "make_idx", "SMALL", "small_spec", "stalling_spec", "history", "hand_result", "free_port"]
+__all__ = ["one_line", "make_idx", "SMALL", "small_spec", "stalling_spec", "history", "hand_result", "free_port", "alt_text_problem"]
 
 SMALL = DataVariant(train_subset=500)
 """The store tests' data: 500 training pictures, all of validation."""
@@ -75,3 +76,24 @@ def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
+
+
+GENERIC_ALT = {"image", "picture", "figure", "feature map", "plot", "chart", "graph", "photo", "img", "icon", "output"}
+"""Words that name a kind of picture without saying what this one shows."""
+
+_PATH_LIKE = re.compile(r"(^\S*[/\\]\S*$)|(\.(png|jpe?g|gif|svg|webp)\b)|(^data:)", re.I)
+
+
+def alt_text_problem(alt: str | None) -> str | None:
+    """Why ``alt`` does not tell a reader what an image shows (missing, empty, a file path or a
+    generic word, under four words), or None when it does."""
+    text = (alt or "").strip()
+    if not text:
+        return "no alt text"
+    if _PATH_LIKE.search(text):
+        return f"alt text is a path: {text[:60]!r}"
+    if text.lower() in GENERIC_ALT:
+        return f"alt text is a generic word: {text!r}"
+    if len(text.split()) < 4:
+        return f"alt text says too little: {text!r}"
+    return None

@@ -17,6 +17,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -24,7 +25,7 @@ from pathlib import Path
 import pytest
 
 from apparel_lib.figures.spatial import TRANSFORMS, row_similarity, transform_picture
-from tests.helpers import free_port
+from tests.helpers import alt_text_problem, free_port
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "book" / "_ext"))
 from lab_glossary import glossary_entries
@@ -459,6 +460,166 @@ def test_a_broken_feature_map_explorer_is_caught(browser, built_book, tmp_path):
     with pytest.raises(AssertionError, match="did not change the view"):
         check_map_explorer_responds(w.page)
     w.close()
+
+
+# --- accessibility: axe-core (WCAG 2.0/2.1 A and AA), alt text, named controls ------------------
+
+AXE = ROOT / "tests" / "vendor" / "axe-core" / "axe.min.js"  # vendored by tests/vendor/fetch.sh
+WCAG = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+BLOCKING = ("critical", "serious")
+AXE_RUN_JS = """async tags => {
+  const result = await axe.run(document, {runOnly: {type: 'tag', values: tags}});
+  return result.violations.map(v => ({id: v.id, impact: v.impact, help: v.help,
+                                      nodes: v.nodes.map(n => n.target.join(' '))})); }"""
+COLOUR_MODES = ("light", "dark")  # the book follows the reader's system setting (default_mode: auto)
+
+
+def rendered(page) -> None:
+    """Wait until the page's stored widgets are drawn, so checks see what a reader sees."""
+    if page.locator('script[type="application/vnd.jupyter.widget-view+json"]').count():
+        page.locator(".cell_output .jupyter-widgets").first.wait_for(state="attached", timeout=30_000)
+        page.wait_for_timeout(500)
+
+
+def axe_violations(page) -> list[str]:
+    """axe-core's WCAG 2.0/2.1 A and AA violations on the open page, one line each, most severe first."""
+    page.add_script_tag(path=str(AXE))
+    found = page.evaluate(AXE_RUN_JS, WCAG)
+    order = ["critical", "serious", "moderate", "minor"]
+    return [f"{v['impact']} {v['id']} ({v['help']}): {len(v['nodes'])} at {', '.join(v['nodes'][:4])}"
+            for v in sorted(found, key=lambda v: order.index(v["impact"]) if v["impact"] in order else 9)]
+
+
+def open_for_axe(browser, html: Path, page: str, mode: str) -> Watched:
+    w = Watched(browser, allow=FILE_ONLY)
+    w.page.emulate_media(color_scheme=mode)
+    w.page.goto((html / page).as_uri(), wait_until="load")
+    w.page.wait_for_load_state("networkidle")
+    rendered(w.page)
+    return w
+
+
+def test_axe_finds_no_critical_or_serious_violation_on_any_page(browser, built_book):
+    """Every page, in light and dark mode: 0 critical and 0 serious violations; the moderate and
+    minor ones are printed (run pytest with -rP to see them) and raised as one warning."""
+    blocking, other = [], []
+    for mode in COLOUR_MODES:
+        for page in book_pages(built_book):
+            w = open_for_axe(browser, built_book, page, mode)
+            for line in axe_violations(w.page):
+                (blocking if line.startswith(BLOCKING) else other).append(f"{page} ({mode}): {line}")
+            w.close()
+    print("axe, moderate and minor violations:", *(other or ["none"]), sep="\n  ")
+    if other:
+        warnings.warn("axe found moderate or minor violations:\n" + "\n".join(other), stacklevel=1)
+    assert not blocking, "axe: critical or serious violations:\n" + "\n".join(blocking)
+
+
+def test_axe_catches_a_planted_serious_violation(browser, built_book):
+    """Proof that the check can fail: light grey text on white (color-contrast, serious) and a
+    slider whose description is empty, so its handle has no name (aria-input-field-name, serious),
+    planted in a chapter."""
+    w = open_for_axe(browser, built_book, f"notebooks/{EXPLORER_CHAPTER}.html", "light")
+    assert not [v for v in axe_violations(w.page) if v.startswith(BLOCKING)]
+    w.page.evaluate("""() => { const article = document.querySelector('article.bd-article');
+        article.insertAdjacentHTML('afterbegin', '<p style="color:#ddd;background:#fff">planted pale text</p>');
+        document.querySelector('.widget-slider > .widget-label').textContent = '';
+        document.querySelector('.widget-slider [role=slider]').removeAttribute('aria-labelledby'); }""")
+    found = axe_violations(w.page)
+    w.close()
+    assert any(v.startswith("serious color-contrast") for v in found), found
+    assert any(v.startswith("serious aria-input-field-name") for v in found), found
+
+
+IMAGES_JS = """() => Array.from(document.images).map(i => ({alt: i.getAttribute('alt'), src: i.src.slice(0, 80),
+    widget: !!i.closest('.jupyter-widgets')}))"""
+OLD_EXPLORER_ALTS = ("alt='picture'", "alt='feature map'")  # apparel_lib's explorer images before flatten_alt / map_alts
+
+
+def image_alt_problems(page) -> list[tuple[bool, str]]:
+    """(inside a widget, why) for each image on the open page whose alt text does not say what it shows."""
+    return [(i["widget"], f"{alt_text_problem(i['alt'])} ({i['src']})") for i in page.evaluate(IMAGES_JS)
+            if alt_text_problem(i["alt"])]
+
+
+def test_every_image_on_every_page_says_what_it_shows(browser, built_book):
+    """Figures take their alt text from the chapters' cell metadata (tests/test_alt_text.py), the
+    explorers' images from apparel_lib (flatten_alt, map_alts; tests/test_widgets.py)."""
+    problems, stale = [], []
+    for page in book_pages(built_book):
+        w = open_for_axe(browser, built_book, page, "light")
+        for in_widget, problem in image_alt_problems(w.page):
+            chapter = ROOT / "notebooks" / f"{Path(page).stem}.ipynb"
+            old = in_widget and chapter.is_file() and any(a in chapter.read_text(encoding="utf-8") for a in OLD_EXPLORER_ALTS)
+            (stale if old else problems).append(f"{page}: {problem}")
+        w.close()
+    assert not problems, "images without meaningful alt text:\n" + "\n".join(problems)
+    if stale:  # the stored widget state is the library's old output; re-executing the chapter renews it
+        pytest.xfail("explorer images stored before apparel_lib named them; re-execute: " + "; ".join(stale))
+
+
+def test_an_image_without_meaningful_alt_text_is_caught(browser, built_book):
+    w = open_for_axe(browser, built_book, "notebooks/01_apparel_data.html", "light")
+    assert not image_alt_problems(w.page)
+    w.page.evaluate("() => { const [a, b] = document.querySelectorAll('article img');"
+                    " a.alt = '../_images/03e6a1.png'; b.alt = 'picture'; }")
+    found = image_alt_problems(w.page)
+    w.close()
+    assert [p.split(":")[0] for _, p in found] == ["alt text is a path", "alt text is a generic word"], found
+
+
+FOCUSED_JS = """() => { const e = document.activeElement;
+  const by = (e.getAttribute('aria-labelledby') || '').split(' ').map(id => document.getElementById(id)?.textContent || '').join(' ').trim();
+  const label = e.labels && e.labels.length ? e.labels[0].textContent : '';
+  return {role: e.getAttribute('role') || e.tagName.toLowerCase(), name: (e.getAttribute('aria-label') || by || label || e.textContent).trim()}; }"""
+EXPLORER_CONTROLS = {EXPLORER_CHAPTER: [("slider", "image"), ("textbox", "image"), ("select", "transform")],
+                     MAP_CHAPTER: [("select", "picture"), ("slider", "channel"), ("textbox", "channel"),
+                                   ("button", "conv 1"), ("button", "conv 2"), ("button", "conv 3"), ("button", "conv 4")]}
+
+
+def tab_through_explorer(page) -> list[tuple[str, str]]:
+    """(role, accessible name) of each control the Tab key reaches, from the explorer's first control on."""
+    first = page.locator(".cell_output .jupyter-widgets :is(select, [role=slider])").first
+    first.wait_for(state="visible", timeout=30_000)
+    first.focus()
+    reached = []
+    while page.evaluate("() => !!document.activeElement.closest('.cell_output .jupyter-widgets')"):
+        focused = page.evaluate(FOCUSED_JS)
+        reached.append((focused["role"], focused["name"]))
+        page.keyboard.press("Tab")
+    return reached
+
+
+@pytest.mark.parametrize("chapter", list(EXPLORER_CONTROLS))
+def test_every_explorer_control_is_named_and_reached_by_keyboard(browser, built_book, chapter):
+    """Tab reaches every control of the explorer, each with its description as its accessible name,
+    and the keys change the view (a slider's arrows, a list's arrows, a button's Enter)."""
+    w = open_book_page(browser, built_book, f"notebooks/{chapter}.html")
+    reached = tab_through_explorer(w.page)
+    assert reached == EXPLORER_CONTROLS[chapter], reached
+    caption = ".similarity" if chapter == EXPLORER_CHAPTER else ".map-caption"
+    shown = lambda: w.page.locator(caption).filter(visible=True).all_inner_texts()  # noqa: E731
+    for kind, key in (("[role=slider]", "ArrowRight"), ("select", "ArrowDown"), ("button:not(.mod-active)", "Enter")):
+        control = w.page.locator(f".cell_output .jupyter-widgets {kind}").first
+        if not control.count():
+            continue
+        before = shown()
+        control.focus()
+        w.page.keyboard.press(key)
+        w.page.wait_for_timeout(300)
+        assert shown() != before, f"{chapter}: {key} on the explorer's {kind} did not change the view"
+    assert not w.errors, w.errors
+    w.close()
+
+
+def test_an_unnamed_explorer_control_is_caught(browser, built_book):
+    w = open_book_page(browser, built_book, f"notebooks/{MAP_CHAPTER}.html")
+    w.page.locator(".widget-slider [role=slider]").first.wait_for(state="visible", timeout=30_000)
+    w.page.evaluate("() => { const h = document.querySelector('.widget-slider [role=slider]');"
+                    " h.removeAttribute('aria-labelledby'); h.setAttribute('data-planted', ''); }")
+    reached = tab_through_explorer(w.page)
+    w.close()
+    assert ("slider", "") in reached and reached != EXPLORER_CONTROLS[MAP_CHAPTER]
 
 
 # --- JupyterLab over a throw-away copy of the notebooks -----------------------------------------

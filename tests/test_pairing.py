@@ -21,9 +21,11 @@ IPYNBS = sorted(NOTEBOOKS.glob("[!.]*.ipynb"))
 PYS = sorted(NOTEBOOKS.glob("[!.]*.py"))
 
 
-def _cells(path: Path) -> list[tuple[str, str, list[str]]]:
+def _cells(path: Path) -> list[tuple[str, str, list[str], dict]]:
+    """Each cell's type, source, tags and myst-nb options (a figure's alt text: ``mystnb.image.alt``),
+    the metadata that pyproject.toml's jupytext ``cell_metadata_filter`` keeps in the .py twin."""
     nb = jupytext.read(path)
-    return [(c.cell_type, c.source, list(c.metadata.get("tags", []))) for c in nb.cells]
+    return [(c.cell_type, c.source, list(c.metadata.get("tags", [])), c.metadata.get("mystnb", {})) for c in nb.cells]
 
 
 def test_chapters_exist():

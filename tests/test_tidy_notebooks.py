@@ -12,6 +12,7 @@ spec.loader.exec_module(tidy_notebooks)
 
 STATE = "application/vnd.jupyter.widget-state+json"
 VIEW = "application/vnd.jupyter.widget-view+json"
+ALT = {"image": {"alt": "a slider set to 3"}}  # the book's alt text for a cell's image output
 
 
 def executed(path: Path, stamp: str) -> Path:
@@ -20,7 +21,7 @@ def executed(path: Path, stamp: str) -> Path:
     nb = {
         "cells": [{
             "cell_type": "code", "execution_count": 1, "id": "abc", "source": "slider",
-            "metadata": {"execution": {"iopub.execute_input": stamp}, "tags": ["keep"]},
+            "metadata": {"execution": {"iopub.execute_input": stamp}, "tags": ["keep"], "mystnb": ALT},
             "outputs": [{"output_type": "display_data", "metadata": {},
                          "data": {"text/plain": "IntSlider(value=3)", VIEW: {"model_id": slider, "version_major": 2}}}],
         }],
@@ -46,7 +47,7 @@ def test_two_runs_with_the_same_results_give_the_same_bytes(tmp_path):
     assert len(tidied) == 1
 
 
-def test_links_between_widgets_survive_and_tags_stay(tmp_path):
+def test_links_between_widgets_survive_and_tags_and_alt_text_stay(tmp_path):
     path = executed(tmp_path / "ch.ipynb", "t")
     tidy_notebooks.tidy(path)
     nb = json.loads(path.read_text())
@@ -55,4 +56,4 @@ def test_links_between_widgets_survive_and_tags_stay(tmp_path):
     assert view in state
     layout = state[view]["state"]["layout"].removeprefix("IPY_MODEL_")
     assert state[layout]["model_name"] == "LayoutModel"
-    assert nb["cells"][0]["metadata"] == {"tags": ["keep"]}
+    assert nb["cells"][0]["metadata"] == {"tags": ["keep"], "mystnb": ALT}

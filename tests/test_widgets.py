@@ -118,9 +118,9 @@ def test_a_dead_channels_map_is_framed_and_labelled():
     from apparel_lib.figures.widgets import DEAD_LABEL, _map_view
 
     picture = np.random.default_rng(0).random((28, 28))
-    dead = _map_view(picture, np.zeros((14, 14)), "caption").value
+    dead = _map_view(picture, np.zeros((14, 14)), "caption", ("the picture", "the map")).value
     assert dead_map_problems(dead) == []
-    live = _map_view(picture, np.random.default_rng(1).random((14, 14)), "caption").value
+    live = _map_view(picture, np.random.default_rng(1).random((14, 14)), "caption", ("the picture", "the map")).value
     assert DEAD_LABEL not in live, "a live map is labelled dead"
 
 
@@ -133,3 +133,52 @@ def test_the_dead_map_check_can_fail():
     white = base64.b64encode(to_png(np.zeros((14, 14)), scale=(MAP_SIDE // 14, MAP_SIDE // 14))).decode()
     old = f"<img src='data:image/png;base64,{white}' alt='feature map'><span class='map-caption'>c</span>"
     assert len(dead_map_problems(old)) == 2
+
+
+# --- accessible names (screen readers) ---------------------------------------------------------
+
+
+def _alts(html: str) -> list[str]:
+    import html as html_lib
+    import re
+
+    return [html_lib.unescape(a) for a in re.findall(r"<img [^>]*alt='([^']*)'", html)]
+
+
+def test_explorer_images_say_what_they_show(explorer, map_explorer, data):
+    from apparel_lib.constants import CLASSES
+    from apparel_lib.figures.widgets import flatten_alt, map_alts
+    from tests.helpers import alt_text_problem
+
+    _, _, views = _parts(explorer)
+    for i, stack in enumerate(views.children):
+        for name, view in zip(TRANSFORMS, stack.children):
+            (alt,) = _alts(view.value)
+            title = f"{CLASSES[int(data.test_labels[i])]} (test image {i})"
+            assert alt == flatten_alt(title, name) and title in alt and name in alt
+            assert alt_text_problem(alt) is None, alt_text_problem(alt)
+    box, maps, titles = map_explorer
+    for i, per_layer in enumerate(box.children[2].children):
+        for name, per_channel in zip(maps, per_layer.children):
+            for c, view in enumerate(per_channel.children):
+                alts = _alts(view.value)
+                assert alts == list(map_alts(titles[i], name, c)), alts
+                assert [alt_text_problem(a) for a in alts] == [None, None]
+
+
+def test_the_alt_text_check_catches_bad_alt_text():
+    from tests.helpers import alt_text_problem
+
+    assert alt_text_problem("../_images/03e6a1b2c3.png") and alt_text_problem("") and alt_text_problem(None)
+    assert alt_text_problem("picture") and alt_text_problem("Feature map") and alt_text_problem("a boot")
+    assert alt_text_problem("data:image/png;base64,AAAA") and alt_text_problem("_images/x")
+    assert alt_text_problem("Two rows of eight validation pictures with their classes") is None
+
+
+def test_every_explorer_control_has_a_name(explorer, map_explorer):
+    """Each control's description is what the book's page script (book/theme/widget-labels.js)
+    and JupyterLab's label show and name it by; an empty one would leave the control unnamed."""
+    box, _, _ = map_explorer
+    controls = [*_parts(explorer)[:2], *box.children[0].children, box.children[1]]
+    assert [c.description for c in controls] == ["image", "transform", "picture", "channel", "layer"]
+    assert all(not c.disabled for c in controls)

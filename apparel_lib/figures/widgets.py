@@ -10,6 +10,7 @@ from __future__ import annotations
 import base64
 import io
 from collections.abc import Sequence
+from html import escape
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -24,7 +25,7 @@ if TYPE_CHECKING:
 else:
     widgets = require("ipywidgets")
 
-__all__ = ["flatten_explorer", "feature_map_explorer", "map_caption", "to_png", "similarity_text"]
+__all__ = ["flatten_explorer", "feature_map_explorer", "map_caption", "map_alts", "flatten_alt", "to_png", "similarity_text"]
 
 PICTURE_SCALE = 4  # a 28x28 picture is shown 112x112
 ROW_HEIGHT = 14  # the 784-pixel row is shown 784 x 14
@@ -61,6 +62,12 @@ def similarity_text(a: np.ndarray, b: np.ndarray) -> str:
     return f"cosine similarity of the two rows: {row_similarity(a, b):.3f}"
 
 
+def flatten_alt(title: str, name: str) -> str:
+    """The alt text of one flattening view: what its picture shows, for a reader who cannot see it."""
+    return (f"{title} and the same picture {name}, side by side in frames; below them the two pictures "
+            f"flattened into rows of 784 pixels, the original's row on top")
+
+
 def _composite(image: np.ndarray, changed: np.ndarray) -> np.ndarray:
     """One canvas in [0, 1]: the two pictures side by side in thin frames, then their flattened rows."""
     top = 255.0 if np.asarray(image).dtype == np.uint8 else 1.0
@@ -86,7 +93,7 @@ def _view(image: np.ndarray, name: str, title: str) -> widgets.HTML:
     return widgets.HTML(
         f"<div class='flatten-view'><b>{title}</b> and <b>{name}</b>: the pictures, then their flattened "
         f"rows (positions 0–783, the original on top)<br>"
-        f"<img src='data:image/png;base64,{png}' alt='{title}, {name}'><br>"
+        f"<img src='data:image/png;base64,{png}' alt='{escape(flatten_alt(title, name), quote=True)}'><br>"
         f"<span class='similarity'>{similarity_text(image, changed)}</span></div>"
     )
 
@@ -126,8 +133,16 @@ def map_caption(title: str, layer: str, channel: int, value: float) -> str:
     return f"{title} · {layer} · channel {channel} · strongest response {value:.3f}"
 
 
-def _map_view(image: np.ndarray, fmap: np.ndarray, caption: str) -> widgets.HTML:
-    """One picture and one feature map side by side (the map scaled to its own maximum), with a caption."""
+def map_alts(title: str, layer: str, channel: int) -> tuple[str, str]:
+    """The alt texts of one feature-map view: its picture's and its map's."""
+    return (f"the picture: {title}",
+            f"feature map of {layer}, channel {channel}, for {title}: darker where the channel "
+            f"responds more strongly, scaled to its own strongest response")
+
+
+def _map_view(image: np.ndarray, fmap: np.ndarray, caption: str, alts: tuple[str, str]) -> widgets.HTML:
+    """One picture and one feature map side by side (the map scaled to its own maximum), with a
+    caption; ``alts`` are the two images' alt texts (:func:`map_alts`)."""
     side = fmap.shape[0]
     top = float(fmap.max())
     shown = np.clip(fmap / top, 0, 1) if top > 0 else np.zeros_like(fmap)
@@ -136,8 +151,8 @@ def _map_view(image: np.ndarray, fmap: np.ndarray, caption: str) -> widgets.HTML
     pic = base64.b64encode(to_png(np.asarray(image), scale=(PICTURE_SCALE, PICTURE_SCALE))).decode()
     png = base64.b64encode(to_png(shown, scale=(MAP_SIDE // side, MAP_SIDE // side), frame=2 * (top <= 0))).decode()
     return widgets.HTML(
-        f"<div class='map-view'><img src='data:image/png;base64,{pic}' alt='picture'> "
-        f"<img src='data:image/png;base64,{png}' alt='feature map' style='margin-left:12px'><br>"
+        f"<div class='map-view'><img src='data:image/png;base64,{pic}' alt='{escape(alts[0], quote=True)}'> "
+        f"<img src='data:image/png;base64,{png}' alt='{escape(alts[1], quote=True)}' style='margin-left:12px'><br>"
         f"<span class='map-caption'>{caption}</span>{dead}</div>"
     )
 
@@ -162,7 +177,8 @@ def feature_map_explorer(
             views = []
             for c in range(channels):
                 fmap = np.asarray(maps[name][i, c], dtype=np.float64)
-                views.append(_map_view(images[i], fmap, map_caption(title, name, c, float(fmap.max()))))
+                views.append(_map_view(images[i], fmap, map_caption(title, name, c, float(fmap.max())),
+                                       map_alts(title, name, c)))
             stack = widgets.Stack(views, selected_index=0)
             widgets.jslink((channel, "value"), (stack, "selected_index"))
             per_layer.append(stack)

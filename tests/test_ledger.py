@@ -24,8 +24,7 @@ from apparel_lib.errors import ApparelError, StoreError
 from apparel_lib.runs import holdout as holdout_module
 from apparel_lib.runs import store as store_module
 from apparel_lib.runs.holdout import score_test
-from apparel_lib.runs.ledger import (MIN_TOLERANCE, Check, Ledger, default_ledger, provenance_table, the_ledger, tolerance,
-                                     spread_without, trains_as_recorded, verify_ledger)
+from apparel_lib.runs.ledger import MIN_TOLERANCE, Check, Ledger, default_ledger, provenance_table, spread_without, the_ledger, tolerance, trains_as_recorded, verify_ledger
 from apparel_lib.runs.runner import train_spec
 from apparel_lib.runs.spec import run_spec
 from apparel_lib.runs.store import RunStore

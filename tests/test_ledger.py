@@ -103,6 +103,10 @@ def test_results_make_refuses_uncommitted_library_changes_and_names_them(tmp_pat
     with pytest.raises(ApparelError, match=r"uncommitted changes \(apparel_lib/recipes.py\): commit them first") as err:
         make_ledger([4], ledger=Ledger(repo / "ledger"), data=object())
     assert "\n" not in str(err.value) and not (repo / "ledger").exists()
+    subprocess.run(["git", "-C", str(repo), "checkout", "-q", "--", "."], check=True)
+    (repo / "apparel_lib" / "new_schedule.py").write_text("warmup = 3\n")  # a module not committed yet
+    with pytest.raises(ApparelError, match=r"uncommitted changes \(apparel_lib/new_schedule.py\)"):
+        make_ledger([4], ledger=Ledger(repo / "ledger"), data=object())
 
 
 def test_put_again_keeps_the_provenance_of_the_same_run(stored, tmp_path):

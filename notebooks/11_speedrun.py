@@ -222,7 +222,7 @@ print(f"validation {statistics.mean(val):.2%} "
 # %% [markdown]
 # To show that the ledger reproduces, the next cell trains seed 0 again, here (or reads it
 # back from this machine's results store if the chapter ran before), and compares it with
-# the ledger's entry, within a tolerance set by the five seeds' spread.
+# the ledger's entry, within a tolerance set by the other four seeds' spread.
 
 # %% tags=["nbval-ignore-output"]
 live = get_or_run(speedrun_specs()[0], ledger=False, progress=False)

@@ -13,6 +13,7 @@ import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+from ..data.variants import DataVariant
 from ..errors import ApparelError
 from ..runs.spec import RunSpec, run_spec
 from ..training.recipes import get_recipe
@@ -21,6 +22,7 @@ from .seeds import SEEDS, SPEEDRUN_SEEDS
 
 __all__ = [
     "PlannedRun", "PLANS", "STUDY_CHAPTER", "CAPACITY_GRID", "SHORT", "capacity_specs", "recipe_story_specs", "tutorial_spec",
+    "FULL_BATCH_RATES", "full_batch_rate_specs", "SUBSET_RATES", "SUBSET", "subset_rate_specs",
     "plain_best_specs", "FIRST_SPEEDRUN", "speedrun_specs", "first_speedrun_specs", "shorter_speedrun_specs", "chapter_plan",
 ]
 
@@ -84,6 +86,34 @@ def recipe_story_specs(seeds: Sequence[int] = SEEDS) -> list[tuple[str, RunSpec]
     return out
 
 
+FULL_BATCH_RATES: tuple[float, ...] = (0.07, 0.001)
+"""Chapter 3's learning rates for the plain network trained the CNN tutorial's way: the
+tutorial's own and Adam's usual one."""
+
+
+def full_batch_rate_specs(seeds: Sequence[int] = SEEDS) -> list[tuple[float, RunSpec]]:
+    """``(lr, spec)``: chapter 3's plain network (784-500-10) trained the CNN tutorial's way (the
+    whole training set as one batch, 25 steps of Adam) at each of :data:`FULL_BATCH_RATES`, for
+    every seed; at 0.07 these are chapter 4's own tutorial-recipe runs of the plain network."""
+    return [(lr, run_spec("plain", "tutorial", seed=seed, batch_size=None, epochs=25, lr=lr))
+            for lr in FULL_BATCH_RATES for seed in seeds]
+
+
+SUBSET_RATES: tuple[float, ...] = (0.07, 0.01)
+"""Chapter 4's learning rates for the tutorial's CNN, trained the tutorial's way on a subset."""
+
+SUBSET = 5000
+"""The training pictures (the same share of every class) of chapter 4's learning-rate runs."""
+
+
+def subset_rate_specs(seeds: Sequence[int] = (0, 1)) -> list[tuple[float, RunSpec]]:
+    """``(lr, spec)``: chapter 4's tutorial CNN trained by the tutorial's recipe (full batch, 25
+    steps, measured in training mode too) on :data:`SUBSET` training pictures, at each of
+    :data:`SUBSET_RATES`, for every seed."""
+    return [(lr, run_spec("tutorial-cnn", "tutorial", lr=lr, seed=seed, data=DataVariant(train_subset=SUBSET)))
+            for lr in SUBSET_RATES for seed in seeds]
+
+
 FIRST_SPEEDRUN: tuple[dict[str, str], dict[str, int]] = ({"stages": "32|48,48|96"}, {"epochs": 4})
 """Chapter 11's first speedrun: ``speedrun-cnn`` with best-cnn's stages, trained by the
 ``speedrun`` recipe in 4 epochs (model options, recipe changes)."""
@@ -112,10 +142,16 @@ def shorter_speedrun_specs(seeds: Sequence[int] = SPEEDRUN_SEEDS) -> list[RunSpe
     return [run_spec("speedrun-cnn", "speedrun", seed=seed, epochs=epochs) for seed in seeds]
 
 
+def _chapter3() -> list[PlannedRun]:
+    # The runs at the tutorial's rate are chapter 4's (its plan lists them): only Adam's usual rate here.
+    return [PlannedRun(spec, 3) for lr, spec in full_batch_rate_specs() if lr != FULL_BATCH_RATES[0]]
+
+
 def _chapter4() -> list[PlannedRun]:
     # The chapter studies the trained network of the tutorial's own run (seed 0): ship it (10 kB).
-    return [PlannedRun(spec, 4, model=label.startswith("tutorial") and spec.model == "tutorial-cnn" and spec.seed == 0)
-            for label, spec in recipe_story_specs()]
+    story = [PlannedRun(spec, 4, model=label.startswith("tutorial") and spec.model == "tutorial-cnn" and spec.seed == 0)
+             for label, spec in recipe_story_specs()]
+    return story + [PlannedRun(spec, 4) for _, spec in subset_rate_specs()]
 
 
 def _chapter5() -> list[PlannedRun]:
@@ -149,7 +185,7 @@ def _chapter11() -> list[PlannedRun]:
 STUDY_CHAPTER = 10
 """The chapter whose runs rest on the shipped Optuna study (made before its plan is read)."""
 
-PLANS: dict[int, Callable[[], list[PlannedRun]]] = {4: _chapter4, 5: _chapter5, 7: _chapter7, STUDY_CHAPTER: _chapter10, 11: _chapter11}
+PLANS: dict[int, Callable[[], list[PlannedRun]]] = {3: _chapter3, 4: _chapter4, 5: _chapter5, 7: _chapter7, STUDY_CHAPTER: _chapter10, 11: _chapter11}
 """The ledger's plan, by chapter."""
 
 

@@ -73,7 +73,7 @@ def part_speedrun(repeat: int, quick: bool) -> list[Row]:
     fast_row.note = (f"{fast_flops}, {flops_ratio:.1f}x fewer than best-cnn; mean validation "
                      f"{statistics.mean(vals):.4f}{spread}")
     fast_row.passed_extra = statistics.mean(vals) >= TARGET_VAL and flops_ratio >= TARGET_RATIO
-    verdict = measure_bf16(pairs=3 if quick else 15)
+    verdict = measure_bf16(pairs=1 if quick else 15)
     cpu = pick_device("cpu")
     bf16_row = Row("speedrun", "bfloat16 autocast against float32: one training step of best-cnn, one thread", [],
                    target=f"bfloat16 used only where its step takes < {PAYS_BELOW}x float32's",

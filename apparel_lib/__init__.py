@@ -14,7 +14,7 @@ book_plans -> figures -> cli), with no circle inside a subpackage either::
     models/      registry, networks, convnet, speedrun, modes, parameters, rewire, anatomy, attribution
     training/    recipes, precision, devices, history, augment, step, turns, loop, timing, flops,
                  evaluate, probes, batchnorm, checkpoint, classify
-    runs/        spec, runner, store, ledger, holdout, compare         runs as data, trained once
+    runs/        spec, runner, store, ledger, looks, holdout, compare  runs as data, trained once
     tuning/      space, objective, storage, sweep, report, defaults     Optuna studies
     book_plans/  seeds, chapters, ablation, study, make                 the chapters' own runs
     figures/     spatial, plots, widgets, inside

@@ -187,3 +187,21 @@ def test_a_malformed_log_stops_the_book_build(tmp_path):
     with pytest.raises(ExtensionError, match="line 1 is not a test-set look"):
         directive.read_looks(tmp_path / LOG_NAME)
     assert directive.read_looks(tmp_path / "none.jsonl") == []
+
+
+# --- results make -----------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("asked", [False, True])
+def test_results_make_writes_a_test_score_only_where_the_plan_asks(data, tmp_path, monkeypatch, counted, asked):
+    from apparel_lib.book_plans import make as make_module
+    from apparel_lib.book_plans.chapters import PlannedRun
+
+    monkeypatch.setenv("APPAREL_LEDGER", "off")
+    store = RunStore(tmp_path / "store")
+    held = score_test(store.get_or_run(small_spec(), data=data, progress=False, ledger=False), data=data)
+    assert held.test_acc is not None and counted == [len(data.test_labels)]  # the store holds a score
+    monkeypatch.setattr(make_module, "chapter_plan", lambda chapters: [PlannedRun(small_spec(), 4, test=asked)])
+    ledger = Ledger(tmp_path / "ledger")
+    [entry] = make_module.make_ledger([4], ledger=ledger, store=store, data=data)
+    assert (entry.result.test_acc is not None) == asked
+    assert (entry.result.test_acc == held.test_acc) if asked else entry.result.test_acc_train_mode is None

@@ -23,6 +23,7 @@ from ..errors import ApparelError
 from ..provenance import uncommitted
 from ..runs.holdout import score_test
 from ..runs.ledger import Ledger, LedgerEntry, the_ledger
+from ..runs.looks import LOG_NAME, LookLog
 from ..runs.spec import RunSpec
 from ..runs.store import RunStore
 from .chapters import STUDY_CHAPTER, PlannedRun, chapter_plan
@@ -83,7 +84,8 @@ store holds one). ``workers`` > 1 trains the missing runs in that many processes
         if retrain(run):
             result = store.get_or_run(run.spec, data=data, device=device, progress=False, ledger=False)
             if run.test:
-                result = score_test(result, data=data, store=store, why=f"results make: chapter {run.chapter}'s plan asks for it")
+                result = score_test(result, data=data, store=store, log=LookLog(ledger.root / LOG_NAME),
+                                    why=f"results make: chapter {run.chapter}'s plan asks for it")
         else:  # only the chapters change
             result = entry.result
         if not run.test:  # a score the store kept from elsewhere is no evidence this plan asked for

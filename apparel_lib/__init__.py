@@ -16,7 +16,7 @@ book_plans -> figures -> cli), with no circle inside a subpackage either::
                  evaluate, probes, batchnorm, checkpoint, classify
     runs/        spec, runner, store, ledger, looks, holdout, compare  runs as data, trained once
     tuning/      space, objective, storage, sweep, report, defaults     Optuna studies
-    book_plans/  seeds, chapters, ablation, study, make                 the chapters' own runs
+    book_plans/  seeds, chapters, ablation, study, make, recheck        the chapters' own runs
     figures/     spatial, plots, widgets, inside
     cli/         parser, conventions, table, data, model, classify, sweep, runs, results
 

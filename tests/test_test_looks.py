@@ -205,3 +205,9 @@ def test_results_make_writes_a_test_score_only_where_the_plan_asks(data, tmp_pat
     [entry] = make_module.make_ledger([4], ledger=ledger, store=store, data=data)
     assert (entry.result.test_acc is not None) == asked
     assert (entry.result.test_acc == held.test_acc) if asked else entry.result.test_acc_train_mode is None
+
+
+def test_a_look_in_a_notebook_says_which(data, unscored, ledger_dir, monkeypatch):
+    monkeypatch.setenv("JPY_SESSION_NAME", "notebooks/06_does_it_use_space.ipynb")  # as JupyterLab and make execute set it
+    score_test(unscored, data=data)
+    assert LookLog(ledger_dir / LOG_NAME).records()[0]["why"] == "the marked test cell of 06_does_it_use_space.ipynb"

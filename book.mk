@@ -5,13 +5,15 @@
 #                  Tracked files are never written, so a reader's checkout stays clean.
 #   make execute   for authors: execute the chapters in place, storing their outputs in the
 #                  tracked notebooks (what the book shows and nbval checks), keeping the .py twins
-#                  in sync and tidying the files so that a diff shows only real changes
+#                  in sync and tidying the files so that a diff shows only real changes; with an
+#                  empty results store, as the tests run them (EXECUTE_CACHE=folder reuses one)
 #   make html      build the book from the notebooks' stored outputs into _build/html (no execution)
 #
 # The .py files in notebooks/ (jupytext percent format) are the source that people edit; the
 # .ipynb files carry the executed outputs that the book shows and nbval checks.
 
 BIN ?= .venv/bin
+BOOK_MK := $(lastword $(MAKEFILE_LIST))
 NOTEBOOK_TIMEOUT ?= 1800
 # The chapters, in reading order (their names start with the chapter number). To run only some:
 #   make execute BOOK_NOTEBOOKS_PY=notebooks/04_tutorial_cnn.py
@@ -22,7 +24,7 @@ STAGE := _build/src
 # with `stage-copy` and checks every path the chapters build against the copy.
 BOOK_SOURCES := _config.yml _toc.yml book notebooks pictures
 
-.PHONY: execute html stage stage-copy stage-html
+.PHONY: execute execute-here html stage stage-copy stage-html
 
 # Execute the notebooks given as arguments (.ipynb, their .py twins beside them) in place.
 define run_notebooks
@@ -56,7 +58,17 @@ endef
 # 3. tidy: drop execution timestamps and give widgets ids that do not change between runs;
 # 4. jupytext --to py:percent: rewrite the .py twin from the executed notebook, so the pair
 #    is exactly in sync (tests/test_pairing.py checks it).
+# The stored outputs are what nbval checks, and the tests run every chapter with an empty results
+# store: so `execute` runs with an empty one too (a fresh cache folder for the call; set
+# EXECUTE_CACHE to a folder to reuse one). A run found in a warm store can print other digits
+# than the ledger's entry, or no progress bar.
 execute:
+	@export APPAREL_CACHE="$${EXECUTE_CACHE:-$$(mktemp -d /tmp/apparel-execute-XXXXXX)}"; \
+	    echo "== results store: $$APPAREL_CACHE"; \
+	    $(MAKE) --no-print-directory -f $(BOOK_MK) execute-here BIN="$(BIN)" BOOK_NOTEBOOKS_PY="$(BOOK_NOTEBOOKS_PY)"
+
+# `execute` with the results store the environment names.
+execute-here:
 	$(call run_notebooks,$(BOOK_NOTEBOOKS_PY))
 
 html:
@@ -71,7 +83,7 @@ stage-copy:
 
 # The staged copy, executed there.
 stage: stage-copy
-	cd $(STAGE) && $(MAKE) -f $(CURDIR)/book.mk execute BIN=$(CURDIR)/$(BIN) \
+	cd $(STAGE) && $(MAKE) -f $(CURDIR)/book.mk execute-here BIN=$(CURDIR)/$(BIN) \
 	    BOOK_NOTEBOOKS_PY="$(BOOK_NOTEBOOKS_PY)"
 
 # The book built from the staged, freshly executed copy, into _build/html.

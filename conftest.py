@@ -65,17 +65,18 @@ def pytest_runtest_setup(item: pytest.Item) -> Iterator[None]:
 
 # Under pytest-xdist (`make test`: two workers), the tests of one group run in one worker, in
 # order (the scheduler below). A chapter's cells share its kernel, so a chapter is one group at
-# least. Chapters that reuse each other's training runs from the worker's results store share
-# one: 7 trains best-cnn, which 8 and 9 study (10 and 11 read their rivals from the ledger with
-# `shipped`, so each is a group of its own); 3 and 4, whose full-batch recipe needs 8 GB at its
-# peak, share one so that it never runs twice at once. Every test file is a group, so a session
-# fixture is built once per file at most (the book build: once for both files that use it).
-CHAPTER_GROUPS = {"03": "full-batch", "04": "full-batch", "07": "best-cnn", "08": "best-cnn", "09": "best-cnn"}
+# least. Chapters 3 and 4, whose full-batch recipe needs 8 GB at its peak, share one so that it
+# never runs twice at once; every other chapter reads what it needs from another chapter from the
+# results ledger (`shipped`, or the best-cnn model the ledger ships), so it is a group of its own.
+# Every test file is a group, so a session fixture is built once per file at most (the book
+# build: once for both files that use it).
+CHAPTER_GROUPS = {"03": "full-batch", "04": "full-batch"}
 FILE_GROUPS = {"test_book": "built-book", "test_browser": "built-book"}
-# The longest groups start first, so neither worker is left with one at the end (chapter 11
-# trains five speedrun seeds, chapter 7 best-cnn: each the longest on some processor).
-FIRST = ("11_speedrun", "best-cnn", "full-batch", "built-book", "05_fair_comparison", "10_tuning",
-         "06_does_it_use_space")
+# The longest groups start first, so neither worker is left with one at the end (the book build
+# with its browser and accessibility checks, the full-batch chapters, chapter 11's timings and
+# live speedrun seed).
+FIRST = ("built-book", "full-batch", "11_speedrun", "05_fair_comparison", "06_does_it_use_space",
+         "10_tuning", "07_better_cnn")
 
 
 def group_of(nodeid: str) -> str:

@@ -45,12 +45,15 @@ def _repository(folder: str | os.PathLike[str] | None) -> Path:
 
 def uncommitted(folder: str | os.PathLike[str] | None = None) -> list[str] | None:
     """The library's sources (``apparel_lib/``) that differ from the last commit in the git
-    repository holding ``folder``, as paths relative to its top; None outside a repository."""
+    repository holding ``folder``, or that git does not track yet (and does not ignore), as
+    paths relative to its top; None outside a repository."""
+    where, library = _repository(folder), ":(top)apparel_lib"
     try:
-        names = _git(_repository(folder), "diff", "--name-only", "HEAD", "--", ":(top)apparel_lib")
+        changed = _git(where, "diff", "--name-only", "HEAD", "--", library)
+        new = _git(where, "ls-files", "--others", "--exclude-standard", "--full-name", "--", library)
     except (OSError, subprocess.CalledProcessError):
         return None
-    return names.splitlines()
+    return [*changed.splitlines(), *new.splitlines()]
 
 
 def commit(folder: str | os.PathLike[str] | None = None) -> str | None:

@@ -8,7 +8,10 @@
 # apparels*. You get a folder of small grayscale pictures of clothes, a `train.csv` that says
 # which picture shows which kind of garment, a `test.csv` of pictures to classify, and a
 # `sample_submission.csv` showing the format of the answer. Behind it is Fashion-MNIST, a
-# public data set of 70,000 pictures of ten kinds of clothing and shoes sold by Zalando.
+# public data set of 70,000 pictures of ten kinds of clothing and shoes sold by Zalando,
+# published by Han Xiao, Kashif Rasul and Roland Vollgraf ("Fashion-MNIST: a Novel Image
+# Dataset for Benchmarking Machine Learning Algorithms", 2017,
+# [arXiv:1708.07747](https://arxiv.org/abs/1708.07747)).
 #
 # **In this chapter you will learn**
 #

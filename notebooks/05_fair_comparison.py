@@ -2,10 +2,11 @@
 # # A fair comparison
 #
 # Chapter 4 ended with a table that changes the question. Under the tutorial's recipe its
-# CNN did beat the plain network, but both stayed far below what they reach when trained
-# properly: the recipe, not the architecture, held them back. So which architecture suits
-# these pictures better? A single pair of networks cannot say, because the tutorial's pair
-# differs in size by a factor of a hundred. This chapter compares *families* of models
+# CNN and the plain network were not reliably apart, and both stayed far below what they
+# reach when trained properly: the recipe, not the architecture, held them back. So which
+# architecture suits these pictures better? A single pair of networks cannot say, because
+# the tutorial's pair differs hugely in size (chapters 3 and 4 counted their parameters).
+# This chapter compares *families* of models
 # across sizes, each model trained **until its validation accuracy stops improving**, with
 # the same recipe, data and seeds for all, and plots accuracy against the
 # {term}`number of parameters <parameter count>` each one needs.

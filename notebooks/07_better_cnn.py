@@ -32,8 +32,10 @@ from apparel_lib import (CLASSES, build_model, confusion_heatmap, confusion_matr
                          probabilities, provenance_table, receptive_fields, run_spec,
                          score_test, shape_trace, step_seconds, top_k_gallery,
                          training_curves, use_bf16)
-from apparel_lib import fresh_clone_seconds, leave_one_out_table, live_check
-from apparel_lib.book_plans.chapters import SEEDS, leave_one_out_specs
+from apparel_lib import (fresh_clone_seconds, leave_one_out_table, live_check,
+                         shipped)
+from apparel_lib.book_plans.chapters import (SEEDS, leave_one_out_specs,
+                                              plain_best_specs)
 
 started = time.perf_counter()
 data = load_data(progress=False)
@@ -238,8 +240,8 @@ assert best.history.train_acc[0] < best.history.val_acc[0], \
 #
 # An {term}`ablation` asks what each part of a design contributes. This one starts from the
 # finished `best-cnn` and takes **one ingredient out at a time**, everything else unchanged,
-# each on all the training pictures with the full recipe and three seeds: 27 trainings of
-# about a minute each on two cores, computed once for the ledger. A row's `change` is its
+# each on all the training pictures with the full recipe and three seeds, computed once
+# for the ledger (the table after it says where). A row's `change` is its
 # mean validation accuracy minus `best-cnn`'s, in points; `noise` is twice the standard
 # error of that difference, and `clear` says whether the change is larger than it.
 # bfloat16 and channels-last stay in every row: they change the speed, not the model.
@@ -301,26 +303,33 @@ provenance_table([r for _, r in labelled])
 # %% [markdown]
 # ### Trained here, live
 #
-# To show that the ledger reproduces, this chapter trains seed 0 again, here (or reads it
-# back from this machine's results store if the chapter ran before), and compares it with
-# the ledger's entry. This is the slow cell of the chapter; the progress bar shows the
-# epochs.
+# To show that the ledger reproduces, this chapter trains one of its runs again, here (or
+# reads it back from this machine's results store if the chapter ran before), and compares
+# it with the ledger's entry: the plain network (784-500-10) trained with the same `best`
+# recipe, seed 0, which the per-class comparison below needs anyway. It is several times
+# quicker than `best-cnn`; chapter 11 retrains a small CNN with this recipe's ingredients
+# (one-cycle AdamW, label smoothing, flips, bfloat16 where native) the same way. The
+# ledger holds three seeds of it.
 
 # %% tags=["nbval-ignore-output"]
-live = get_or_run(run_spec("best-cnn", "best"), ledger=False)
-check = live_check(live, best_seeds)
+plain_seeds = [shipped(spec) for spec in plain_best_specs()]
+live = get_or_run(plain_best_specs()[0], ledger=False, need_model=True)
+check = live_check(live, plain_seeds)
 print(check)
 print(f"trained in {live.seconds:.0f} s on {live.device}")
-best_cnn_train_seconds = round(live.seconds)
-glue("best_cnn_train_seconds", best_cnn_train_seconds, display=False)
 
 # %% tags=["remove-cell"]
 assert check.ok, f"the live run does not reproduce its ledger entry: {check}"
 live_gap = 100 * abs(check.difference)
+# best-cnn's seed 0 as the ledger recorded it (on the machine that made the entry)
+best_cnn_train_seconds = round(best.seconds)
+glue("best_cnn_train_seconds", best_cnn_train_seconds, display=False)
 
 # %% [markdown]
-# Trained here, seed 0 took {eval}`best_cnn_train_seconds` seconds on this machine and
-# landed {eval}`f"{live_gap:.2f}"` points from the ledger's entry, within its tolerance.
+# Trained here, the plain network landed {eval}`f"{live_gap:.2f}"` points from the
+# ledger's entry, within its tolerance. (`best-cnn`'s seed 0 trained in
+# {eval}`best_cnn_train_seconds` seconds when the ledger was made, on the machine its
+# provenance row names.)
 #
 # ## Where it still goes wrong
 #
@@ -364,7 +373,7 @@ assert set(top.index[0]) <= shirt_family, \
 # (784-500-10) is trained with the very same `best` recipe.
 
 # %% mystnb={"image": {"alt": "Paired bars of validation accuracy for each of the ten classes, the plain network beside best-cnn, on an axis from 0.65 to 1; the shirt class has the shortest bars. The paragraph below gives the classes and numbers that stand out."}}
-plain = get_or_run(run_spec("plain", "best"), progress=False, need_model=True)
+plain = live  # trained above, live: the ledger keeps its seeds' scores, not its model
 plain_pred = probabilities(plain.load_model(), splits.x_val).numpy().argmax(1)
 per_class = pd.DataFrame({
     "plain network": per_class_accuracy(y_val, plain_pred),
@@ -430,7 +439,11 @@ assert second > 0.5, f"the true class is usually not the second guess ({second:.
 # ## The test set, once
 #
 # Everything above was chosen on validation pictures. Now `best-cnn` and the plain network
-# trained with the same recipe meet the 10,000 test pictures, once.
+# trained with the same recipe meet the 10,000 test pictures, once in this chapter. It is
+# not the project's first look: while the benchmark was being built, an earlier and wider
+# design (stages `32|64,64|128`) was scored on the test pictures before the network was
+# narrowed to this one (benchmarks/README.md records that score), so this test figure is
+# not wholly untouched.
 
 # %% tags=["nbval-tolerance=2.4"]
 # THE TEST SET, ONCE: best-cnn and the plain network with the same recipe.
@@ -461,15 +474,17 @@ assert best_cnn_test_acc > plain_test_acc and best.parameters < plain.parameters
 # %% [markdown]
 # `best-cnn` scores {eval}`f"{best_cnn_test_acc:.2f}"`% on the test pictures, against
 # {eval}`f"{plain_test_acc:.2f}"`% for the plain network trained the same way — with
-# fewer parameters. For scale: the people who built Fashion-MNIST report that humans
-# score about 83.5%, and their benchmark table lists user-submitted results, among them a
-# CNN of two convolutional layers with batch normalization at 93.4% (its training length is
-# not given) and large wide residual networks at about 96%.
+# fewer parameters. For scale, the benchmark table in the data set's README (Xiao, Rasul
+# and Vollgraf's repository) collects results that others submitted: a row of human
+# performance at 83.5%, measured by its submitter on 1,000 test pictures; a CNN of two
+# convolutional layers with batch normalization at 93.4% (its training length is not
+# given); and large wide residual networks at about 96%.
 #
 # ## From the command line
 #
 # The same model trains, predicts and scores without a notebook (training takes as long
-# as above, {eval}`best_cnn_train_seconds` seconds on this machine):
+# as the ledger's run, {eval}`best_cnn_train_seconds` seconds on the machine that made it;
+# longer where bfloat16 is not native):
 #
 # ```bash
 # python -m apparel_lib train --model best-cnn --out best-cnn.pt
@@ -563,9 +578,9 @@ assert best_cnn_test_acc > plain_test_acc and best.parameters < plain.parameters
 # %% tags=["nbval-ignore-output", "remove-cell"]
 # Seconds for a first run, with an empty results store: this run's own time plus the
 # training time recorded for every run it read from the store instead of training it.
-runs = [live, plain] + [r for _, r in labelled]
-reused = sum(r.seconds for r in runs if r.model is None)
+read = [r for _, r in labelled] + plain_seeds[1:]  # seed 0 is trained here, live
+reused = sum(r.seconds for r in [*read, live] if r.model is None)
 glue("ch7_seconds", round(time.perf_counter() - started + reused), display=False)
 # with the ledger on a fresh clone: plus the runs read from this machine's store instead
-fresh = fresh_clone_seconds([plain] + [r for _, r in labelled], live=[live])
+fresh = fresh_clone_seconds(read, live=[live])
 glue("ch7_ledger_seconds", round(time.perf_counter() - started + fresh), display=False)

@@ -7,9 +7,9 @@
 # picture each layer can see, and at which pixels a single decision depended on.
 #
 # Everything here runs on the trained model from the results store and on the
-# {term}`validation split`. **Before you run it:** chapter 7 trains and stores `best-cnn`;
-# if it has not run on this machine, the first code cell trains it now, with a progress
-# bar, taking as long as chapter 7's training. The test set stays untouched.
+# {term}`validation split`. **Before you run it:** the first code cell reads `best-cnn`,
+# trained, from the results ledger that ships with the book (or from this machine's
+# results store, if chapter 7 trained it here). The test set stays untouched.
 #
 # **In this chapter you will learn**
 #

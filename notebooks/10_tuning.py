@@ -128,7 +128,6 @@ readable(trials.sort_values("val_acc", ascending=False).head(10))
 # %%
 computed = pd.DataFrame(study.user_attrs["computed"])
 computed["trials"] = computed["trials"].map(lambda span: f"{span[0]}-{span[1]}")
-computed["commit"] = computed["commit"].str[:12]
 computed[["trials", "date", "processor", "threads", "torch", "library", "commit",
           "seconds"]]
 
@@ -520,6 +519,6 @@ store_trials = sum(t.user_attrs.get("seconds", 0) for t in study.trials[before:]
 reused = ch10_study_seconds + sum(r.seconds for r in runs.values()) + store_trials
 reused += live.seconds if live.model is None else 0
 glue("ch10_seconds", round(time.perf_counter() - started + reused), display=False)
-# with the ledger on a fresh clone: plus the live trials and run read from the store instead
+# on a fresh clone with the ledger: plus the live trials and run read from the store
 fresh = store_trials + fresh_clone_seconds(live=[live])
 glue("ch10_ledger_seconds", round(time.perf_counter() - started + fresh), display=False)

@@ -72,16 +72,22 @@ def test_put_then_get_round_trips_with_provenance(stored, tmp_path):
     assert list(table["computed"]) == ["ledger", "this machine, now"] and list(table["runs"]) == [1, 1]
 
 
-def test_provenance_records_the_commit_of_the_ledgers_own_repository(stored, tmp_path, monkeypatch):
-    """Not the commit of wherever the library sits: the repository that holds the ledger, with
-    ``+changes`` where the library's sources in it differ from that commit."""
+def _book_repository(tmp_path: Path, name: str, text: str) -> tuple[Path, str]:
+    """A git repository ``tmp_path/book`` with one committed library source
+    ``apparel_lib/name``, and its commit."""
     repo = tmp_path / "book"
     (repo / "apparel_lib").mkdir(parents=True)
-    (repo / "apparel_lib" / "x.py").write_text("x = 1\n")
+    (repo / "apparel_lib" / name).write_text(text)
     git = ("git", "-c", "user.name=t", "-c", "user.email=t@t", "-C", str(repo))
     for args in (("init", "-q"), ("add", "."), ("commit", "-qm", "first")):
         subprocess.run([*git, *args], check=True, capture_output=True)
-    head = subprocess.run([*git, "rev-parse", "HEAD"], check=True, capture_output=True, text=True).stdout.strip()
+    return repo, subprocess.run([*git, "rev-parse", "HEAD"], check=True, capture_output=True, text=True).stdout.strip()
+
+
+def test_provenance_records_the_commit_of_the_ledgers_own_repository(stored, tmp_path, monkeypatch):
+    """Not the commit of wherever the library sits: the repository that holds the ledger, with
+    ``+changes`` where the library's sources in it differ from that commit."""
+    repo, head = _book_repository(tmp_path, "x.py", "x = 1\n")
     monkeypatch.chdir(tmp_path)  # the current folder is outside it: the ledger's folder decides
     assert Ledger(repo / "ledger").put(stored, chapters=[5]).result.provenance["commit"] == head
     (repo / "apparel_lib" / "x.py").write_text("x = 2\n")
@@ -92,16 +98,15 @@ def test_provenance_records_the_commit_of_the_ledgers_own_repository(stored, tmp
 def test_results_make_refuses_uncommitted_library_changes_and_names_them(tmp_path):
     from apparel_lib.book_plans.make import make_ledger
 
-    repo = tmp_path / "book"
-    (repo / "apparel_lib").mkdir(parents=True)
-    (repo / "apparel_lib" / "recipes.py").write_text("lr = 1\n")
-    git = ("git", "-c", "user.name=t", "-c", "user.email=t@t", "-C", str(repo))
-    for args in (("init", "-q"), ("add", "."), ("commit", "-qm", "first")):
-        subprocess.run([*git, *args], check=True, capture_output=True)
+    repo, _ = _book_repository(tmp_path, "recipes.py", "lr = 1\n")
     (repo / "apparel_lib" / "recipes.py").write_text("lr = 2\n")
     with pytest.raises(ApparelError, match=r"uncommitted changes \(apparel_lib/recipes.py\): commit them first") as err:
         make_ledger([4], ledger=Ledger(repo / "ledger"), data=object())
     assert "\n" not in str(err.value) and not (repo / "ledger").exists()
+    subprocess.run(["git", "-C", str(repo), "checkout", "-q", "--", "."], check=True)
+    (repo / "apparel_lib" / "new_schedule.py").write_text("warmup = 3\n")  # a module not committed yet
+    with pytest.raises(ApparelError, match=r"uncommitted changes \(apparel_lib/new_schedule.py\)"):
+        make_ledger([4], ledger=Ledger(repo / "ledger"), data=object())
 
 
 def test_put_again_keeps_the_provenance_of_the_same_run(stored, tmp_path):

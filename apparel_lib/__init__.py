@@ -135,6 +135,7 @@ _EXPORTS: dict[str, str] = {
     "shipped": "runs.store",
     "fresh_clone_seconds": "runs.store",
     "score_test": "runs.holdout",
+    "look_note": "runs.looks",
     "Ledger": "runs.ledger",
     "provenance_table": "runs.ledger",
     "live_check": "runs.ledger",

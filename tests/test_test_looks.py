@@ -1,5 +1,6 @@
-"""The test-set log: every look at the test set is a record, a second look is the recorded score,
-the shipped ledger carries only the test scores its plans ask for, and the book's appendix table."""
+"""The test-set log: every look at the test set is a record, a second look is the recorded score
+(whatever a store holds), the log is read-only under the tests, the shipped ledger carries only the
+test scores its plans ask for, and the book's appendix table."""
 
 from __future__ import annotations
 
@@ -13,9 +14,9 @@ import pytest
 
 from apparel_lib.errors import StoreError
 from apparel_lib.runs import holdout as holdout_module
-from apparel_lib.runs.holdout import RepeatedLook, score_test
+from apparel_lib.runs.holdout import score_test
 from apparel_lib.runs.ledger import Ledger
-from apparel_lib.runs.looks import FIELDS, LOG_NAME, LookLog, default_log, ledger_key
+from apparel_lib.runs.looks import FIELDS, LOG_NAME, READ_ONLY, LookLog, default_log, ledger_key, look_note, read_only
 from apparel_lib.runs.store import RunStore
 from apparel_lib.training.evaluate import accuracy
 from tests.helpers import one_line, small_spec
@@ -48,7 +49,13 @@ def unscored(data, tmp_path_factory):
 
 
 @pytest.fixture
-def ledger_dir(tmp_path, monkeypatch):
+def writable(monkeypatch):
+    """Logs may be appended to, as outside the tests (the root conftest.py makes them read-only)."""
+    monkeypatch.delenv(READ_ONLY, raising=False)
+
+
+@pytest.fixture
+def ledger_dir(tmp_path, monkeypatch, writable):
     folder = tmp_path / "ledger"
     folder.mkdir()
     monkeypatch.setenv("APPAREL_LEDGER", str(folder))
@@ -72,21 +79,70 @@ def test_a_second_look_returns_the_recorded_score_without_scoring(data, unscored
     first = score_test(unscored, data=data)
     # The same specification again, its model out of reach: only the log can answer.
     again = dataclasses.replace(unscored, model=None, checkpoint=None)
-    with pytest.warns(RepeatedLook, match="returned, not a new look"):
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # nothing on stderr for nbval to compare
         second = score_test(again, data=data)
     assert second.test_acc == first.test_acc and counted == [len(data.test_labels)]
     assert len((ledger_dir / LOG_NAME).read_text(encoding="utf-8").splitlines()) == 1, "a second look was logged"
 
 
-def test_an_already_scored_result_is_returned_silently(data, unscored, ledger_dir, counted):
-    scored = score_test(unscored, data=data)
-    with warnings.catch_warnings():
-        warnings.simplefilter("error")
-        assert score_test(scored, data=data) is scored
-    assert counted == [len(data.test_labels)]
+def test_the_log_decides_whatever_the_store_holds(data, unscored, ledger_dir, counted):
+    log = LookLog(ledger_dir / LOG_NAME)
+    record = {name: None for name in FIELDS} | {"what": "a run", "ledger_key": ledger_key(unscored),
+                                                 "test_acc": 0.5, "date": "2026-01-02", "entered": "by hand"}
+    log.append(record)
+    # A warm store (the result scored already, differently) and an empty one give the same answer.
+    warm = score_test(dataclasses.replace(unscored, test_acc=0.9), data=data)
+    cold = score_test(unscored, data=data)
+    assert warm.test_acc == cold.test_acc == 0.5 and counted == []
+    assert look_note(warm) == look_note(cold)
+    log.append(record | {"test_acc": 0.6, "date": "2026-01-03"})  # a later look (a remade entry) stands
+    assert score_test(unscored, data=data).test_acc == 0.6 and len(log.records()) == 2
 
 
-def test_nothing_is_written_with_the_ledger_off(data, unscored, tmp_path, monkeypatch, counted):
+def test_a_scored_result_the_log_lacks_is_logged_not_scored(data, unscored, ledger_dir, counted):
+    held = dataclasses.replace(unscored, test_acc=0.75)  # a store's score from before the log
+    assert score_test(held, data=data, why="found in a store") is held and counted == []
+    [record] = LookLog(ledger_dir / LOG_NAME).records()
+    assert record["test_acc"] == 0.75 and record["why"] == "found in a store"
+
+
+def test_the_tests_run_with_the_log_read_only():
+    assert read_only(), f"the root conftest.py does not set {READ_ONLY}"
+
+
+def test_an_unrecorded_look_fails_while_the_log_is_read_only(data, unscored, tmp_path, monkeypatch, counted):
+    monkeypatch.setenv(READ_ONLY, "1")
+    log = LookLog(tmp_path / LOG_NAME)
+    with pytest.raises(StoreError) as err:
+        score_test(unscored, data=data, log=log)
+    one_line(err, unscored.spec.describe(), "read-only", "make execute")
+    assert not log.path.exists() and counted == [], "looked or logged although read-only"
+    with pytest.raises(StoreError, match="read-only"):  # a score a store holds is not logged either
+        score_test(dataclasses.replace(unscored, test_acc=0.75), data=data, log=log)
+    assert not log.path.exists()
+    monkeypatch.delenv(READ_ONLY)  # planted fault: outside the tests, the first look appends one line
+    first = score_test(unscored, data=data, log=log)
+    assert log.path.read_bytes().count(b"\n") == 1 and counted == [len(data.test_labels)]
+    monkeypatch.setenv(READ_ONLY, "1")  # a recorded look is read, read-only or not
+    assert score_test(dataclasses.replace(unscored, model=None, checkpoint=None), data=data, log=log).test_acc == first.test_acc
+    assert log.path.read_bytes().count(b"\n") == 1 and len(counted) == 1
+
+
+def test_the_note_says_when_a_look_was_first_recorded(data, unscored, tmp_path):
+    log = LookLog(tmp_path / LOG_NAME)
+    with pytest.raises(StoreError, match="no look at"):
+        look_note(unscored, log=log)
+    base = {name: None for name in FIELDS} | {"what": "a run", "ledger_key": ledger_key(unscored), "entered": "by hand"}
+    (tmp_path / LOG_NAME).write_text("".join(json.dumps(base | r) + "\n" for r in (
+        {"test_acc": 0.5, "date": "2026-01-02T10:00:00+00:00", "commit": "a" * 40 + "+changes"},
+        {"test_acc": 0.6, "date": "2026-01-05", "commit": "b" * 40})), encoding="utf-8")
+    note = look_note(unscored, log=log)
+    assert note == "first scored on 2026-01-02 at commit aaaaaaaaaaaa+changes; 2 looks recorded; see the test-set log."
+    assert look_note(unscored, unscored, log=log).startswith("the 2 runs first scored on 2026-01-02")
+
+
+def test_nothing_is_written_with_the_ledger_off(data, unscored, tmp_path, monkeypatch, counted, writable):
     # A project whose pyproject names a ledger, switched off: the switch wins.
     (tmp_path / "ledger").mkdir()
     (tmp_path / "pyproject.toml").write_text('[tool.apparel_lib]\nledger = "ledger"\n', encoding="utf-8")
@@ -109,7 +165,7 @@ def test_a_malformed_log_is_a_one_line_error(data, unscored, ledger_dir, counted
     assert counted == [], "scored although the log could not be read"
 
 
-def test_a_record_is_appended_whole_or_not_at_all(tmp_path):
+def test_a_record_is_appended_whole_or_not_at_all(tmp_path, writable):
     log = LookLog(tmp_path / LOG_NAME)
     with pytest.raises(StoreError, match="needs"):
         log.append({"what": "half a record"})
@@ -117,7 +173,7 @@ def test_a_record_is_appended_whole_or_not_at_all(tmp_path):
     record = {name: None for name in FIELDS} | {"what": "a run", "ledger_key": "k", "test_acc": 0.9}
     log.append(record)
     log.append(record | {"test_acc": 0.8})
-    assert [r["test_acc"] for r in log.records()] == [0.9, 0.8] and log.find("k")["test_acc"] == 0.9
+    assert [r["test_acc"] for r in log.records()] == [0.9, 0.8] and log.find("k")["test_acc"] == 0.8
     assert log.path.read_bytes().count(b"\n") == 2 and log.path.read_bytes().endswith(b"\n")
 
 
@@ -192,7 +248,7 @@ def test_a_malformed_log_stops_the_book_build(tmp_path):
 # --- results make -----------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("asked", [False, True])
-def test_results_make_writes_a_test_score_only_where_the_plan_asks(data, tmp_path, monkeypatch, counted, asked):
+def test_results_make_writes_a_test_score_only_where_the_plan_asks(data, tmp_path, monkeypatch, counted, asked, writable):
     from apparel_lib.book_plans import make as make_module
     from apparel_lib.book_plans.chapters import PlannedRun
 

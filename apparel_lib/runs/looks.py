@@ -10,6 +10,11 @@ with the record they come from in ``"source"``).
 Each record is one line written by a single ``write`` to a file opened for appending, so an
 interrupted write leaves no partial line for a reader to meet; a line that is not a record is a
 one-line :class:`~apparel_lib.errors.StoreError`.
+
+The log, not a results store, says whether a look happened. While :data:`READ_ONLY` is set (the
+test suite sets it, so that running the chapters never adds to the tracked log) nothing is
+appended: a look the log does not hold is a one-line error instead. :func:`look_note` is the
+sentence a chapter prints under its marked test cell: when its scores were first recorded.
 """
 
 from __future__ import annotations
@@ -26,13 +31,22 @@ from ..provenance import commit
 from ..settings import ledger_folder
 from .spec import RunResult
 
-__all__ = ["LOG_NAME", "FIELDS", "LookLog", "default_log", "ledger_key"]
+__all__ = ["LOG_NAME", "FIELDS", "READ_ONLY", "LookLog", "default_log", "ledger_key", "read_only", "look_note"]
 
 LOG_NAME = "test_looks.jsonl"
 """The log's file name inside the ledger folder."""
 
 FIELDS: tuple[str, ...] = ("what", "ledger_key", "commit", "date", "why", "test_acc", "entered")
 """The fields every record has (``ledger_key`` and ``commit`` may be null for a look entered by hand)."""
+
+READ_ONLY = "APPAREL_LOOKS_READ_ONLY"
+"""The environment variable that, set to anything but empty, makes every log read-only (the root
+conftest.py sets it for the test session and the chapters' kernels)."""
+
+
+def read_only() -> bool:
+    """Whether logs are read-only now (:data:`READ_ONLY` is set)."""
+    return bool(os.environ.get(READ_ONLY))
 
 
 def ledger_key(result: RunResult) -> str:
@@ -67,15 +81,28 @@ class LookLog:
             out.append(record)
         return out
 
+    def looks(self, key: str) -> list[dict[str, Any]]:
+        """Every scored look recorded at the run ``key`` (a ledger key), oldest first."""
+        return [r for r in self.records() if r["ledger_key"] == key and r["test_acc"] is not None]
+
     def find(self, key: str) -> dict[str, Any] | None:
-        """The first look recorded at the run ``key`` (a ledger key), or None."""
-        return next((r for r in self.records() if r["ledger_key"] == key and r["test_acc"] is not None), None)
+        """The look whose score stands for the run ``key`` (the latest recorded), or None."""
+        looks = self.looks(key)
+        return looks[-1] if looks else None
+
+    def check_writable(self, what: str) -> None:
+        """A one-line error, naming the run ``what``, if a look at it may not be added now."""
+        if read_only():
+            raise StoreError(f"the test-set log {self.path.name} records no look at {what}, and it is read-only "
+                             f"while {READ_ONLY} is set (as under the tests): run its chapter with "
+                             "`make execute` to record the look")
 
     def append(self, record: dict[str, Any]) -> dict[str, Any]:
         """Add ``record`` as one line, written whole or not at all."""
         missing = [name for name in FIELDS if name not in record]
         if missing:
             raise StoreError(f"a test-set look record needs {', '.join(missing)}")
+        self.check_writable(str(record["what"]))
         line = (json.dumps(record, sort_keys=True) + "\n").encode("utf-8")
         self.path.parent.mkdir(parents=True, exist_ok=True)
         fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
@@ -107,3 +134,36 @@ def default_log() -> LookLog | None:
     """The log of the configured ledger, or None where there is no ledger (``APPAREL_LEDGER=off``)."""
     folder = ledger_folder()
     return LookLog(folder / LOG_NAME) if folder is not None else None
+
+
+def _commit(record: dict[str, Any]) -> str:
+    value = record.get("commit")
+    if not value:
+        return "a commit not recorded"
+    head, _, rest = str(value).partition("+")
+    return f"commit {head[:12]}" + (f"+{rest}" if rest else "")
+
+
+def look_note(*results: RunResult, log: LookLog | None = None) -> str:
+    """The sentence a chapter prints under its marked test cell for ``results`` (their scores
+    read from ``log``, default: the configured one): when, and at which commit, their test set
+    was first scored, and how many looks the log holds at them."""
+    log = log if log is not None else default_log()
+    if log is None:
+        raise StoreError("there is no test-set log to cite (APPAREL_LEDGER is off): unset it to use the project's ledger")
+    if not results:
+        raise StoreError("look_note needs at least one scored run")
+    looks = []
+    for result in results:
+        found = log.looks(ledger_key(result))
+        if not found:
+            raise StoreError(f"the test-set log records no look at {result.spec.describe()}: score it with score_test first")
+        looks.append(found)
+    firsts = sorted((found[0] for found in looks), key=lambda r: str(r["date"]))
+    dates = sorted({str(r["date"])[:10] for r in firsts})
+    when = dates[0] if len(dates) == 1 else f"between {dates[0]} and {dates[-1]}"
+    commits = list(dict.fromkeys(_commit(r) for r in firsts))
+    count = sum(len(found) for found in looks)
+    runs = "" if len(results) == 1 else f"the {len(results)} runs "
+    return (f"{runs}first scored on {when} at {' and '.join(commits)}; "
+            f"{count} look{'s' if count != 1 else ''} recorded; see the test-set log.")

@@ -28,7 +28,8 @@ from myst_nb import glue
 
 from apparel_lib import (CLASSES, build_model, confusion_heatmap, confusion_matrix,
                          count_parameters, get_or_run, get_recipe, load_data,
-                         look_note, make_splits, per_class_accuracy, per_class_bars, pick_device,
+                         look_note, make_splits, per_class_accuracy,
+                         per_class_bars, pick_device,
                          probabilities, provenance_table, receptive_fields, run_spec,
                          score_test, shape_trace, step_seconds, top_k_gallery,
                          training_curves, use_bf16)

@@ -165,3 +165,20 @@ def test_the_appendix_lists_every_look_at_the_test_set(html: Path):
     assert table and looks, "the appendix has no table of looks"
     assert table.group(0).count("<tr") == len(looks) + 1  # a header and one row per look
     assert f"{100 * looks[0]['test_acc']:.2f}%" in table.group(0) and "by hand" in table.group(0)
+
+
+def _section(page: str, anchor: str) -> str:
+    """The HTML of the section ``id="anchor"`` of a page, up to the next section's start or end."""
+    start = page.index(f'<section id="{anchor}"')
+    ends = [i for i in (page.find("<section", start + 1), page.find("</section>", start)) if i != -1]
+    return page[start:min(ends)]
+
+
+def test_chapters_7_and_11_link_the_test_set_log_where_they_state_test_accuracy(html: Path):
+    def links(chapter: str, anchor: str) -> bool:
+        page = (html / "notebooks" / f"{chapter}.html").read_text(encoding="utf-8")
+        return 'href="../book/test_looks.html"' in _section(page, anchor)
+
+    assert links("07_better_cnn", "the-test-set-once"), "chapter 7 does not link the test-set log where it states test accuracy"
+    assert links("11_speedrun", "five-seeds-and-the-test-pictures-once"), "chapter 11 does not link the test-set log there"
+    assert not links("03_plain_network", "the-test-set-once")  # the check can fail

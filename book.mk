@@ -32,7 +32,7 @@ define run_notebooks
 	    nb="$${py%.py}.ipynb"; \
 	    echo "== executing $$nb"; \
 	    $(BIN)/jupytext --update --to ipynb --set-kernel python3 "$$py"; \
-	    PYTHONPATH=book/_ext $(BIN)/jupyter nbconvert --to notebook --inplace \
+	    JPY_SESSION_NAME="$$nb" PYTHONPATH=book/_ext $(BIN)/jupyter nbconvert --to notebook --inplace \
 	        --NotebookExporter.preprocessors='["stored_eval.StoringExecutePreprocessor"]' \
 	        --StoringExecutePreprocessor.enabled=True \
 	        --ExecutePreprocessor.timeout=$(NOTEBOOK_TIMEOUT) \
@@ -53,6 +53,8 @@ endef
 #    working directory is notebooks/), storing the widget state so that sliders and progress
 #    bars render in the built book, and the values of the prose's {eval} roles in each Markdown
 #    cell's metadata (book/_ext/stored_eval.py: JupyterLab and the book both show them);
+#    JPY_SESSION_NAME names the notebook to the kernel, as JupyterLab does, so that a look at
+#    the test set is logged with the chapter it was made in (ledger/test_looks.jsonl);
 # 3. tidy: drop execution timestamps and give widgets ids that do not change between runs;
 # 4. jupytext --to py:percent: rewrite the .py twin from the executed notebook, so the pair
 #    is exactly in sync (tests/test_pairing.py checks it).

@@ -8,6 +8,10 @@
   names for the library, from any folder of the checkout) and train everything else again, and the
   user's store is never read or written. (The library's own tests switch the ledger off where
   it would get in their way.)
+- The test-set log (``ledger/test_looks.jsonl``) is read-only for the whole session, kernels
+  included (``APPAREL_LOOKS_READ_ONLY``, :data:`apparel_lib.runs.looks.READ_ONLY`): a chapter's
+  look that the log does not hold fails with a one-line error instead of being appended to the
+  tracked file (``make execute`` records it). Tests of the log itself unset it.
 - A chapter's kernel, started as its first cell is set up, finds the data where the user keeps
   it (``APPAREL_DATA``), although tests/conftest.py hides that variable from the library's tests.
 - Notebook cells are ``slow`` tests. Under pytest-xdist (``make test`` runs two workers) every
@@ -36,6 +40,7 @@ _SESSION_CACHE = pytest.StashKey[str]()
 
 
 def pytest_sessionstart(session: pytest.Session) -> None:
+    os.environ["APPAREL_LOOKS_READ_ONLY"] = "1"  # apparel_lib.runs.looks.READ_ONLY (not imported: torch waits)
     cache = tempfile.mkdtemp(prefix="apparel-cache-")
     session.config.stash[_SESSION_CACHE] = cache
     os.environ["APPAREL_CACHE"] = cache

@@ -14,9 +14,9 @@ book_plans -> figures -> cli), with no circle inside a subpackage either::
     models/      registry, networks, convnet, speedrun, modes, parameters, rewire, anatomy, attribution
     training/    recipes, precision, devices, history, augment, step, turns, loop, timing, flops,
                  evaluate, probes, batchnorm, checkpoint, classify
-    runs/        spec, runner, store, ledger, holdout, compare         runs as data, trained once
+    runs/        spec, runner, store, ledger, looks, holdout, compare  runs as data, trained once
     tuning/      space, objective, storage, sweep, report, defaults     Optuna studies
-    book_plans/  seeds, chapters, ablation, study, make                 the chapters' own runs
+    book_plans/  seeds, chapters, ablation, study, make, recheck        the chapters' own runs
     figures/     spatial, plots, widgets, inside
     cli/         parser, conventions, table, data, model, classify, sweep, runs, results
 
@@ -135,6 +135,7 @@ _EXPORTS: dict[str, str] = {
     "shipped": "runs.store",
     "fresh_clone_seconds": "runs.store",
     "score_test": "runs.holdout",
+    "look_note": "runs.looks",
     "Ledger": "runs.ledger",
     "provenance_table": "runs.ledger",
     "live_check": "runs.ledger",

@@ -17,7 +17,7 @@ pytestmark = pytest.mark.slow  # builds the book / runs nbval
 
 ROOT = Path(__file__).resolve().parents[1]
 CHAPTERS = sorted(p.stem for p in (ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
-PROSE = ["intro", "setup", "teaching", "tuning_class", "glossary"]
+PROSE = ["intro", "setup", "teaching", "tuning_class", "glossary", "test_looks"]
 WIDGET_STATE = "application/vnd.jupyter.widget-state+json"
 # Served from book/vendor (copied to _static/); see book/vendor/README.md.
 VENDORED = [
@@ -156,3 +156,29 @@ def test_widget_fonts_are_served_where_the_manager_looks(html: Path):
         assert f'"{name}"' in script, f"require-paths.js does not map @jupyter-widgets/{name}"
     assert "__jupyter_widgets_assets_path__" in script
     assert list((html / "_static" / "html-manager" / "dist").glob("*.woff2"))
+
+
+def test_the_appendix_lists_every_look_at_the_test_set(html: Path):
+    page = (html / "book" / "test_looks.html").read_text(encoding="utf-8")
+    looks = [json.loads(line) for line in (ROOT / "ledger" / "test_looks.jsonl").read_text(encoding="utf-8").splitlines() if line.strip()]
+    table = re.search(r'<table[^>]*test-looks.*?</table>', page, re.S)
+    assert table and looks, "the appendix has no table of looks"
+    assert table.group(0).count("<tr") == len(looks) + 1  # a header and one row per look
+    assert f"{100 * looks[0]['test_acc']:.2f}%" in table.group(0) and "by hand" in table.group(0)
+
+
+def _section(page: str, anchor: str) -> str:
+    """The HTML of the section ``id="anchor"`` of a page, up to the next section's start or end."""
+    start = page.index(f'<section id="{anchor}"')
+    ends = [i for i in (page.find("<section", start + 1), page.find("</section>", start)) if i != -1]
+    return page[start:min(ends)]
+
+
+def test_chapters_7_and_11_link_the_test_set_log_where_they_state_test_accuracy(html: Path):
+    def links(chapter: str, anchor: str) -> bool:
+        page = (html / "notebooks" / f"{chapter}.html").read_text(encoding="utf-8")
+        return 'href="../book/test_looks.html"' in _section(page, anchor)
+
+    assert links("07_better_cnn", "the-test-set-once"), "chapter 7 does not link the test-set log where it states test accuracy"
+    assert links("11_speedrun", "five-seeds-and-the-test-pictures-once"), "chapter 11 does not link the test-set log there"
+    assert not links("03_plain_network", "the-test-set-once")  # the check can fail

@@ -10,6 +10,7 @@ Checking it (``apparel results verify``) is :func:`apparel_lib.runs.ledger.verif
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import sys
 from collections.abc import Callable, Sequence
@@ -22,6 +23,7 @@ from ..errors import ApparelError
 from ..provenance import uncommitted
 from ..runs.holdout import score_test
 from ..runs.ledger import Ledger, LedgerEntry, the_ledger
+from ..runs.looks import LOG_NAME, LookLog
 from ..runs.spec import RunSpec
 from ..runs.store import RunStore
 from .chapters import STUDY_CHAPTER, PlannedRun, chapter_plan
@@ -45,7 +47,8 @@ def make_ledger(
 
     A run already in the ledger is kept unless ``force``; an entry that another chapter made is
     completed (its test set scored, its model shipped, this chapter added) where this chapter
-    asks for more. ``workers`` > 1 trains the missing runs in that many processes, sharing the
+    asks for more. A run planned without a test score is written without one (even where the
+store holds one). ``workers`` > 1 trains the missing runs in that many processes, sharing the
     machine's threads; each run is stored as it finishes. Chapter 10's study is brought to its
     size first (``force``: run again); ``say`` reports on it (default: standard error).
     """
@@ -81,9 +84,12 @@ def make_ledger(
         if retrain(run):
             result = store.get_or_run(run.spec, data=data, device=device, progress=False, ledger=False)
             if run.test:
-                result = score_test(result, data=data, store=store)
+                result = score_test(result, data=data, store=store, log=LookLog(ledger.root / LOG_NAME),
+                                    why=f"results make: chapter {run.chapter}'s plan asks for it")
         else:  # only the chapters change
             result = entry.result
+        if not run.test:  # a score the store kept from elsewhere is no evidence this plan asked for
+            result = dataclasses.replace(result, test_acc=None, test_acc_train_mode=None)
         owners = {run.chapter, *(entry.chapters if entry is not None else ())}
         entry = ledger.put(result, chapters=sorted(owners), ship_model=run.model or (entry is not None and entry.result.checkpoint is not None))
         written.append(entry)

@@ -28,6 +28,14 @@ def add(sub: argparse._SubParsersAction) -> None:
     amount.add_argument("--all", action="store_true", help="check every entry")
     verify.add_argument("--seed", type=int, help="choose the sample with this seed instead of today's date")
     verify.add_argument("--max-seconds", type=positive_float, metavar="S", help="sample only entries that trained in at most S seconds")
+    verify.add_argument("--study", type=int_at_least(1), metavar="N",
+                        help="instead of entries: retrain N completed trials of chapter 10's study (same knobs, same subset) and compare them with its journal")
+    verify.add_argument("--study-tolerance", type=positive_float, default=2.0, metavar="POINTS",
+                        help="how far a retrained trial may land from the journal, in points (default: %(default)s)")
+    verify.add_argument("--speedrun-attempt", metavar="NAME",
+                        help="instead of entries: retrain this attempt of the speedrun record and compare it")
+    verify.add_argument("--speedrun-record", default="notebooks/records/speedrun_attempts.json", metavar="PATH",
+                        help="the speedrun record (default: %(default)s)")
     device_arg(verify)
     command(results_sub, "list", _results_list, "one line per ledger entry: key, chapters, accuracies, seconds, where computed, run")
 
@@ -48,15 +56,43 @@ def _results_make(args: argparse.Namespace) -> None:
     print(f"{count(len(written), 'entry', 'entries')} written to {ledger.root} in {time.perf_counter() - start:.0f} s")
 
 
+def _report(check, source: str = "ledger") -> None:
+    verdict = "ok " if check.ok else "FAIL"
+    print(f"{verdict} {check.key}  {source} {check.ledger:.4f}  retrained {check.retrained:.4f}  "
+          f"difference {check.difference:+.4f} (tolerance {check.tolerance:.4f})  {check.run}", flush=True)
+
+
+def _recheck(args: argparse.Namespace) -> None:
+    """``verify --study`` / ``--speedrun-attempt``: the shipped results that are not ledger entries."""
+    from ..book_plans.recheck import recheck_attempt, recheck_study
+    from ..runs.ledger import default_ledger
+
+    start, failed = time.perf_counter(), []
+    done = []
+    if args.study:
+        done.append(("chapter 10's study", recheck_study(args.study, seed=args.seed, tolerance_points=args.study_tolerance / 100,
+                                                        device=args.device, report=lambda c: _report(c, "journal"))))
+    if args.speedrun_attempt:
+        done.append(("the speedrun record", recheck_attempt(args.speedrun_attempt, args.speedrun_record, ledger=default_ledger(),
+                                                           device=args.device, report=lambda c: _report(c, "record"))))
+    for name, recheck in done:
+        bad = [c for c in recheck.checks if not c.ok]
+        failed += bad
+        print(f"{name}: {recheck.what}: {len(recheck.checks) - len(bad)} of {len(recheck.checks)} reproduced within tolerance; "
+              f"the full check would take about {recheck.full_seconds / 60:.1f} minutes of training (the recorded seconds)")
+    print(f"checked in {time.perf_counter() - start:.0f} s")
+    if failed:
+        raise ApparelError(f"{', '.join(c.key for c in failed)} did not reproduce: if the training code changed on purpose, "
+                           "remake the record (`apparel results make --chapter 10 --force`, `python -m benchmarks.speedrun_attempts`)")
+
+
 def _results_verify(args: argparse.Namespace) -> None:
     from ..runs.ledger import verify_ledger
 
+    if args.study or args.speedrun_attempt:
+        return _recheck(args)
     start = time.perf_counter()
-
-    def report(check) -> None:
-        verdict = "ok " if check.ok else "FAIL"
-        print(f"{verdict} {check.key}  ledger {check.ledger:.4f}  retrained {check.retrained:.4f}  "
-              f"difference {check.difference:+.4f} (tolerance {check.tolerance:.4f})  {check.run}", flush=True)
+    report = _report
 
     checks = verify_ledger(sample=None if args.all else args.sample, seed=args.seed, max_seconds=args.max_seconds,
                            device=args.device, report=report)

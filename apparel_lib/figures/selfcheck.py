@@ -7,7 +7,7 @@ JupyterLab's sanitizer keeps it in the stored outputs of an untrusted notebook (
 scripts, ``<style>`` and the ``name`` of radio buttons, so script quizzes and CSS radio quizzes
 do not survive there). In browsers that know ``<details name>`` (the book), opening one answer
 closes the question's other answers; where it is stripped, answers simply stay open. The
-book's style sheet (book/theme/layout.css) frames the questions; nothing depends on it.
+book's style sheet (book/theme/layout.css) spaces the questions; nothing depends on it.
 """
 
 from __future__ import annotations
@@ -21,6 +21,9 @@ __all__ = ["HOW", "SelfCheck", "self_check"]
 
 HOW = "Open the answer you would give: it says whether it is right, and why."
 LETTERS = "ABCDEFGH"
+SUMMARY_STYLE = "cursor: pointer; border: 1px solid; border-radius: 4px; padding: 0.2em 0.5em; margin: 0.3em 0"
+"""Each answer drawn as a framed box, so that it reads as something to open where JupyterLab's
+style sheet hides the disclosure triangle (the sanitizer keeps these inline properties)."""
 
 
 @dataclass(frozen=True)
@@ -39,7 +42,7 @@ class SelfCheck:
     def _choice_html(self, number: int, letter: str, text: str, right: bool, why: str) -> str:
         verdict = ("right", "Right.") if right else ("wrong", "Not quite.")
         return (f'<li><details class="selfcheck-choice" name="selfcheck-{self.chapter}-{number}">'
-                f"<summary>{letter}. {escape(text)}</summary>"
+                f'<summary style="{SUMMARY_STYLE}">{letter}. {escape(text)}</summary>'
                 f'<p class="selfcheck-feedback selfcheck-{verdict[0]}"><strong>{verdict[1]}</strong> {escape(why)}</p>'
                 "</details></li>")
 

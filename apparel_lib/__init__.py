@@ -17,7 +17,7 @@ book_plans -> figures -> cli), with no circle inside a subpackage either::
     runs/        spec, runner, store, ledger, looks, holdout, compare  runs as data, trained once
     tuning/      space, objective, storage, sweep, report, defaults     Optuna studies
     book_plans/  seeds, chapters, ablation, study, make, recheck        the chapters' own runs
-    figures/     spatial, plots, widgets, inside
+    figures/     spatial, plots, tables, widgets, inside, questions, selfcheck
     cli/         parser, conventions, table, data, model, classify, sweep, runs, results
 
 The common names are available from the package itself, imported on first use (so
@@ -195,6 +195,7 @@ _EXPORTS: dict[str, str] = {
     "attribution_figure": "figures.inside",
     "picture_steps_figure": "figures.inside",
     "probability_bars": "figures.inside",
+    "self_check": "figures.selfcheck",
     # your own picture
     "PreparedPicture": "data.picture",
     "prepare_picture": "data.picture",

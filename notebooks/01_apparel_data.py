@@ -280,5 +280,16 @@ assert (held_back == counts["train"]).all(), "not 10% of each class"
 # ```
 # </details>
 
+# %% [markdown]
+# ## Check yourself
+#
+# A few questions on this chapter. Open the answer you would give: the page says whether it
+# is right, and why, by itself, in the book and in JupyterLab alike.
+
+# %%
+from apparel_lib import self_check
+
+self_check(1)
+
 # %% tags=["nbval-ignore-output", "remove-cell"]
 glue("ch1_seconds", round(time.perf_counter() - started), display=False)

@@ -314,5 +314,16 @@ flatten_explorer(data.test_images, data.test_labels)
 # Over a billion weights for the dense layer, under two thousand for the convolution.
 # </details>
 
+# %% [markdown]
+# ## Check yourself
+#
+# A few questions on this chapter. Open the answer you would give: the page says whether it
+# is right, and why, by itself, in the book and in JupyterLab alike.
+
+# %%
+from apparel_lib import self_check
+
+self_check(2)
+
 # %% tags=["nbval-ignore-output", "remove-cell"]
 glue("ch2_seconds", round(time.perf_counter() - started), display=False)

@@ -348,6 +348,17 @@ assert abs(plain_test_acc - plain_acc["validation"]) < 0.02, "test far from vali
 # batch is a mean over its pictures, so it is weighted by the batch's size.
 # </details>
 
+# %% [markdown]
+# ## Check yourself
+#
+# A few questions on this chapter. Open the answer you would give: the page says whether it
+# is right, and why, by itself, in the book and in JupyterLab alike.
+
+# %%
+from apparel_lib import self_check
+
+self_check(3)
+
 # %% tags=["nbval-ignore-output", "remove-cell"]
 # a first run's time: this run's, plus the training it read back from the ledger
 read = [r for _, r in rate_runs]

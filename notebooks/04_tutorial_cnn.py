@@ -577,6 +577,17 @@ assert check.ok, f"the live run does not reproduce its ledger entry: {check}"
 # In evaluation mode the two would agree exactly.
 # </details>
 
+# %% [markdown]
+# ## Check yourself
+#
+# A few questions on this chapter. Open the answer you would give: the page says whether it
+# is right, and why, by itself, in the book and in JupyterLab alike.
+
+# %%
+from apparel_lib import self_check
+
+self_check(4)
+
 # %% tags=["nbval-ignore-output", "remove-cell"]
 # a first run's time: this run's, plus the training it read back from the store
 read = [run] + [r for _, r in story] + [r for _, r in rate_runs]

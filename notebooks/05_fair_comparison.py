@@ -405,6 +405,17 @@ assert max_val_test_gap < equal_gap, "validation and test differ like families"
 # tenths of a point: the plateau is a plateau.
 # </details>
 
+# %% [markdown]
+# ## Check yourself
+#
+# A few questions on this chapter. Open the answer you would give: the page says whether it
+# is right, and why, by itself, in the book and in JupyterLab alike.
+
+# %%
+from apparel_lib import self_check
+
+self_check(5)
+
 # %% tags=["nbval-ignore-output", "remove-cell"]
 # Seconds for a first run without the ledger: this run's own time plus the training time
 # recorded for every run it read instead of training it.

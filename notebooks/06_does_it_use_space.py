@@ -368,6 +368,17 @@ perm_cnn_test_drop = float(100 * cnn_test_drop)
 # weight can still learn what that place says — which is all a plain network ever did.
 # </details>
 
+# %% [markdown]
+# ## Check yourself
+#
+# A few questions on this chapter. Open the answer you would give: the page says whether it
+# is right, and why, by itself, in the book and in JupyterLab alike.
+
+# %%
+from apparel_lib import self_check
+
+self_check(6)
+
 # %% tags=["nbval-ignore-output", "remove-cell"]
 # Seconds for a first run, with an empty results store: this run's own time plus the
 # training time recorded for every run it read from the store instead of training it.

@@ -582,6 +582,17 @@ assert best_cnn_test_acc > plain_test_acc and best.parameters < plain.parameters
 # has the numbers). On a faster machine, or a GPU, the trade may well go the other way.
 # </details>
 
+# %% [markdown]
+# ## Check yourself
+#
+# A few questions on this chapter. Open the answer you would give: the page says whether it
+# is right, and why, by itself, in the book and in JupyterLab alike.
+
+# %%
+from apparel_lib import self_check
+
+self_check(7)
+
 # %% tags=["nbval-ignore-output", "remove-cell"]
 # Seconds for a first run, with an empty results store: this run's own time plus the
 # training time recorded for every run it read from the store instead of training it.

@@ -406,6 +406,17 @@ assert all(alike), f"a mistake between classes that do not look alike: {mistakes
 # later, by the linear layer that weighs all 96 channels together.
 # </details>
 
+# %% [markdown]
+# ## Check yourself
+#
+# A few questions on this chapter. Open the answer you would give: the page says whether it
+# is right, and why, by itself, in the book and in JupyterLab alike.
+
+# %%
+from apparel_lib import self_check
+
+self_check(8)
+
 # %% tags=["nbval-ignore-output", "remove-cell"]
 # Seconds for this chapter after chapter 7 (which trains best-cnn and counts that time).
 glue("ch8_seconds", round(time.perf_counter() - started), display=False)

@@ -358,6 +358,17 @@ print(f"exit status {failed.returncode}:",
 # that chapter's small networks lost much of their accuracy at three pixels.
 # </details>
 
+# %% [markdown]
+# ## Check yourself
+#
+# A few questions on this chapter. Open the answer you would give: the page says whether it
+# is right, and why, by itself, in the book and in JupyterLab alike.
+
+# %%
+from apparel_lib import self_check
+
+self_check(9)
+
 # %% tags=["nbval-ignore-output", "remove-cell"]
 # Seconds for this chapter after chapter 7 (which trains best-cnn and counts that time).
 glue("ch9_seconds", round(time.perf_counter() - started), display=False)

@@ -510,6 +510,17 @@ assert ch10_best_cnn_test - ch10_tuned_test > test_noise, "test: not validation'
 # the total reached, and stopped without training.
 # </details>
 
+# %% [markdown]
+# ## Check yourself
+#
+# A few questions on this chapter. Open the answer you would give: the page says whether it
+# is right, and why, by itself, in the book and in JupyterLab alike.
+
+# %%
+from apparel_lib import self_check
+
+self_check(10)
+
 # %% tags=["nbval-ignore-output", "remove-cell"]
 # Seconds cold, without the ledger and with an empty results store: this run's own time
 # plus the study's recorded wall time, the training time of the ledger's six runs, and

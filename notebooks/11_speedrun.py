@@ -471,3 +471,14 @@ glue("ch11_ledger_seconds", round(time.perf_counter() - started + fresh), displa
 # converting to bfloat16 and back), so the same faster arithmetic shortens its epoch by a
 # smaller fraction.
 # </details>
+
+# %% [markdown]
+# ## Check yourself
+#
+# A few questions on this chapter. Open the answer you would give: the page says whether it
+# is right, and why, by itself, in the book and in JupyterLab alike.
+
+# %%
+from apparel_lib import self_check
+
+self_check(11)

@@ -24,6 +24,8 @@ from pathlib import Path
 
 import pytest
 
+from apparel_lib.figures.questions import QUESTIONS
+from apparel_lib.figures.selfcheck import self_check
 from apparel_lib.figures.spatial import TRANSFORMS, row_similarity, transform_picture
 from tests.helpers import alt_text_problem, free_port
 
@@ -873,5 +875,131 @@ def test_without_the_glossary_lab_term_links_lead_nowhere(browser, lab_without_g
     try:
         with pytest.raises(AssertionError, match=rf"[1-9]\d* × 'term link leads nowhere.*console: [1-9]\d* × '{NOT_FOUND}"):
             check_term_leads_to_entry(w, TERM_CHAPTER)
+    finally:
+        w.close()
+
+
+# --- self-check questions, answered in the book and in JupyterLab from the stored outputs --------
+
+SELFCHECK_CHAPTER = "03_plain_network"
+
+
+def stored_self_check(chapter: str) -> bool:
+    """Whether the chapter's notebook holds its self-check cell's output (stored by `make execute`)."""
+    nb = json.loads((ROOT / "notebooks" / f"{chapter}.ipynb").read_text(encoding="utf-8"))
+    return any('class="selfcheck"' in "".join(o.get("data", {}).get("text/html", ""))
+               for c in nb["cells"] if c["cell_type"] == "code" for o in c.get("outputs", []))
+
+
+def needs_stored_self_check(chapters: list[str]) -> None:
+    missing = [c for c in chapters if not stored_self_check(c)]
+    if missing:  # the cell was added after the chapter last ran; re-executing it stores the output
+        pytest.xfail(f"self-check cell stored without its output, re-execute: {', '.join(missing)}")
+
+
+def check_self_check(page, scope, chapter: str) -> None:
+    """Answer the chapter's first question from the keyboard, a wrong answer and then the right
+    one: each answer's feedback is hidden until it is chosen, then says "Not quite." or "Right."
+    and why, as apparel_lib's questions say. Raises AssertionError where the page does not check."""
+    questions = QUESTIONS[int(chapter[:2])]
+    shown = scope.locator(".selfcheck-question")
+    assert shown.count() == len(questions), f"{chapter}: {shown.count()} questions shown, {len(questions)} in the library"
+    question = questions[0]
+    items = shown.first.locator(".selfcheck-choices > li")
+    assert items.count() == len(question.choices), f"{chapter}: {items.count()} answers shown"
+    wrong = next(i for i, c in enumerate(question.choices) if not c.right)
+    right = next(i for i, c in enumerate(question.choices) if c.right)
+    for i, verdict in ((wrong, "Not quite."), (right, "Right.")):
+        choice, item = question.choices[i], items.nth(i)
+        feedback = item.locator(".selfcheck-feedback")
+        assert not feedback.is_visible(), f"{chapter}: the feedback on {choice.text!r} shows before it is chosen"
+        control = item.locator("summary, input").first
+        control.focus()
+        page.keyboard.press("Space")
+        page.wait_for_timeout(200)
+        assert feedback.is_visible(), f"{chapter}: choosing {choice.text!r} from the keyboard showed no feedback"
+        said = " ".join(feedback.inner_text().split())
+        assert said == f"{verdict} {choice.why}", f"{chapter}: choosing {choice.text!r} said {said!r}"
+
+
+def test_the_book_checks_the_self_check_answers_offline(browser, built_book):
+    needs_stored_self_check(CHAPTERS)
+    for chapter in CHAPTERS:
+        w = open_book_page(browser, built_book, f"notebooks/{chapter}.html")
+        check_self_check(w.page, w.page, chapter)
+        if chapter == SELFCHECK_CHAPTER:
+            w.page.locator(".selfcheck").scroll_into_view_if_needed()
+            w.page.screenshot(path=SCREENSHOTS / f"book-{chapter}-selfcheck.png")
+        assert not w.errors and not w.failed, (w.errors, w.failed)
+        w.close()
+
+
+@pytest.mark.parametrize("fault,message", [
+    ("d => { d.removeAttribute('name'); d.open = true; }", "shows before it is chosen"),
+    ("d => d.querySelector('.selfcheck-feedback strong').textContent = 'Right.'", "said 'Right. "),
+])
+def test_a_self_check_that_does_not_check_is_caught(browser, built_book, fault, message):
+    """Proof that the check can fail: the answers shown open from the start, or a wrong answer
+    that says it is right, planted in a chapter's page."""
+    needs_stored_self_check([SELFCHECK_CHAPTER])
+    w = open_book_page(browser, built_book, f"notebooks/{SELFCHECK_CHAPTER}.html")
+    w.page.locator(".selfcheck-question details").evaluate_all(f"ds => ds.forEach({fault})")
+    with pytest.raises(AssertionError, match=re.escape(message)):
+        check_self_check(w.page, w.page, SELFCHECK_CHAPTER)
+    w.close()
+
+
+def test_lab_checks_a_self_check_answer_from_the_stored_output(browser, lab):
+    """Opened, not run: the stored output of an untrusted notebook, as JupyterLab's sanitizer
+    leaves it, checks the answers by itself."""
+    needs_stored_self_check([SELFCHECK_CHAPTER])
+    w = open_in_lab(browser, lab, SELFCHECK_CHAPTER)
+    try:
+        panel = w.page.locator(".jp-NotebookPanel").filter(visible=True)
+        panel.locator(".jp-OutputArea-output .selfcheck").wait_for(timeout=60_000)
+        check_self_check(w.page, panel, SELFCHECK_CHAPTER)
+        # Lab's style sheet hides the disclosure triangle; the answer's frame (inline) survives
+        frame = panel.locator(".selfcheck summary").first.evaluate("e => getComputedStyle(e).borderTopStyle")
+        assert frame == "solid", f"the answers are not framed in JupyterLab ({frame})"
+        panel.locator(".selfcheck").scroll_into_view_if_needed()
+        w.page.screenshot(path=SCREENSHOTS / f"lab-{SELFCHECK_CHAPTER}-selfcheck.png")
+    finally:
+        w.close()
+
+
+RADIO = re.compile(r'<details class="selfcheck-choice" name="([^"]+)"><summary[^>]*>(.*?)</summary>(.*?)</details>')
+RADIO_STYLE = "<style>.selfcheck-feedback {display: none} li:has(input:checked) .selfcheck-feedback {display: block}</style>"
+
+
+def upload_notebook(lab: str, name: str, html: str) -> None:
+    """A notebook ``name`` whose one code cell holds ``html`` as its stored output (unsigned, so
+    JupyterLab treats it as untrusted), written through the server's contents API."""
+    base, token = lab.split("|")
+    nb = {"nbformat": 4, "nbformat_minor": 5, "metadata": {"kernelspec": {"name": "python3", "display_name": "Python 3",
+                                                                          "language": "python"}},
+          "cells": [{"cell_type": "code", "id": "planted", "execution_count": 1, "metadata": {}, "source": "self_check(3)",
+                     "outputs": [{"output_type": "execute_result", "execution_count": 1, "metadata": {},
+                                  "data": {"text/html": html, "text/plain": "planted"}}]}]}
+    body = json.dumps({"type": "notebook", "format": "json", "content": nb}).encode()
+    request = urllib.request.Request(f"{base}/api/contents/{name}.ipynb?token={token}", data=body, method="PUT",
+                                     headers={"Content-Type": "application/json"})
+    with urllib.request.urlopen(request, timeout=30) as r:
+        assert r.status in (200, 201), r.status
+
+
+def test_a_css_radio_quiz_does_not_check_in_lab(browser, lab):
+    """Proof that the check can fail in JupyterLab, and why the questions are <details>: the same
+    questions as radio buttons whose feedback a <style> sheet hides until one is checked. The
+    sanitizer removes the <style> (and the radios' name) from an untrusted output, so every
+    answer's feedback shows from the start."""
+    html = RADIO_STYLE + RADIO.sub(r'<label><input type="radio" name="\1"> \2</label>\3', self_check(3)._repr_html_())
+    assert html.count('type="radio"') == sum(len(q.choices) for q in QUESTIONS[3])
+    upload_notebook(lab, "planted_radio_quiz", html)
+    w = open_in_lab(browser, lab, "planted_radio_quiz")
+    try:
+        panel = w.page.locator(".jp-NotebookPanel").filter(visible=True)
+        panel.locator(".jp-OutputArea-output .selfcheck").wait_for(timeout=60_000)
+        with pytest.raises(AssertionError, match="shows before it is chosen"):
+            check_self_check(w.page, panel, SELFCHECK_CHAPTER)
     finally:
         w.close()

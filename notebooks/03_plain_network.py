@@ -242,7 +242,8 @@ assert within >= 5, f"only {within} of the 6 top confusions are within the tops"
 # checked), since the network above was already trained here:
 
 # %% tags=["nbval-tolerance=0.037"]
-rate_runs = [(lr, shipped(spec, progress=False)) for lr, spec in full_batch_rate_specs()]
+rate_runs = [(lr, shipped(spec, progress=False))
+             for lr, spec in full_batch_rate_specs()]
 rows = [{"training": f"whole set as one batch, 25 steps, lr {lr}", "seed": r.spec.seed,
          "validation accuracy": r.val_acc} for lr, r in rate_runs]
 brief = pd.DataFrame(rows).pivot(index="training", columns="seed",

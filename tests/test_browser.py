@@ -20,6 +20,7 @@ import urllib.request
 import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
@@ -127,17 +128,57 @@ def book_pages(html: Path) -> list[str]:
     return sorted(p.relative_to(html).as_posix() for p in html.rglob("*.html") if not p.relative_to(html).as_posix().startswith("_"))
 
 
-def test_every_page_loads_offline_without_errors(browser, built_book):
-    problems = []
+@dataclass
+class PageVisit:
+    """What one visit to a page of the built book found (:func:`survey`)."""
+
+    load: list[str]  # console errors, failed or outside requests, images that did not load
+    overflow: list[str]  # blocks wider than the column at 1280 px (overflowing_blocks)
+    alts: list[tuple[bool, str]]  # images whose alt text does not say what they show (image_alt_problems)
+    text: str  # the article's text, as a reader sees it
+    axe: dict[str, list[str]] = field(default_factory=dict)  # axe-core's violations in each colour mode
+
+
+THEME_IS = "mode => !document.documentElement.dataset.mode || document.documentElement.dataset.theme === mode"
+"""Whether the page shows the colour mode ``mode`` (a page without the theme, such as a redirect, always does)."""
+NO_TRANSITIONS = "*, *::before, *::after { transition: none !important; animation: none !important; }"
+BROKEN_IMAGES_JS = "Array.from(document.images).filter(i => !i.complete || i.naturalWidth === 0).map(i => i.src)"
+
+
+@pytest.fixture(scope="module")
+def survey(browser, built_book) -> dict[str, PageVisit]:
+    """Every page of the built book, visited once at 1280 px for the checks that look at every page:
+    first in light mode (loading, widths, alt text, the text, axe), then switched to dark mode on
+    the same page (the theme follows the system's colour scheme as it changes) for axe again.
+    Chapters are screenshotted whole into _build/screenshots/."""
+    visits = {}
     for page in book_pages(built_book):
-        w = open_book_page(browser, built_book, page)
-        broken = w.page.evaluate("Array.from(document.images).filter(i => !i.complete || i.naturalWidth === 0).map(i => i.src)")
-        problems += [f"{page}: console error {e}" for e in w.errors]
-        problems += [f"{page}: request {f}" for f in w.failed]
-        problems += [f"{page}: image did not load {b[:80]}" for b in broken]
+        w = Watched(browser, allow=FILE_ONLY)
+        w.page.emulate_media(color_scheme=COLOUR_MODES[0])
+        w.page.goto((built_book / page).as_uri(), wait_until="load")
+        w.page.wait_for_load_state("networkidle")
+        rendered(w.page)
+        broken = w.page.evaluate(BROKEN_IMAGES_JS)
+        load = ([f"console error {e}" for e in w.errors] + [f"request {f}" for f in w.failed]
+                + [f"image did not load {b[:80]}" for b in broken])
         if page.startswith("notebooks/"):
             w.page.screenshot(path=SCREENSHOTS / f"book-{Path(page).stem}.png", full_page=True)
+        article = w.page.locator("article")
+        visit = PageVisit(load, overflowing_blocks(w.page), image_alt_problems(w.page),
+                          article.first.inner_text() if article.count() else "")
+        for mode in COLOUR_MODES:
+            if mode != COLOUR_MODES[0]:  # switched in place: the theme's colour transitions would be caught half-way
+                w.page.add_style_tag(content=NO_TRANSITIONS)
+            w.page.emulate_media(color_scheme=mode)
+            w.page.wait_for_function(THEME_IS, arg=mode, timeout=10_000)
+            visit.axe[mode] = axe_violations(w.page)
+        visits[page] = visit
         w.close()
+    return visits
+
+
+def test_every_page_loads_offline_without_errors(survey):
+    problems = [f"{page}: {p}" for page, visit in survey.items() for p in visit.load]
     assert not problems, "\n".join(problems)
 
 
@@ -176,10 +217,8 @@ def test_some_chapter_cites_computed_numbers():
 
 
 @pytest.mark.parametrize("chapter", CITING)
-def test_the_book_shows_the_numbers_the_prose_cites(browser, built_book, chapter):
-    w = open_book_page(browser, built_book, f"notebooks/{chapter}.html")
-    text = w.page.locator("article").inner_text()
-    w.close()
+def test_the_book_shows_the_numbers_the_prose_cites(survey, chapter):
+    text = survey[f"notebooks/{chapter}.html"].text
     missing = [shown for _, shown in cited_numbers(chapter) if shown not in text]
     assert not missing, f"{chapter}: cited values not shown in the book: {missing}"
     assert not RAW_MYST.search(text), f"{chapter}: raw MyST in the book: {RAW_MYST.search(text).group(0)}"
@@ -211,12 +250,8 @@ def overflowing_blocks(page) -> list[str]:
     return page.evaluate(OVERFLOW_JS)
 
 
-def test_no_code_or_output_block_overflows_at_1280_px(browser, built_book):
-    problems = []
-    for page in book_pages(built_book):
-        w = open_book_page(browser, built_book, page)
-        problems += [f"{page}: {p}" for p in overflowing_blocks(w.page)]
-        w.close()
+def test_no_code_or_output_block_overflows_at_1280_px(survey):
+    problems = [f"{page}: {p}" for page, visit in survey.items() for p in visit.overflow]
     assert not problems, "\n".join(problems)
 
 
@@ -485,7 +520,8 @@ def rendered(page) -> None:
 
 def axe_violations(page) -> list[str]:
     """axe-core's WCAG 2.0/2.1 A and AA violations on the open page, one line each, most severe first."""
-    page.add_script_tag(path=str(AXE))
+    if not page.evaluate("typeof axe !== 'undefined'"):
+        page.add_script_tag(path=str(AXE))
     found = page.evaluate(AXE_RUN_JS, WCAG)
     order = ["critical", "serious", "moderate", "minor"]
     return [f"{v['impact']} {v['id']} ({v['help']}): {len(v['nodes'])} at {', '.join(v['nodes'][:4])}"
@@ -501,16 +537,14 @@ def open_for_axe(browser, html: Path, page: str, mode: str) -> Watched:
     return w
 
 
-def test_axe_finds_no_critical_or_serious_violation_on_any_page(browser, built_book):
+def test_axe_finds_no_critical_or_serious_violation_on_any_page(survey):
     """Every page, in light and dark mode: 0 critical and 0 serious violations; the moderate and
     minor ones are printed (run pytest with -rP to see them) and raised as one warning."""
     blocking, other = [], []
     for mode in COLOUR_MODES:
-        for page in book_pages(built_book):
-            w = open_for_axe(browser, built_book, page, mode)
-            for line in axe_violations(w.page):
+        for page, visit in survey.items():
+            for line in visit.axe[mode]:
                 (blocking if line.startswith(BLOCKING) else other).append(f"{page} ({mode}): {line}")
-            w.close()
     print("axe, moderate and minor violations:", *(other or ["none"]), sep="\n  ")
     if other:
         warnings.warn("axe found moderate or minor violations:\n" + "\n".join(other), stacklevel=1)
@@ -544,17 +578,15 @@ def image_alt_problems(page) -> list[tuple[bool, str]]:
             if alt_text_problem(i["alt"])]
 
 
-def test_every_image_on_every_page_says_what_it_shows(browser, built_book):
+def test_every_image_on_every_page_says_what_it_shows(survey):
     """Figures take their alt text from the chapters' cell metadata (tests/test_alt_text.py), the
     explorers' images from apparel_lib (flatten_alt, map_alts; tests/test_widgets.py)."""
     problems, stale = [], []
-    for page in book_pages(built_book):
-        w = open_for_axe(browser, built_book, page, "light")
-        for in_widget, problem in image_alt_problems(w.page):
+    for page, visit in survey.items():
+        for in_widget, problem in visit.alts:
             chapter = ROOT / "notebooks" / f"{Path(page).stem}.ipynb"
             old = in_widget and chapter.is_file() and any(a in chapter.read_text(encoding="utf-8") for a in OLD_EXPLORER_ALTS)
             (stale if old else problems).append(f"{page}: {problem}")
-        w.close()
     assert not problems, "images without meaningful alt text:\n" + "\n".join(problems)
     if stale:  # the stored widget state is the library's old output; re-executing the chapter renews it
         pytest.xfail("explorer images stored before apparel_lib named them; re-execute: " + "; ".join(stale))

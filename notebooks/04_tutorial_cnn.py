@@ -508,7 +508,8 @@ glue("story_plain_plateau", float(story_plain_plateau), display=False)
 # {eval}`f"{story_cnn_low:.1f}"`% to {eval}`f"{story_cnn_high:.1f}"`% (a standard deviation
 # of {eval}`f"{story_cnn_sd:.1f}"` points): 25 large steps make the outcome a lottery, and
 # the tutorial's "71% against 65%" is one draw from it. With two short epochs of
-# mini-batches both networks reach about 85% and are level. Trained to the plateau, the CNN
+# mini-batches (the middle row) both networks end level, well above the tutorial's recipe
+# and still below their plateau. Trained to the plateau, the CNN
 # reaches {eval}`f"{story_cnn_plateau:.1f}"`% and the plain network
 # {eval}`f"{story_plain_plateau:.1f}"`%, far above anything the tutorial's recipe gave
 # either. What held the tutorial's CNN back was its recipe, not its architecture. Trained

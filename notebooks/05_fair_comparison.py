@@ -43,8 +43,9 @@ started = time.perf_counter()
 # shuffled batches of 256 pictures, for as many epochs as it takes. After each epoch the
 # model is measured on the validation pictures; when five epochs in a row bring no better
 # validation accuracy, training stops and the model gets back the weights of its best
-# epoch. This is {term}`early stopping`. Small models stop after a dozen epochs, large ones
-# later, and none is cut short by a budget chosen for the slowest.
+# epoch. This is {term}`early stopping`. Each model trains for as long as it keeps
+# improving (the results table below gives each one's best epoch), and none is cut short
+# by a budget chosen for the slowest.
 
 # %%
 recipe = get_recipe("plateau", "plain")
@@ -87,9 +88,9 @@ provenance_table(results)
 # %% [markdown]
 # Nobody has to take these on trust. `python -m apparel_lib results verify` retrains
 # entries from scratch and checks that each lands within its tolerance (three standard
-# deviations of the difference between two runs, from its model's spread across seeds:
-# on another processor a run rounds differently and may drift as far as another seed
-# would), and the book's tests verify a few of them every day they run. With `APPAREL_LEDGER=off` in the environment, this chapter trains
+# deviations of the difference between two runs, from the spread of the same
+# configuration's other seeds, never from the entry under test: on another processor a
+# run rounds differently and may drift as far as another seed would), and the book's tests verify a few of them every day they run. With `APPAREL_LEDGER=off` in the environment, this chapter trains
 # everything itself.
 #
 # ### One row, trained here
@@ -113,8 +114,8 @@ live_tolerance = 100 * check.tolerance
 
 # %% [markdown]
 # The run trained here lands {eval}`f"{live_gap:.2f}"` points from the ledger's entry,
-# within the {eval}`f"{live_tolerance:.2f}"`-point tolerance that the spread across seeds
-# allows: the ledger reproduces.
+# within the {eval}`f"{live_tolerance:.2f}"`-point tolerance that the spread of its
+# other two seeds allows: the ledger reproduces.
 #
 # ## The results
 

@@ -9,7 +9,7 @@
 # Everything here runs on the trained model from the results store and on the
 # {term}`validation split`. **Before you run it:** the first code cell reads `best-cnn`,
 # trained, from the results ledger that ships with the book (or from this machine's
-# results store, if chapter 7 trained it here). The test set stays untouched.
+# results store, if `best-cnn` was trained on this machine). The test set stays untouched.
 #
 # **In this chapter you will learn**
 #
@@ -55,7 +55,7 @@ ch8_val_acc = result.val_acc
 assert result.val_acc > 0.9, "best-cnn does not get most pictures right"
 
 # %% [markdown]
-# That is the model chapter 7 trained, read back from the store. It gets
+# That is chapter 7's `best-cnn`, seed 0, read back as described above. It gets
 # {eval}`f"{ch8_val_acc:.1%}"` of the validation pictures right. Its layers are printed
 # below: four convolutions, each followed by {term}`batch normalization` and a
 # {term}`ReLU`. The first, the third and the fourth are halved by {term}`max pooling`

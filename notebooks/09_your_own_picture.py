@@ -9,8 +9,8 @@
 # was trained on.
 #
 # **Before you run it:** this chapter uses the trained `best-cnn` that ships with the
-# results ledger (or this machine's own, if chapter 7 trained it here); the first code cell
-# reads it.
+# results ledger (or this machine's own, if `best-cnn` was trained on this machine); the
+# first code cell reads it.
 #
 # **In this chapter you will learn**
 #
@@ -258,7 +258,8 @@ for bad in ["missing.png", ".", "empty.png", "notes.jpg"]:
 # ## From the command line
 #
 # The same steps are behind `python -m apparel_lib classify`. Without `--checkpoint` it
-# uses the stored `best-cnn` run (training it first when the store has none); with
+# uses `best-cnn` from this machine's results store or, where the store has none, the one
+# that ships with the results ledger (training it only where neither has it); with
 # `--checkpoint FILE` it uses a saved model. It prints the class and the top three
 # probabilities for every picture:
 

@@ -41,7 +41,7 @@ from apparel_lib import (TutorialCNN, DataVariant, accuracy, build_model,
                          load_data, logits, make_splits, predict, receptive_fields,
                          recalibrate_batchnorm, run_spec, score_submission, shape_trace,
                          submission_ids, write_submission)
-from apparel_lib import fresh_clone_seconds, map_grid, training_curves
+from apparel_lib import fresh_clone_seconds, map_grid, shipped, training_curves
 from apparel_lib.book_plans.chapters import SEEDS, recipe_story_specs
 from apparel_lib.runs.ledger import live_check
 
@@ -453,7 +453,7 @@ glue("cnn_test_acc_eval", cnn_test["evaluation mode"], display=False)
 
 # %% tags=["nbval-tolerance=1"]
 NETWORKS = {"plain": "plain, 500 hidden", "tutorial-cnn": "CNN, 4 filters"}
-story = [(label, get_or_run(spec, progress=False))
+story = [(label, shipped(spec, progress=False))
          for label, spec in recipe_story_specs()]
 story_rows = pd.DataFrame([
     {"recipe": label, "network": NETWORKS[r.spec.model],

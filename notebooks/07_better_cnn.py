@@ -177,10 +177,12 @@ print(f"{device}: training uses bfloat16 autocast: {use_bf16(device)}")
 #
 # `best-cnn` was trained with its recipe and three seeds when the book's results ledger was
 # made (chapter 5 explains the ledger); seed 0's trained model ships with it, so that this
-# chapter and the next two start at once. `get_or_run` reads it:
+# chapter and the next two start at once. `shipped` reads it (the ledger's own run, even
+# where this machine has trained one of its own, so that chapters 7 to 11 all use the
+# same `best-cnn`):
 
 # %% mystnb={"image": {"alt": "Training curves of best-cnn with the best recipe over its epochs: the training loss stays above the validation loss as both fall; training accuracy starts below validation accuracy, climbs past it and ends just above it."}}
-best = get_or_run(run_spec("best-cnn", "best"), need_model=True, progress=False)
+best = shipped(run_spec("best-cnn", "best"), need_model=True, progress=False)
 print(f"validation accuracy {best.val_acc:.2%} after {best.history.epochs} epochs")
 training_curves(best.history, title="best-cnn, recipe best")
 
@@ -217,7 +219,7 @@ assert last_train - floor < 0.25, "the training loss ends far above its floor"
 # The ledger also holds seeds 1 and 2 of `best-cnn`:
 
 # %% tags=["nbval-tolerance=0.5"]
-best_seeds = [get_or_run(run_spec("best-cnn", "best", seed=s), progress=False)
+best_seeds = [shipped(run_spec("best-cnn", "best", seed=s), progress=False)
               for s in SEEDS]
 [f"{r.val_acc:.2%}" for r in best_seeds]
 
@@ -247,7 +249,7 @@ assert best.history.train_acc[0] < best.history.val_acc[0], \
 # bfloat16 and channels-last stay in every row: they change the speed, not the model.
 
 # %% tags=["nbval-tolerance=1"]
-labelled = [(label, get_or_run(spec, progress=False))
+labelled = [(label, shipped(spec, progress=False))
             for label, spec in leave_one_out_specs()]
 loo = leave_one_out_table(labelled)
 shown = loo[["parameters", "val_acc", "val_sd", "change", "noise", "clear"]].copy()

@@ -6,10 +6,11 @@
 # at the weights it learned, at what each layer makes of a picture, at how much of the
 # picture each layer can see, and at which pixels a single decision depended on.
 #
-# Everything here runs on the trained model from the results store and on the
+# Everything here runs on the trained model from the results ledger and on the
 # {term}`validation split`. **Before you run it:** the first code cell reads `best-cnn`,
-# trained, from the results ledger that ships with the book (or from this machine's
-# results store, if chapter 7 trained it here). The test set stays untouched.
+# trained, from the results ledger that ships with the book, the same run that chapters 7,
+# 10 and 11 read (only with the ledger switched off is it trained, once, on this machine).
+# The test set stays untouched.
 #
 # **In this chapter you will learn**
 #
@@ -31,13 +32,14 @@ import torch
 from myst_nb import glue
 
 from apparel_lib import (CLASSES, activation_layers, attribution_figure, capture_maps,
-                         feature_map_explorer, get_or_run, gradient_map, load_data,
+                         feature_map_explorer, gradient_map, load_data,
                          make_splits, map_grid, occlusion_map, predict, receptive_box,
-                         receptive_field_figure, receptive_fields, run_spec)
+                         receptive_field_figure, receptive_fields, run_spec,
+                         shipped)
 
 started = time.perf_counter()
-# Trained here, with a progress bar, only if chapter 7 has not stored it.
-result = get_or_run(run_spec("best-cnn", "best"))
+# The ledger's best-cnn, as chapters 7, 10 and 11 read it.
+result = shipped(run_spec("best-cnn", "best"))
 model = result.load_model()
 splits = make_splits(load_data(progress=False), seed=0)
 x_val, y_val = splits.x_val, splits.y_val
@@ -55,7 +57,7 @@ ch8_val_acc = result.val_acc
 assert result.val_acc > 0.9, "best-cnn does not get most pictures right"
 
 # %% [markdown]
-# That is the model chapter 7 trained, read back from the store. It gets
+# That is chapter 7's `best-cnn`, seed 0, read back as described above. It gets
 # {eval}`f"{ch8_val_acc:.1%}"` of the validation pictures right. Its layers are printed
 # below: four convolutions, each followed by {term}`batch normalization` and a
 # {term}`ReLU`. The first, the third and the fourth are halved by {term}`max pooling`

@@ -23,7 +23,8 @@
 # **Before you run it:** the study and the runs this chapter compares were computed once
 # and ship with the book, in its results ledger (the folder `ledger/`). The chapter
 # trains two more trials of the study (seconds) and the study's winner once on all the
-# data (about a minute on 2 cores), to show that the shipped numbers come back.
+# data (about as long as one of the ledger's runs of it, whose seconds the chapter
+# shows), to show that the shipped numbers come back.
 
 # %%
 # %matplotlib inline
@@ -55,8 +56,8 @@ warnings.filterwarnings("ignore", category=optuna.exceptions.ExperimentalWarning
 # %% [markdown]
 # ## The search space
 #
-# Every trial is a `cnn` (the model of chapter 7, described by its stages) trained with
-# the `minibatch` recipe (Adam). The knobs, as `SearchSpace` defines them:
+# Every trial is a `cnn` (the general CNN, described by its stages, of which chapter 7's
+# `best-cnn` is one setting) trained with the `minibatch` recipe (Adam). The knobs, as `SearchSpace` defines them:
 #
 # - `blocks`: how many convolutional stages, each ending in a 2×2 max-pool;
 # - `filters`: filters in the first stage, doubled in each next one;
@@ -428,8 +429,8 @@ assert check.ok, f"the live run does not reproduce its ledger entry: {check}"
 # Trained here, seed 0 reaches {eval}`f"{ch10_again_val:.2%}"`; the ledger says
 # {eval}`f"{ch10_shipped_val:.2%}"`. They agree within the ledger's tolerance of
 # {eval}`f"{ch10_allowed:.1f}"` points (three standard deviations of the difference of two
-# runs, from the configuration's spread across seeds, and at least half a point), which is
-# what `python -m apparel_lib results verify` checks for every entry.
+# runs, from the spread of the configuration's other two seeds, and at least half a
+# point), which is what `python -m apparel_lib results verify` checks for every entry.
 #
 # ## The test set, once
 #

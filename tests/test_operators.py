@@ -39,6 +39,7 @@ def test_a_profiled_step_adds_up_to_the_step(tiny_splits):
     # each operator counted once (its own time): together they fit in the step, and fill most of it
     assert 0.5 * profile.seconds < ops <= 1.02 * profile.seconds, (ops, profile.seconds)
     assert profile.groups["convolution"] > 0 and profile.groups["optimiser"] > 0 and profile.groups["data"] > 0
+    assert list(profile.parts()) == [*GROUPS, "between operators"]
     assert sum(profile.shares().values()) == pytest.approx(1.0)
     with pytest.raises(ApparelError, match="steps of at least 1"):
         profile_steps(build_model("cnn", stages="8|8"), tiny_splits, recipe, steps=0)

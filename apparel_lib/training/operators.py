@@ -101,9 +101,13 @@ class StepProfile:
         """Seconds per step outside every operator (the Python that calls them, the profiler's own)."""
         return max(0.0, self.seconds - sum(self.groups.values()))
 
+    def parts(self) -> dict[str, float]:
+        """Seconds per step of each group, then ``between operators``: together, the whole step."""
+        return {**self.groups, "between operators": self.between}
+
     def shares(self) -> dict[str, float]:
-        """Each group's fraction of the step's wall time, and ``between`` operators."""
-        return {**{g: s / self.seconds for g, s in self.groups.items()}, "between operators": self.between / self.seconds}
+        """Each of :meth:`parts` as a fraction of the step's wall time."""
+        return {part: seconds / self.seconds for part, seconds in self.parts().items()}
 
 
 def _group_times(events: Any) -> dict[str, float]:

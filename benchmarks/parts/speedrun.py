@@ -24,7 +24,7 @@ from apparel_lib.runs.runner import standard_splits, train_spec
 from apparel_lib.runs.spec import RunResult, RunSpec, run_spec
 from apparel_lib.training.devices import pick_device, use_bf16
 from apparel_lib.training.flops import run_flops
-from apparel_lib.training.operators import GROUPS, StepProfile, profile_steps
+from apparel_lib.training.operators import StepProfile, profile_steps
 from apparel_lib.training.peak import PEAK_SIZE, Peak, machine_peaks, utilisation
 from apparel_lib.training.precision import PAYS_BELOW, measure_bf16
 
@@ -63,8 +63,8 @@ def _profile_table(profiles: dict[str, StepProfile]) -> str:
     lines = ["| group | " + " | ".join(f"{n} ms/step | share" for n in names) + " |",
              "|---|" + "---:|---:|" * len(names)]
     shares = {n: p.shares() for n, p in profiles.items()}
-    for group in (*GROUPS, "between operators"):
-        cells = [(p.groups.get(group, p.between), shares[n][group]) for n, p in profiles.items()]
+    for group in profiles[names[0]].parts():
+        cells = [(p.parts()[group], shares[n][group]) for n, p in profiles.items()]
         lines.append(f"| {group} | " + " | ".join(f"{1e3 * ms:.2f} | {share:.0%}" for ms, share in cells) + " |")
     lines.append("| whole step | " + " | ".join(f"{1e3 * p.seconds:.2f} | 100%" for p in profiles.values()) + " |")
     return "\n".join(lines)

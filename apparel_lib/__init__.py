@@ -13,7 +13,7 @@ book_plans -> figures -> cli), with no circle inside a subpackage either::
     practice/    ids, layout, submission
     models/      registry, networks, convnet, speedrun, modes, parameters, rewire, anatomy, attribution
     training/    recipes, precision, devices, history, augment, step, turns, loop, timing, flops,
-                 evaluate, probes, batchnorm, checkpoint, classify
+                 peak, operators, evaluate, probes, batchnorm, checkpoint, classify
     runs/        spec, runner, store, ledger, looks, holdout, compare  runs as data, trained once
     tuning/      space, objective, storage, sweep, report, defaults     Optuna studies
     book_plans/  seeds, chapters, ablation, study, make, recheck        the chapters' own runs
@@ -108,6 +108,13 @@ _EXPORTS: dict[str, str] = {
     "RunFlops": "training.flops",
     "run_flops": "training.flops",
     "step_flops": "training.flops",
+    "Peak": "training.peak",
+    "machine_peaks": "training.peak",
+    "measure_peak": "training.peak",
+    "utilisation": "training.peak",
+    "StepProfile": "training.operators",
+    "op_group": "training.operators",
+    "profile_steps": "training.operators",
     "Bf16Verdict": "training.precision",
     "bf16_verdict": "training.precision",
     "recalibrate_batchnorm": "training.batchnorm",

@@ -26,6 +26,7 @@ class Row:
     target_seconds: float | None = None
     note: str = ""
     passed_extra: bool | None = None  # a condition besides speed (e.g. "the same numbers")
+    table: str = ""  # a small Markdown table of details, printed under the report
 
     @staticmethod
     def _median(samples: list[Sample]) -> float | None:
@@ -93,4 +94,7 @@ class Report:
             ratio = f"{r.ratio:.2f}×" if r.ratio else "–"
             lines.append(f"| {r.part} | {r.what} | {cell(r.theirs, r.their_seconds)} | {cell(r.ours, r.seconds)} "
                          f"| {ratio} | {r.target or '–'} | {result} | {r.note} |")
+        for r in self.rows:
+            if r.table:
+                lines += ["", f"{r.part}: {r.what}", "", r.table]
         return "\n".join(lines)

@@ -22,7 +22,8 @@
 #
 # - to count a training run's arithmetic in FLOPs, the cost that is the same on every
 #   machine, and why seconds are not;
-# - where the time of a training step goes: data, forward, backward, optimiser;
+# - where the time of a training step goes: data, forward, backward, optimiser, operator
+#   by operator, and how much of the processor's peak it uses;
 # - which changes bought speed here and which did not, from a record of every attempt;
 # - why filters are cheap on small maps, and how a network can be rebuilt around that;
 # - test-time flips: judging each picture and its mirror image together, a cheap
@@ -40,9 +41,10 @@ from myst_nb import glue
 
 from apparel_lib import (bf16_verdict, build_model, cost_frontier,
                          fresh_clone_seconds, get_or_run, get_recipe,
-                         live_check, load_data, look_note, make_splits,
-                         phase_seconds, run_flops, run_spec, score_test,
-                         seed_comparison, shipped)
+                         live_check, load_data, look_note, machine_peaks,
+                         make_splits, numeric_path, phase_seconds, profile_steps,
+                         run_flops, run_spec, score_test, seed_comparison,
+                         shipped, utilisation)
 from apparel_lib.book_plans.chapters import (first_speedrun_specs,
                                               leave_one_out_specs,
                                               shorter_speedrun_specs,
@@ -117,6 +119,47 @@ time_ratio = run_time["best-cnn"] / run_time["speedrun-cnn"]
 # than the arithmetic. Fetching a batch and the optimiser's update cost about the same for
 # both, and every layer has a cost per step that does not depend on its filters, so the
 # smaller a network, the larger the share of the time that is not arithmetic.
+#
+# How much of the processor do the steps use? Its peak is what it does at its best: the
+# cell below times a large matrix product, in float32 and under bfloat16 autocast, on the
+# threads training uses. Each model's FLOPs per epoch over its epoch's seconds above is the
+# rate it achieved; as a fraction of the peak of the precision it trained in, that is its
+# *model FLOPs utilisation*.
+
+# %% tags=["nbval-ignore-output"]
+peaks = machine_peaks()
+for peak in peaks.values():
+    print(peak)
+used = {name: numeric_path(recipes[name]).precision for name in phases}
+mfu = {name: utilisation(per_epoch[name], epoch[name], peaks[used[name]])
+       for name in phases}
+pd.Series({f"{name} ({used[name]})": f"{share:.1%}" for name, share in mfu.items()})
+
+# %% [markdown]
+# Where inside the step does the time go? `torch.profiler` records every operator of a
+# few real steps of `speedrun-cnn`; the library sums each operator's own time into groups.
+
+# %% tags=["nbval-ignore-output"]
+profile = profile_steps(build_model("speedrun-cnn"), splits, recipes["speedrun-cnn"])
+ops = pd.DataFrame({"ms per step": 1e3 * pd.Series(profile.parts()),
+                    "share %": 100 * pd.Series(profile.shares())})
+ops.round(1)
+
+# %% tags=["remove-cell", "nbval-ignore-output"]
+best_mfu, fast_mfu = 100 * mfu["best-cnn"], 100 * mfu["speedrun-cnn"]
+uses = "less" if fast_mfu < best_mfu else "more"
+conv_share = 100 * profile.shares()["convolution"]
+
+# %% [markdown]
+# On this machine `best-cnn`'s steps achieved {eval}`f"{best_mfu:.1f}"`% of the peak and
+# `speedrun-cnn`'s {eval}`f"{fast_mfu:.1f}"`%: the smaller network uses {eval}`uses` of
+# the processor. In the speedrun's step the convolutions and the linear head, the only
+# operators FLOPs count, took {eval}`f"{conv_share:.0f}"`% of the time. The other
+# {eval}`f"{100 - conv_share:.0f}"`% went to work that FLOPs leave out: normalisation,
+# activation, pooling, the optimiser's update, fetching the batch, and Python between the
+# operators. The bfloat16 row is measured on every processor, but the library trains in
+# it only where the verdict at the end of this chapter says it pays.
+# `python -m benchmarks speedrun` prints the same figures for whole runs, side by side.
 #
 # ## The path
 #

@@ -2,6 +2,7 @@
 tutorial recipe gives the tutorial's numbers."""
 
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -9,6 +10,9 @@ from pathlib import Path
 import pytest
 
 from apparel_lib.errors import ApparelError
+from apparel_lib.training.devices import numeric_path
+from apparel_lib.training.operators import GROUPS
+from apparel_lib.training.recipes import get_recipe
 from benchmarks.measure import Sample
 from benchmarks.parts.book import failures, seconds_per_file
 from benchmarks.report import Row
@@ -102,8 +106,17 @@ def test_quick_book_part_times_a_chapter_under_nbval(tmp_path):
 
 @pytest.mark.slow
 def test_quick_speedrun_part_reports_seconds_flops_and_bfloat16(private_cache):
-    rows = run_bench(["speedrun"], quick=True).rows
-    best, fast, bf16 = rows
+    report = run_bench(["speedrun"], quick=True)
+    best, fast, peak, profile, bf16 = report.rows
     assert best.seconds > 0 and fast.seconds > 0 and fast.their_seconds == best.seconds
     assert "TFLOPs" in best.note and "fewer than best-cnn" in fast.note and "mean validation" in fast.note
+    for row, recipe, model in ((best, "best", "best-cnn"), (fast, "speedrun", "speedrun-cnn")):  # against its precision's peak
+        used = numeric_path(get_recipe(recipe, model)).precision.replace("-", " ")
+        assert re.search(rf"\d+\.\d% of the {used} peak \(model FLOPs utilisation\)", row.note), row.note
+    assert "float32: " in peak.note and "bfloat16 autocast: " in peak.note and "GFLOP/s" in peak.note
     assert "bfloat16 step" in bf16.note and bf16.passed_extra is True
+    table = report.table()
+    assert profile.table and profile.table in table
+    assert "| group | best-cnn ms/step | share | speedrun-cnn ms/step | share |" in table
+    for group in GROUPS:
+        assert re.search(rf"\| {group} \| \d+\.\d\d \| \d+% \| \d+\.\d\d \| \d+% \|", table), group

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import statistics
 import time
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from typing import Protocol
 
 import torch
@@ -25,7 +25,7 @@ class _TrainSplit(Protocol):
     x_train: torch.Tensor
     y_train: torch.Tensor
 
-__all__ = ["PHASES", "step_seconds", "phase_seconds"]
+__all__ = ["PHASES", "step_seconds", "phase_seconds", "steps_per_epoch", "training_batches"]
 
 PHASES: tuple[str, ...] = ("data", "forward", "backward", "optimiser")
 """The phases of a training step that :func:`phase_seconds` times."""
@@ -58,24 +58,33 @@ def phase_seconds(model: nn.Module, splits: _TrainSplit, recipe: Recipe, *, step
     layout = torch.channels_last if recipe.channels_last else torch.contiguous_format
     model.to(cpu, memory_format=layout).train()
     optimizer, bf16 = make_optimizer(model, recipe), autocasts_bf16(recipe, cpu)
-    loader = make_loader(splits.x_train, splits.y_train, batch_size=recipe.batch_size, shuffle=recipe.batch_size is not None, seed=seed)
-    generator = torch.Generator().manual_seed(seed + 1)
-    batches, times = iter(loader), {phase: [] for phase in PHASES}
+    batches, times = training_batches(splits, recipe, seed=seed), {phase: [] for phase in PHASES}
     with training_memory(on_cpu=True, full_batch=recipe.batch_size is None):
         for i in range(steps + 2):
             start = time.perf_counter()
-            try:
-                xb, yb = next(batches)
-            except StopIteration:
-                batches = iter(loader)
-                xb, yb = next(batches)
-            if recipe.augment_shift or recipe.augment_flip:
-                xb = augment_batch(xb, shift=recipe.augment_shift, flip=recipe.augment_flip, generator=generator)
+            xb, yb = next(batches)
             marks = [start, time.perf_counter()]
-            train_step(model, optimizer, xb.contiguous(memory_format=layout), yb, bf16=bf16,
-                       label_smoothing=recipe.label_smoothing, marks=marks)
+            train_step(model, optimizer, xb, yb, bf16=bf16, label_smoothing=recipe.label_smoothing, marks=marks)
             if i >= 2:
                 for phase, begin, end in zip(PHASES, marks, marks[1:]):
                     times[phase].append(end - begin)
     model.to(memory_format=torch.contiguous_format)
-    return {phase: statistics.median(t) * len(loader) for phase, t in times.items()}
+    return {phase: statistics.median(t) * steps_per_epoch(splits, recipe) for phase, t in times.items()}
+
+
+def steps_per_epoch(splits: _TrainSplit, recipe: Recipe) -> int:
+    """How many steps one epoch of ``recipe`` makes over ``splits.x_train``."""
+    return 1 if recipe.batch_size is None else -(-len(splits.x_train) // recipe.batch_size)
+
+
+def training_batches(splits: _TrainSplit, recipe: Recipe, *, seed: int = 0) -> Iterator[tuple[torch.Tensor, torch.Tensor]]:
+    """Endless training batches of ``recipe`` on the CPU, as the loop fetches them: shuffled
+    mini-batches (epoch after epoch), augmented as the recipe says, in its memory format."""
+    layout = torch.channels_last if recipe.channels_last else torch.contiguous_format
+    loader = make_loader(splits.x_train, splits.y_train, batch_size=recipe.batch_size, shuffle=recipe.batch_size is not None, seed=seed)
+    generator = torch.Generator().manual_seed(seed + 1)
+    while True:
+        for xb, yb in loader:
+            if recipe.augment_shift or recipe.augment_flip:
+                xb = augment_batch(xb, shift=recipe.augment_shift, flip=recipe.augment_flip, generator=generator)
+            yield xb.contiguous(memory_format=layout), yb

@@ -174,9 +174,12 @@ ratio = spread.ratio
 # ## Where the rule is used
 #
 # - [Chapter 4](04_tutorial_cnn.ipynb): the tutorial's CNN against the plain network
-#   under three recipes (three rows, Holm).
-# - [Chapter 6](06_does_it_use_space.ipynb): each network's drop on shuffled pixels.
-# - [Chapter 7](07_better_cnn.ipynb): the leave-one-out ablation (eight rows, Holm), and
+#   under three recipes (Holm over the rows).
+# - [Chapter 5](05_fair_comparison.ipynb): the CNNs against plain networks and the linear
+#   model of about their size, and the tutorial's pair trained to the plateau.
+# - [Chapter 6](06_does_it_use_space.ipynb): each network's drop on shuffled pixels, and
+#   what moved and flipped pictures cost.
+# - [Chapter 7](07_better_cnn.ipynb): the leave-one-out ablation (Holm over the rows), and
 #   the step-by-step road of its second exercise.
 # - [Chapter 10](10_tuning.ipynb): the study's winner against `best-cnn`.
 # - [Chapter 11](11_speedrun.ipynb): the speedrun against `best-cnn` and its rivals.

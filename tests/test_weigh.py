@@ -1,6 +1,9 @@
 """The book's one way to weigh a difference: paired t over seeds, Welch when unpaired, Holm for
 several rows, the sampling error of N pictures; checked on hand-made numbers."""
 
+import re
+from pathlib import Path
+
 import pytest
 from scipy import stats
 
@@ -96,3 +99,33 @@ def test_bad_input_gets_one_line(call, words):
     with pytest.raises(ApparelError) as excinfo:
         call()
     one_line(excinfo, *words)
+
+
+ROOT = Path(__file__).resolve().parents[1]
+# A chapter that weighs a difference its own way: a local helper, a noise of k standard
+# errors or spreads, or a hypot of two spreads.
+OWN_NOISE = re.compile(r"def apart\(|\bnoise\s*=|hypot\(|\b\d\s*\*\s*(?:se|spread|noise)\b")
+# A chapter that gives a verdict of the module's.
+VERDICT = re.compile(r"\bweigh(?:_rows)?\(|seed_comparison\(|leave_one_out_table\(|step_table\(")
+
+
+def verdict_problems(name: str, source: str) -> list[str]:
+    """What keeps a chapter's verdicts from going through runs.weigh and its appendix page."""
+    problems = [f"{name}: weighs on its own ({m.group(0)!r})" for m in OWN_NOISE.finditer(source)]
+    if VERDICT.search(source) and "appendix_compare_numbers.ipynb" not in source:
+        problems.append(f"{name}: gives a verdict without linking the appendix")
+    return problems
+
+
+def test_the_verdict_check_catches_a_chapter_of_its_own():
+    own = "def apart(row):\n    return gap, 2 * se\nnoise = 3 * spread\n"
+    assert len(verdict_problems("x", own)) == 4
+    assert verdict_problems("x", "v = weigh(a, b)\n") == ["x: gives a verdict without linking the appendix"]
+    assert verdict_problems("x", "v = weigh(a, b)\n# [page](appendix_compare_numbers.ipynb)\n") == []
+
+
+def test_every_chapter_verdict_goes_through_weigh_and_links_the_appendix():
+    chapters = [p for p in sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.py")) if int(p.name[:2]) >= 4]
+    assert chapters
+    problems = [problem for p in chapters for problem in verdict_problems(p.name, p.read_text(encoding="utf-8"))]
+    assert not problems, "\n".join(problems)

@@ -108,7 +108,7 @@ glue("appendix_t3", t3, display=False)
 # {eval}`f"{paired_low:+.2f}"` to {eval}`f"{paired_high:+.2f}"` points, and the
 # difference's p-value (how often a difference this far from zero would arise if the two
 # designs were equally good) is {eval}`f"{paired_p:.3f}"`. The interval excludes zero
-# exactly when p is below 0.05. Had the same six runs been compared as two unpaired
+# exactly when p is below 0.05. Had the same runs been compared as two unpaired
 # groups (Welch's t), the interval would run from {eval}`f"{unpaired_low:+.2f}"` to
 # {eval}`f"{unpaired_high:+.2f}"`. {eval}`pairing_here`
 #

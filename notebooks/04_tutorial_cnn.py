@@ -471,13 +471,13 @@ low, high = recipes_table["min"], recipes_table["max"]
 plain_col, cnn_col = NETWORKS["plain"], NETWORKS["tutorial-cnn"]
 tutorial, short, plateau = mean.index
 # CNN minus plain network in each row: paired by seed, Holm over the three rows.
-by_seed = seeds_by_label([((label, r.spec.model), r) for label, r in story],
-                         lambda r: r.val_acc_train_mode or r.val_acc)
-weighed = weigh_rows({row: (by_seed[row, "plain"], by_seed[row, "tutorial-cnn"])
+story_seeds = seeds_by_label([((label, r.spec.model), r) for label, r in story],
+                             lambda r: r.val_acc_train_mode or r.val_acc)
+weighed = weigh_rows({row: (story_seeds[row, "plain"], story_seeds[row, "tutorial-cnn"])
                       for row in mean.index})
-rows = [weighed[row] for row in mean.index]
-tutorial_gap, short_gap, plateau_gap = (100 * w.difference for w in rows)
-tutorial_verdict, short_verdict, plateau_verdict = (w.words for w in rows)
+verdicts = [weighed[row] for row in mean.index]
+tutorial_gap, short_gap, plateau_gap = (100 * v.difference for v in verdicts)
+tutorial_verdict, short_verdict, plateau_verdict = (v.words for v in verdicts)
 plateau_low, plateau_high = 100 * weighed[plateau].low, 100 * weighed[plateau].high
 assert sd.loc[tutorial, cnn_col] > 5 * sd.loc[tutorial, plain_col], "CNN not erratic"
 assert (mean.loc[plateau] - high.loc[tutorial] > 10).all(), "plateau not far above"

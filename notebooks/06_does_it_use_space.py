@@ -133,10 +133,10 @@ glue("perm_plain_drop", perm_plain_drop, display=False)
 perm_cnn_drop = float(mean["CNN"])
 glue("perm_cnn_drop", perm_cnn_drop, display=False)
 perm_cnn_sd = float(sd["CNN"])
-plain, cnn = drop["plain network"], drop["CNN"]
-perm_plain_verdict, perm_cnn_verdict = plain.words, cnn.words
-perm_plain_low, perm_plain_high = 100 * plain.low, 100 * plain.high
-perm_cnn_low, perm_cnn_high = 100 * cnn.low, 100 * cnn.high
+plain_drop, cnn_drop = drop["plain network"], drop["CNN"]
+perm_plain_verdict, perm_cnn_verdict = plain_drop.words, cnn_drop.words
+perm_plain_low, perm_plain_high = 100 * plain_drop.low, 100 * plain_drop.high
+perm_cnn_low, perm_cnn_high = 100 * cnn_drop.low, 100 * cnn_drop.high
 assert perm_cnn_verdict == "clear", "the CNN's drop is within the noise: see the intro"
 assert perm_plain_verdict == "within the noise", "the book's intro says it is"
 

@@ -33,6 +33,11 @@ def test_a_difference_every_seed_agrees_on_is_clear():
     assert v.p < 0.05 and v.clear and v.words == "clear"
 
 
+def test_the_verdict_follows_the_level_asked_for():
+    v = weigh(BASE, AHEAD, level=0.99)  # p of about 0.02: clear at 95%, not at 99%
+    assert v.level == 0.99 and not v.clear and v.high - v.low > weigh(BASE, AHEAD).high - weigh(BASE, AHEAD).low
+
+
 def test_a_difference_the_seeds_disagree_on_is_within_the_noise():
     v = weigh(BASE, LEVEL)
     assert v.low < 0 < v.high and not v.clear and v.words == "within the noise"
@@ -94,6 +99,7 @@ def test_sampling_error_of_n_pictures():
     (lambda: sampling_error(0.9, 0), ["picture"]),
     (lambda: weigh_rows({}), ["no rows"]),
     (lambda: t_critical(0), ["two seeds"]),
+    (lambda: weigh(BASE, AHEAD, level=95), ["between 0 and 1"]),
 ])
 def test_bad_input_gets_one_line(call, words):
     with pytest.raises(ApparelError) as excinfo:

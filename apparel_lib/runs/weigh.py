@@ -36,7 +36,8 @@ class Verdict:
 
     ``difference`` is the mean difference, ``low`` and ``high`` its t-interval at
     :data:`LEVEL`, ``p`` its two-sided p-value and ``adjusted_p`` the p after a Holm correction
-    (``p`` itself for a lone comparison); ``test`` says which t-test and how many seeds."""
+    (``p`` itself for a lone comparison); ``test`` says which t-test and how many seeds;
+    ``level`` is the interval's confidence."""
 
     difference: float
     low: float
@@ -44,11 +45,12 @@ class Verdict:
     p: float
     adjusted_p: float
     test: str
+    level: float = LEVEL
 
     @property
     def clear(self) -> bool:
-        """The difference is clear: its (adjusted) p is below 1 - :data:`LEVEL`."""
-        return self.adjusted_p < 1 - LEVEL
+        """The difference is clear: its (adjusted) p is below 1 - ``level``."""
+        return self.adjusted_p < 1 - self.level
 
     @property
     def words(self) -> str:
@@ -75,6 +77,8 @@ def t_critical(df: int, level: float = LEVEL) -> float:
     """The two-sided Student-t critical value for ``df`` degrees of freedom (4.30 for 2 at 95%)."""
     if df < 1:
         raise ApparelError(f"a t-interval needs at least 1 degree of freedom, not {df}: use two seeds or more")
+    if not 0 < level < 1:
+        raise ApparelError(f"a confidence level lies between 0 and 1, not {level}: 0.95 is the book's")
     return float(stats.t.ppf(0.5 + level / 2, df))
 
 
@@ -104,6 +108,7 @@ def weigh(a: Mapping[int, float] | Sequence[float], b: Mapping[int, float] | Seq
     the runs of the seeds both sides have are paired (a paired t over those seeds, the others
     left out) when there are two or more; otherwise Welch's t over all runs. ``paired=True``
     demands the same seeds on both sides; ``paired=False`` always uses Welch."""
+    t_critical(1, level)  # checks the level
     xs, ys = _values(a, "the first side"), _values(b, "the second side")
     both = isinstance(xs, dict) and isinstance(ys, dict)
     common = sorted(set(xs) & set(ys)) if both else []
@@ -114,7 +119,7 @@ def weigh(a: Mapping[int, float] | Sequence[float], b: Mapping[int, float] | Seq
         n, left = len(diffs), len(xs) + len(ys) - 2 * len(common)
         mean = sum(diffs) / n
         low, high, p = _interval(mean, statistics.stdev(diffs) / math.sqrt(n), n - 1, level)
-        return Verdict(mean, low, high, p, p, f"paired t over {n} seeds" + (f" ({left} unpaired runs left out)" if left else ""))
+        return Verdict(mean, low, high, p, p, f"paired t over {n} seeds" + (f" ({left} unpaired runs left out)" if left else ""), level)
     xv = list(xs.values()) if isinstance(xs, dict) else xs
     yv = list(ys.values()) if isinstance(ys, dict) else ys
     va, vb = statistics.variance(xv) / len(xv), statistics.variance(yv) / len(yv)
@@ -123,7 +128,7 @@ def weigh(a: Mapping[int, float] | Sequence[float], b: Mapping[int, float] | Seq
     df = (va + vb) ** 2 / (va ** 2 / (len(xv) - 1) + vb ** 2 / (len(yv) - 1)) if se else 1.0
     mean = sum(yv) / len(yv) - sum(xv) / len(xv)
     low, high, p = _interval(mean, se, df, level)
-    return Verdict(mean, low, high, p, p, f"Welch t, {len(xv)} against {len(yv)} seeds (unpaired)")
+    return Verdict(mean, low, high, p, p, f"Welch t, {len(xv)} against {len(yv)} seeds (unpaired)", level)
 
 
 def holm(ps: Sequence[float]) -> list[float]:

@@ -551,7 +551,7 @@ assert best_cnn_test_acc > plain_test_acc and best.parameters < plain.parameters
 # road = ablation_specs(seeds=SEEDS, train_subset=3000, val_subset=2000, epochs=4)
 # table3 = ablation_table([(label, get_or_run(spec, progress=False))
 #                          for label, spec in road])
-# table3[["val_acc", "val_low", "val_high", "gain", "clear"]]
+# table3[["val_acc", "gain", "low", "high", "p_holm", "verdict"]]
 # ```
 #
 # The road measures each change on top of the ones before it, with a small budget; the

@@ -15,9 +15,10 @@
 BIN ?= .venv/bin
 BOOK_MK := $(lastword $(MAKEFILE_LIST))
 NOTEBOOK_TIMEOUT ?= 1800
-# The chapters, in reading order (their names start with the chapter number). To run only some:
+# The chapters, in reading order (their names start with the chapter number), then the
+# appendix pages that compute (notebooks/appendix_*.py). To run only some:
 #   make execute BOOK_NOTEBOOKS_PY=notebooks/04_tutorial_cnn.py
-BOOK_NOTEBOOKS_PY = $(sort $(wildcard notebooks/[0-9]*.py))
+BOOK_NOTEBOOKS_PY = $(sort $(wildcard notebooks/[0-9]*.py)) $(sort $(wildcard notebooks/appendix_*.py))
 STAGE := _build/src
 # What `make book` copies into the staged copy: the pages and their configuration, and every
 # file the chapters read outside notebooks/ (pictures/: chapter 9). tests/test_stage.py stages

@@ -14,7 +14,7 @@ book_plans -> figures -> cli), with no circle inside a subpackage either::
     models/      registry, networks, convnet, speedrun, modes, parameters, rewire, anatomy, attribution
     training/    recipes, precision, devices, history, augment, step, turns, loop, timing, flops,
                  peak, operators, evaluate, probes, batchnorm, checkpoint, classify
-    runs/        spec, runner, store, ledger, looks, holdout, compare  runs as data, trained once
+    runs/        spec, runner, store, ledger, looks, holdout, weigh, compare  runs as data, trained once
     tuning/      space, objective, storage, sweep, report, defaults     Optuna studies
     book_plans/  seeds, chapters, ablation, study, make, recheck        the chapters' own runs
     figures/     spatial, plots, tables, widgets, inside, questions, selfcheck
@@ -154,6 +154,13 @@ _EXPORTS: dict[str, str] = {
     "summarize": "runs.compare",
     "seed_comparison": "runs.compare",
     "step_table": "runs.compare",
+    "seeds_by_label": "runs.compare",
+    "Verdict": "runs.weigh",
+    "weigh": "runs.weigh",
+    "weigh_rows": "runs.weigh",
+    "holm": "runs.weigh",
+    "sampling_error": "runs.weigh",
+    "spread_against_sampling": "runs.weigh",
     # the book's plans
     "ABLATION": "book_plans.ablation",
     "AblationStep": "book_plans.ablation",

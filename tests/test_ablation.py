@@ -64,7 +64,9 @@ def test_gain_is_measured_from_the_last_kept_step_and_clear_needs_seeds():
     labelled = [(label, result(a, s)) for label, pair in accs.items() for s, a in enumerate(pair)]
     table = ablation_table(labelled, steps)
     assert table["gain"].round(4).tolist()[1:] == [0.05, -0.0125]
-    assert table["clear"].tolist() == [False, True, True]
+    # the dropped step's -0.0125 has a paired t over 2 seeds (1 degree of freedom): not clear
+    assert table["clear"].tolist() == [False, True, False]
+    assert table["verdict"].tolist() == ["", "clear", "within the noise"]
     one_seed = ablation_table([(label, result(pair[0], 0)) for label, pair in accs.items()], steps)
     assert not one_seed["clear"].any()
 
@@ -78,14 +80,17 @@ def test_leave_one_out_measures_each_row_against_the_first():
 
     full = [("full", _fake(s, v)) for s, v in enumerate([0.90, 0.91, 0.92])]
     small = [("small loss", _fake(s, v)) for s, v in enumerate([0.905, 0.905, 0.91])]
-    large = [("large loss", _fake(s, v)) for s, v in enumerate([0.80, 0.81, 0.82])]
+    large = [("large loss", _fake(s, v)) for s, v in enumerate([0.80, 0.82, 0.81])]
     table = leave_one_out_table(full + small + large)
     assert list(table.index) == ["full", "small loss", "large loss"]
     assert table.loc["full", "change"] == 0 and not table.loc["full", "clear"]
     assert table.loc["large loss", "change"] == pytest.approx(-0.10)
-    # two standard errors of a difference of two means of three seeds, sd 0.01 each
-    assert table.loc["large loss", "noise"] == pytest.approx(2 * (2 * 0.01**2 / 3) ** 0.5)
+    # paired over three seeds: differences -0.10, -0.09, -0.11 (sd 0.01), t(2) = 4.30
+    half = 4.303 * 0.01 / 3**0.5
+    assert table.loc["large loss", ["low", "high"]].tolist() == pytest.approx([-0.10 - half, -0.10 + half], abs=1e-5)
+    assert table.loc["large loss", "p_holm"] == pytest.approx(2 * table.loc["large loss", "p"])  # Holm, 2 rows
     assert table.loc["large loss", "clear"] and not table.loc["small loss", "clear"]
+    assert table.loc["full", "verdict"] == "" and table.loc["small loss", "verdict"] == "within the noise"
     with pytest.raises(ApparelError, match="fewer than two seeds"):
         leave_one_out_table(full + [("one seed", _fake(0, 0.5))])
 

@@ -18,6 +18,7 @@ pytestmark = pytest.mark.slow  # builds the book / runs nbval
 ROOT = Path(__file__).resolve().parents[1]
 CHAPTERS = sorted(p.stem for p in (ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
 PROSE = ["intro", "setup", "teaching", "tuning_class", "glossary", "test_looks"]
+APPENDICES = sorted(p.stem for p in (ROOT / "notebooks").glob("appendix_*.ipynb"))  # pages that compute
 WIDGET_STATE = "application/vnd.jupyter.widget-state+json"
 # Served from book/vendor (copied to _static/); see book/vendor/README.md.
 VENDORED = [
@@ -44,7 +45,7 @@ def _pages(html: Path) -> dict[str, str]:
 
 def test_all_pages_and_only_those(html: Path):
     pages = set(_pages(html))
-    expected = {f"notebooks/{c}.html" for c in CHAPTERS} | {f"book/{p}.html" for p in PROSE}
+    expected = {f"notebooks/{c}.html" for c in [*CHAPTERS, *APPENDICES]} | {f"book/{p}.html" for p in PROSE}
     assert expected <= pages, f"missing pages: {sorted(expected - pages)}"
     extra = pages - expected - {"index.html", "genindex.html", "search.html"}
     assert not extra, f"unexpected pages (not in _toc.yml?): {sorted(extra)}"

@@ -13,7 +13,8 @@ import jupytext
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9]*.ipynb"))
+# the chapters and the appendix pages that compute
+NOTEBOOKS = sorted([*(ROOT / "notebooks").glob("[0-9]*.ipynb"), *(ROOT / "notebooks").glob("appendix_*.ipynb")])
 MAX_LINE = 88
 
 # "# ## Heading", "## Heading", "#### 4. Heading" in code: a markdown heading kept as a comment.

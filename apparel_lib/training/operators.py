@@ -9,6 +9,7 @@ training does: the recipe's batch size, memory format and the machine's bfloat16
 
 from __future__ import annotations
 
+import os
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -142,6 +143,9 @@ def profile_steps(model: nn.Module, splits: _TrainSplit, recipe: Recipe, *, step
     with training_memory(on_cpu=True, full_batch=recipe.batch_size is None):
         for _ in range(warmup):
             step()
+        # Kineto, the profiler's engine, writes its own progress lines ("profiler_start" ...)
+        # straight to the process's stderr, into a notebook's output; level 6 keeps it quiet.
+        os.environ.setdefault("KINETO_LOG_LEVEL", "6")
         with profile(activities=[ProfilerActivity.CPU]) as prof:
             start = time.perf_counter()
             for _ in range(steps):

@@ -4,14 +4,14 @@ The page says ``{test-looks} ledger/test_looks.jsonl`` (a path from the book's s
 repository's top); :class:`TestLooksDirective` reads that file (one JSON record a line, written by
 ``apparel_lib.runs.holdout.score_test`` and, for the looks made before the log existed, by hand)
 and renders one row per look, oldest first. The build depends on the file, so a new look
-rebuilds the page. A line that is not a record stops the build with one line saying which.
+rebuilds the page. The file is read by ``apparel_lib.runs.looks.LookLog`` (the log's one
+reader); a line that is not a record stops the build with one line saying which.
 
 Used by the book's Sphinx build (``_config.yml``: ``sphinx.local_extensions``).
 """
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
@@ -26,21 +26,15 @@ COLUMNS: tuple[str, ...] = ("#", "date", "what was scored", "test accuracy", "wh
 
 
 def read_looks(path: Path) -> list[dict[str, Any]]:
-    """The records of the log at ``path``, oldest first (none where the file does not exist)."""
-    if not path.is_file():
-        return []
-    out = []
-    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
-        if not line.strip():
-            continue
-        try:
-            record = json.loads(line)
-        except json.JSONDecodeError:
-            record = None
-        if not isinstance(record, dict) or not {"what", "date", "test_acc", "why"} <= record.keys():
-            raise ExtensionError(f"{path} line {number} is not a test-set look record: restore the file with git")
-        out.append(record)
-    return out
+    """The records of the log at ``path``, oldest first (none where the file does not exist),
+    read by the library's own reader; a line that is not a record stops the build."""
+    from apparel_lib.errors import StoreError
+    from apparel_lib.runs.looks import LookLog
+
+    try:
+        return LookLog(path).records()
+    except StoreError as err:
+        raise ExtensionError(str(err)) from None
 
 
 def look_row(number: int, record: dict[str, Any]) -> list[str]:

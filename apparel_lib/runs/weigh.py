@@ -12,8 +12,10 @@ from __future__ import annotations
 
 import math
 import statistics
+import warnings
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
+from typing import Any
 
 from scipy import stats
 
@@ -92,12 +94,13 @@ def _values(side: Mapping[int, float] | Sequence[float], name: str) -> dict[int,
     return {int(k): float(v) for k, v in side.items()} if isinstance(side, Mapping) else [float(v) for v in values]
 
 
-def _interval(mean: float, se: float, df: float, level: float) -> tuple[float, float, float]:
-    """(low, high, p) of a t statistic with standard error ``se``; a zero ``se`` gives a point."""
-    if se == 0:
+def _weighed(result: Any, mean: float, level: float) -> tuple[float, float, float]:
+    """(low, high, p) of scipy's t-test ``result`` for the mean difference ``mean``; runs that
+    agree exactly (no spread at all) give a point, which scipy leaves undefined."""
+    if not math.isfinite(result.statistic):
         return mean, mean, (1.0 if mean == 0 else 0.0)
-    half = float(stats.t.ppf(0.5 + level / 2, df)) * se
-    return mean - half, mean + half, float(2 * stats.t.sf(abs(mean / se), df))
+    interval = result.confidence_interval(level)
+    return float(interval.low), float(interval.high), float(result.pvalue)
 
 
 def weigh(a: Mapping[int, float] | Sequence[float], b: Mapping[int, float] | Sequence[float], *,
@@ -105,9 +108,9 @@ def weigh(a: Mapping[int, float] | Sequence[float], b: Mapping[int, float] | Seq
     """The difference ``b - a``, weighed.
 
     ``a`` and ``b`` map seeds to values (or are plain sequences, unpaired). With ``paired=None``
-    the runs of the seeds both sides have are paired (a paired t over those seeds, the others
-    left out) when there are two or more; otherwise Welch's t over all runs. ``paired=True``
-    demands the same seeds on both sides; ``paired=False`` always uses Welch."""
+    the runs of the seeds both sides have are paired (scipy's paired t over those seeds, the
+    others left out) when there are two or more; otherwise Welch's t over all runs.
+    ``paired=True`` demands the same seeds on both sides; ``paired=False`` always uses Welch."""
     t_critical(1, level)  # checks the level
     xs, ys = _values(a, "the first side"), _values(b, "the second side")
     both = isinstance(xs, dict) and isinstance(ys, dict)
@@ -115,19 +118,19 @@ def weigh(a: Mapping[int, float] | Sequence[float], b: Mapping[int, float] | Seq
     if paired and (not both or set(xs) != set(ys)):
         raise ApparelError("paired runs need the same seeds on both sides: pass seed -> value mappings of the same seeds, or paired=None")
     if paired is not False and len(common) >= 2:
-        diffs = [ys[s] - xs[s] for s in common]
-        n, left = len(diffs), len(xs) + len(ys) - 2 * len(common)
-        mean = sum(diffs) / n
-        low, high, p = _interval(mean, statistics.stdev(diffs) / math.sqrt(n), n - 1, level)
+        after, before = [ys[s] for s in common], [xs[s] for s in common]
+        n, left = len(common), len(xs) + len(ys) - 2 * len(common)
+        mean = statistics.fmean(after) - statistics.fmean(before)
+        with warnings.catch_warnings():  # identical runs: scipy warns, _weighed answers
+            warnings.simplefilter("ignore", RuntimeWarning)
+            low, high, p = _weighed(stats.ttest_rel(after, before), mean, level)
         return Verdict(mean, low, high, p, p, f"paired t over {n} seeds" + (f" ({left} unpaired runs left out)" if left else ""), level)
     xv = list(xs.values()) if isinstance(xs, dict) else xs
     yv = list(ys.values()) if isinstance(ys, dict) else ys
-    va, vb = statistics.variance(xv) / len(xv), statistics.variance(yv) / len(yv)
-    se = math.sqrt(va + vb)
-    # Welch-Satterthwaite degrees of freedom (any positive value when both spreads are zero)
-    df = (va + vb) ** 2 / (va ** 2 / (len(xv) - 1) + vb ** 2 / (len(yv) - 1)) if se else 1.0
-    mean = sum(yv) / len(yv) - sum(xv) / len(xv)
-    low, high, p = _interval(mean, se, df, level)
+    mean = statistics.fmean(yv) - statistics.fmean(xv)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        low, high, p = _weighed(stats.ttest_ind(yv, xv, equal_var=False), mean, level)
     return Verdict(mean, low, high, p, p, f"Welch t, {len(xv)} against {len(yv)} seeds (unpaired)", level)
 
 
